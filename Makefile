@@ -1,0 +1,32 @@
+# Everything a developer or CI needs; each target sets itself up on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint fmt bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the main job on the bundled data
+	$(VENV)/bin/gapcheck versions
+
+test: $(STAMP)  ## the whole test suite (also what .ci/run calls)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check gapcheck tests
+	$(VENV)/bin/ruff format --check gapcheck tests
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format gapcheck tests
+	$(VENV)/bin/ruff check --fix gapcheck tests
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

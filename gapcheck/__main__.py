@@ -1,0 +1,3 @@
+from gapcheck.cli import cli
+
+cli(prog_name="gapcheck")

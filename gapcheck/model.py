@@ -1,0 +1,267 @@
+"""The catalog's data model: editions of the guideline as clauses with stable keys.
+
+Everything here is immutable; the loader (:mod:`gapcheck.catalog`) builds it and checks it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from gapcheck.errors import UnknownVersionError
+from gapcheck.numbering import ClauseNumber
+
+
+class Part(enum.Enum):
+    """The two policy layers the 例文 (第2編) contains."""
+
+    BASIC = "基本方針"
+    STANDARDS = "対策基準"
+
+
+class Level(enum.Enum):
+    """Obligation level, read from the modal verb (DOMAIN.md §3)."""
+
+    DUTY = "duty"  # 〜しなければならない
+    RECOMMENDATION = "recommendation"  # 〜することが望ましい
+    PERMISSION = "permission"  # 〜することができる
+
+    @property
+    def label(self) -> str:
+        return _LEVEL_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is stronger; a rise between editions is itself a change worth flagging."""
+        return {Level.PERMISSION: 1, Level.RECOMMENDATION: 2, Level.DUTY: 3}[self]
+
+
+_LEVEL_LABELS = {
+    Level.DUTY: "義務（しなければならない）",
+    Level.RECOMMENDATION: "推奨（望ましい）",
+    Level.PERMISSION: "任意（できる）",
+}
+
+
+class ChangeKind(enum.Enum):
+    """How a clause came to be as it is in an edition, relative to the previous one."""
+
+    ADDED = "added"
+    MODIFIED = "modified"
+    RENUMBERED = "renumbered"
+    MOVED = "moved"
+    SPLIT = "split"
+    MERGED = "merged"
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return _CHANGE_LABELS[self]
+
+
+_CHANGE_LABELS = {
+    ChangeKind.ADDED: "追加",
+    ChangeKind.MODIFIED: "変更",
+    ChangeKind.RENUMBERED: "項番変更",
+    ChangeKind.MOVED: "移動",
+    ChangeKind.SPLIT: "分割",
+    ChangeKind.MERGED: "統合",
+    ChangeKind.REMOVED: "削除",
+}
+
+# Kinds a clause's ``change`` may carry in a catalog file; removals are listed in edition.yaml.
+CLAUSE_CHANGE_KINDS = frozenset(ChangeKind) - {ChangeKind.REMOVED}
+# Kinds that create a new key.
+NEW_KEY_KINDS = frozenset({ChangeKind.ADDED, ChangeKind.SPLIT, ChangeKind.MERGED})
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edition did to a clause.
+
+    ``sources`` are the previous edition's keys a split or merged clause came from;
+    ``old_number`` is the number the clause had in the previous edition, when it changed.
+    """
+
+    kind: ChangeKind
+    note: str = ""
+    sources: tuple[str, ...] = ()
+    old_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One requirement of one edition.
+
+    ``text`` is our own digest of the requirement (or the verbatim text of an imported
+    edition); ``plain`` explains it to an executive; ``headings`` run from the section
+    title down to the clause's own heading.
+    """
+
+    key: str
+    number: str
+    part: Part
+    headings: tuple[str, ...]
+    text: str
+    level: Level
+    needs_procedure: bool
+    plain: str
+    change: Change | None = None
+    source: str = ""  # "file:line" it was read from, for messages
+
+    @property
+    def section(self) -> str:
+        """Section path such as ``6.4`` (or ``2`` for a 基本方針 item)."""
+        return ClauseNumber.parse(self.number).section_path
+
+    @property
+    def heading(self) -> str:
+        return self.headings[-1] if self.headings else ""
+
+    @property
+    def display_number(self) -> str:
+        """The number with the part, as people cite it: ``対策基準 6.4.(1)①``."""
+        return f"{self.part.value} {self.number}"
+
+    def to_dict(self) -> dict[str, object]:
+        """The clause as JSON-ready data (the ``gapcheck clauses --json`` contract)."""
+        return {
+            "key": self.key,
+            "number": self.number,
+            "part": self.part.value,
+            "section": self.section,
+            "heading": self.heading,
+            "headings": list(self.headings),
+            "text": self.text,
+            "level": self.level.value,
+            "needs_procedure": self.needs_procedure,
+            "plain": self.plain,
+            "change": None
+            if self.change is None
+            else {
+                "kind": self.change.kind.value,
+                "note": self.change.note,
+                "from": list(self.change.sources),
+                "old_number": self.change.old_number,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A key that an edition dropped without a successor."""
+
+    key: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the guideline, its clauses in document order."""
+
+    id: str  # "2025-03"
+    label: str  # "令和7年3月版"
+    date: str  # "2025-03" (the guideline is cited by month; see edition notes)
+    previous: str | None
+    summary: str  # plain words: what changed and why
+    clauses: tuple[Clause, ...]
+    removed: tuple[Removal, ...] = ()
+    notes: tuple[str, ...] = ()  # uncertain facts and how we decided
+    path: str = ""  # folder it was loaded from
+    _by_key: dict[str, Clause] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({c.key: c for c in self.clauses})
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self.clauses)
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def get(self, key: str) -> Clause | None:
+        return self._by_key.get(key)
+
+    def in_section(self, section: str) -> tuple[Clause, ...]:
+        """Clauses whose section path is ``section`` or below it (``6`` holds ``6.4``).
+
+        ``基本方針`` or ``対策基準`` select a whole part.
+        """
+        for part in Part:
+            if section == part.value:
+                return tuple(c for c in self.clauses if c.part is part)
+        return tuple(
+            c
+            for c in self.clauses
+            if c.part is Part.STANDARDS
+            and (c.section == section or c.section.startswith(section + "."))
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """Summary as JSON-ready data (the ``gapcheck versions --json`` contract)."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "date": self.date,
+            "previous": self.previous,
+            "clauses": len(self.clauses),
+            "changed": len(self.changed()),
+            "removed": len(self.removed),
+            "summary": self.summary,
+        }
+
+    def changed(self) -> tuple[Clause, ...]:
+        """Clauses this edition added or changed (renumbering alone excluded)."""
+        return tuple(
+            c for c in self.clauses if c.change and c.change.kind is not ChangeKind.RENUMBERED
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a term executives stumble on, in one plain line."""
+
+    term: str
+    plain: str
+    aliases: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"term": self.term, "plain": self.plain, "aliases": list(self.aliases)}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All editions known (bundled plus the user's), oldest first, and the glossary."""
+
+    editions: tuple[Edition, ...]
+    glossary: tuple[Term, ...] = ()
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.id for e in self.editions]
+
+    @property
+    def latest(self) -> Edition:
+        return self.editions[-1]
+
+    def edition(self, version: str) -> Edition:
+        """The edition ``version`` (``"2025-03"``); ``"latest"`` is the newest.
+
+        Raises :class:`UnknownVersionError` naming the editions that exist.
+        """
+        if version == "latest":
+            return self.latest
+        for e in self.editions:
+            if e.id == version:
+                return e
+        raise UnknownVersionError(version, self.ids)
+
+    def between(self, old: str, new: str) -> tuple[Edition, ...]:
+        """Editions after ``old`` up to and including ``new``."""
+        ids = self.ids
+        lo, hi = ids.index(self.edition(old).id), ids.index(self.edition(new).id)
+        return self.editions[lo + 1 : hi + 1]

@@ -1,0 +1,53 @@
+"""Smoke test: the built wheel, installed non-editable into a fresh venv, carries its data.
+
+An editable install hides missing package data (the catalog lives outside ``gapcheck/``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_in_fresh_venv(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("gapcheck-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    # run outside the source tree so nothing is imported from it
+    out = subprocess.run(
+        [str(bin_dir / "gapcheck"), "versions", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    ids = [e["id"] for e in json.loads(out.stdout)]
+    assert ids == ["2015-03", "2018-09", "2020-12", "2022-03", "2023-03", "2024-10", "2025-03"]
+    text = subprocess.run(
+        [str(bin_dir / "python"), "-m", "gapcheck", "glossary"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "ガバメントクラウド" in text.stdout

@@ -233,9 +233,12 @@ class Term:
         return {"term": self.term, "plain": self.plain, "aliases": list(self.aliases)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalog:
-    """All editions known (bundled plus the user's), oldest first, and the glossary."""
+    """All editions known (bundled plus the user's), oldest first, and the glossary.
+
+    Compared and hashed by identity, so derived indexes can be cached per catalog.
+    """
 
     editions: tuple[Edition, ...]
     glossary: tuple[Term, ...] = ()

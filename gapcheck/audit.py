@@ -1,0 +1,683 @@
+"""Audit a municipality's policy against an edition of the guideline.
+
+Pipeline: policy rows (from :mod:`gapcheck.readers`) → alignment with every wording of every
+clause in the catalog (:mod:`gapcheck.align`) → a status for each clause of the target
+edition and each policy row → the edition the policy follows → reviewer decisions carried
+forward. Findings are data (:class:`AuditReport`); rendering lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gapcheck.align import TERM_RE, Alignment, Index, Method, bigrams, containment
+from gapcheck.errors import PolicyFormatError
+from gapcheck.model import Catalog, Clause, Edition
+from gapcheck.normalize import normalize, split_number
+from gapcheck.policy import Policy, PolicyRow
+
+
+class Status(enum.Enum):
+    """Where a clause of the target edition stands in the body's policy."""
+
+    COVERED = "covered"
+    OUTDATED = "outdated"
+    PARTIAL = "partial"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def title(self) -> str:
+        return STATUS_INFO[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return STATUS_INFO[self][1]
+
+
+class RowStatus(enum.Enum):
+    """What a row of the body's policy corresponds to."""
+
+    MATCHED = "matched"
+    OBSOLETE = "obsolete"
+    LOCAL = "local"
+
+    @property
+    def title(self) -> str:
+        return ROW_STATUS_INFO[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return ROW_STATUS_INFO[self][1]
+
+
+# Each kind's title and plain explanation, defined once (reports and the terminal use them).
+STATUS_INFO: dict[Status, tuple[str, str]] = {
+    Status.COVERED: ("対応済み", "最新版の内容がポリシーに反映されています。"),
+    Status.OUTDATED: (
+        "旧版のまま",
+        "対応する規定はありますが、以前の版の書きぶりのままで、その後の改定が反映されていません。",
+    ),
+    Status.PARTIAL: (
+        "一部不足",
+        "対応する規定はありますが、最新版が求める内容の一部が見当たりません。",
+    ),
+    Status.MISSING: (
+        "未対応",
+        "対応する規定が見当たりません。新しく定める必要があるかを検討してください。",
+    ),
+    Status.NOT_APPLICABLE: ("対象外", "担当者が理由を付けて対象外と判断した条項です。"),
+}
+ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
+    RowStatus.MATCHED: ("対応あり", "ガイドラインの条項に対応する規定です。"),
+    RowStatus.OBSOLETE: (
+        "廃止条項",
+        "ガイドラインでは既に削除された条項に基づく規定です。残すかどうかを検討してください。",
+    ),
+    RowStatus.LOCAL: ("独自規定", "ガイドラインに対応する条項がない、団体独自の規定です。"),
+}
+DECISIONS = ("対応済", "改定予定", "対象外", "要検討")
+
+# A row follows an older wording only when it is clearly closer to it than to the target's.
+OUTDATED_MARGIN = 0.02
+# Below this share of the target wording's bigrams found in the matched rows: partial;
+# or below the second share when an important term (glossary term, long word) is absent.
+PARTIAL_CONTAINMENT = 0.45
+PARTIAL_TERMS = 0.85
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One wording of one clause and the editions (first..last) in which it stood."""
+
+    key: str
+    text: str
+    first: str
+    last: str
+
+
+@dataclass(frozen=True, eq=False)
+class WordingIndex:
+    """Every distinct wording in the catalog, fitted once for alignment."""
+
+    catalog: Catalog
+    wordings: tuple[Wording, ...]
+    index: Index
+    by_key: dict[str, tuple[int, ...]]
+    added_in: dict[str, str]  # key -> first edition holding it
+    ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
+    important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
+
+    def current(self, key: str, edition_id: str) -> int:
+        """Index of the wording of ``key`` that stood in ``edition_id``."""
+        pos = {e: n for n, e in enumerate(self.catalog.ids)}
+        at = pos[edition_id]
+        return next(
+            j
+            for j in self.by_key[key]
+            if pos[self.wordings[j].first] <= at <= pos[self.wordings[j].last]
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def wording_index(catalog: Catalog) -> WordingIndex:
+    """The catalog's wordings, indexed once per catalog (never per row or per policy)."""
+    open_: dict[str, Wording] = {}
+    done: list[Wording] = []
+    added_in: dict[str, str] = {}
+    ended_in: dict[str, str] = {}
+    for ed in catalog.editions:
+        present = set()
+        for c in ed:
+            present.add(c.key)
+            added_in.setdefault(c.key, ed.id)
+            w = open_.get(c.key)
+            if w is not None and w.text == c.text:
+                open_[c.key] = replace(w, last=ed.id)
+            else:
+                if w is not None:
+                    done.append(w)
+                open_[c.key] = Wording(c.key, c.text, ed.id, ed.id)
+        for key in [k for k in open_ if k not in present]:
+            done.append(open_.pop(key))
+            ended_in[key] = ed.id
+    done.extend(open_.values())
+    wordings = tuple(sorted(done, key=lambda w: (w.key, w.first)))
+    by_key: dict[str, list[int]] = {}
+    for i, w in enumerate(wordings):
+        by_key.setdefault(w.key, []).append(i)
+    index = Index([w.text for w in wordings], groups=[w.key for w in wordings])
+    glossary = [normalize(n) for t in catalog.glossary for n in (t.term, *t.aliases)]
+    important = tuple(_important_terms(index.texts[j], glossary) for j in range(len(wordings)))
+    return WordingIndex(
+        catalog=catalog,
+        wordings=wordings,
+        index=index,
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        added_in=added_in,
+        ended_in=ended_in,
+        important=important,
+    )
+
+
+def _important_terms(text: str, glossary: list[str]) -> frozenset[str]:
+    """Glossary terms and long technical words in a (normalised) wording: a matched row
+    lacking one of them is missing an important part of the clause."""
+    terms = {g for g in glossary if len(g) >= 3 and g in text}
+    terms |= {t for t in TERM_RE.findall(text) if len(t) >= 5}
+    # keep the longest: 多要素認証 makes 認証 redundant
+    return frozenset(t for t in terms if not any(t != u and t in u for u in terms))
+
+
+def successors(catalog: Catalog, target: Edition) -> dict[str, frozenset[str]]:
+    """For keys that were split or merged away, the keys of ``target`` that continue them."""
+    direct: dict[str, set[str]] = {}
+    for ed in catalog.editions:
+        for c in ed:
+            if c.change:
+                for s in c.change.sources:
+                    direct.setdefault(s, set()).add(c.key)
+
+    def resolve(key: str, seen: frozenset[str]) -> frozenset[str]:
+        if key in target:
+            return frozenset({key})
+        out: set[str] = set()
+        for nxt in direct.get(key, ()):
+            if nxt not in seen:
+                out |= resolve(nxt, seen | {nxt})
+        return frozenset(out)
+
+    return {k: resolve(k, frozenset({k})) for k in direct}
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on a clause, as recorded in last year's report."""
+
+    key: str
+    decision: str  # one of DECISIONS
+    reason: str = ""
+    owner: str = ""
+    due: str = ""
+    target: str = ""  # the edition the decision was made against
+    number: str = ""  # the clause number then, for listing orphaned decisions
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "key": self.key,
+            "decision": self.decision,
+            "reason": self.reason,
+            "owner": self.owner,
+            "due": self.due,
+            "target": self.target,
+            "number": self.number,
+        }
+
+
+def load_decisions(path: str | Path) -> tuple[Decision, ...]:
+    """Reviewer decisions from last year's audit JSON (``gapcheck audit --json`` output).
+
+    Clauses carry ``"decision": {"decision": "対象外", "reason": …, "owner": …, "due": …}``.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise PolicyFormatError(f"{path}: 前回の結果ファイルが見つかりません。") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PolicyFormatError(
+            f"{path}: 前回の結果として読めません。`gapcheck audit --json` で出力した JSON を指定してください。"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("clauses"), list):
+        raise PolicyFormatError(
+            f"{path}: 前回の結果に clauses がありません。`gapcheck audit --json` の出力を指定してください。"
+        )
+    target = str(data.get("target") or "")
+    out = []
+    for n, item in enumerate(data["clauses"], 1):
+        raw = item.get("decision") if isinstance(item, dict) else None
+        if not raw:
+            continue
+        decision = str(raw.get("decision") or "").strip()
+        if decision not in DECISIONS:
+            raise PolicyFormatError(
+                f"{path}: clauses の {n} 件目（{item.get('number', '')}）の判断 '{decision}' は"
+                f" {' / '.join(DECISIONS)} のいずれかにしてください。"
+            )
+        out.append(
+            Decision(
+                key=str(item.get("key")),
+                decision=decision,
+                reason=str(raw.get("reason") or ""),
+                owner=str(raw.get("owner") or ""),
+                due=str(raw.get("due") or ""),
+                target=str(raw.get("target") or target),
+                number=str(item.get("number") or ""),
+            )
+        )
+    return tuple(out)
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    """One clause of the target edition and where it stands in the policy."""
+
+    clause: Clause
+    status: Status
+    rows: tuple[int, ...] = ()  # indices into AuditReport.rows
+    score: float = 0.0
+    follows: str | None = None  # newest edition whose wording the body's text matches
+    method: str = ""
+    coverage: float = 0.0  # share of the clause's wording found in the matched rows
+    decision: Decision | None = None
+    recheck: bool = False  # the clause changed since the decision was made (要再確認)
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.clause.key
+
+
+@dataclass(frozen=True)
+class RowFinding:
+    """One row of the body's policy and what it corresponds to."""
+
+    row: PolicyRow
+    status: RowStatus
+    clauses: tuple[str, ...] = ()  # target-edition keys (or the removed key, for obsolete)
+    score: float = 0.0
+    method: str = ""
+    follows: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class AuditReport:
+    """The audit's result: every clause of ``target`` and every row of the policy."""
+
+    policy: Policy
+    target: Edition
+    follows: str | None  # edition id the policy as a whole follows
+    follows_label: str
+    lag_years: float | None
+    older_than_oldest: bool
+    clauses: tuple[ClauseFinding, ...]
+    rows: tuple[RowFinding, ...]
+    orphan_decisions: tuple[Decision, ...] = ()
+    edition_scores: dict[str, float] = field(default_factory=dict)
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        """Clauses by status, every status present (zero included)."""
+        out = {s.value: 0 for s in Status}
+        for f in self.clauses:
+            out[f.status.value] += 1
+        return out
+
+    @functools.cached_property
+    def row_counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in RowStatus}
+        for r in self.rows:
+            out[r.status.value] += 1
+        return out
+
+    def flatten(self, fields: Sequence[str]) -> list[list[object]]:
+        """Clause findings as rows of ``fields`` (e.g. ``["key", "status"]``), for tests/tables."""
+        out = []
+        for f in self.clauses:
+            values = {
+                "key": f.key,
+                "number": f.clause.number,
+                "status": f.status.value,
+                "follows": f.follows,
+                "score": f.score,
+                "rows": [self.rows[i].row.row for i in f.rows],
+                "decision": f.decision.decision if f.decision else None,
+                "recheck": f.recheck,
+            }
+            out.append([values[name] for name in fields])
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``gapcheck audit --json`` contract."""
+        return {
+            "target": self.target.id,
+            "target_label": self.target.label,
+            "follows": self.follows,
+            "follows_label": self.follows_label,
+            "lag_years": self.lag_years,
+            "older_than_oldest": self.older_than_oldest,
+            "policy": {
+                "path": self.policy.path,
+                "sha256": self.policy.sha256,
+                "kind": self.policy.kind,
+                "sheet": self.policy.sheet,
+                "title": self.policy.title,
+            },
+            "counts": self.counts,
+            "row_counts": self.row_counts,
+            "clauses": [
+                {
+                    "key": f.key,
+                    "number": f.clause.number,
+                    "part": f.clause.part.value,
+                    "heading": f.clause.heading,
+                    "level": f.clause.level.value,
+                    "status": f.status.value,
+                    "follows": f.follows,
+                    "rows": [_row_ref(self.rows[i].row) for i in f.rows],
+                    "score": f.score,
+                    "coverage": f.coverage,
+                    "method": f.method,
+                    "evidence": list(f.evidence),
+                    "decision": f.decision.to_dict() if f.decision else None,
+                    "recheck": f.recheck,
+                }
+                for f in self.clauses
+            ],
+            "rows": [
+                {
+                    **_row_ref(r.row),
+                    "number": r.row.number,
+                    "heading": r.row.heading,
+                    "status": r.status.value,
+                    "clauses": list(r.clauses),
+                    "score": r.score,
+                    "method": r.method,
+                    "follows": r.follows,
+                }
+                for r in self.rows
+            ],
+            "orphan_decisions": [d.to_dict() for d in self.orphan_decisions],
+        }
+
+
+def _row_ref(row: PolicyRow) -> dict[str, object]:
+    return {"sheet": row.sheet, "row": row.row}
+
+
+# --- the audit ---------------------------------------------------------------------------
+
+
+def audit(
+    policy: Policy,
+    catalog: Catalog,
+    target: str = "latest",
+    decisions: Iterable[Decision] = (),
+) -> AuditReport:
+    """Compare ``policy`` with edition ``target`` of ``catalog``.
+
+    >>> from gapcheck import load_catalog
+    >>> row = PolicyRow(sheet="本文", row=5, number="第1条", heading="", text="本町は…")
+    >>> report = audit(Policy("p.xlsx", "0" * 64, "spreadsheet", (row,)), load_catalog())
+    >>> report.rows[0].status.value
+    'local'
+    """
+    edition = catalog.edition(target)
+    windex = wording_index(catalog)
+    succ = successors(catalog, edition)
+    sources = [split_number(r.text)[1] or r.text for r in policy.rows]
+    references = [_references(r.ref, edition, windex) for r in policy.rows]
+    alignment = windex.index.align(sources, references)
+
+    row_findings, clause_rows = _rows(policy, edition, windex, succ, alignment)
+    norm_texts = [normalize(s) for s in sources]
+    norm_rows = [bigrams(t) for t in norm_texts]
+    findings = [
+        _clause_finding(
+            c, clause_rows.get(c.key, []), windex, alignment, norm_texts, norm_rows, edition
+        )
+        for c in edition
+    ]
+    follows, scores = _follows(findings, row_findings, windex, catalog, edition)
+    oldest = catalog.editions[0]
+    older = follows == oldest.id and _older_than(oldest, findings, row_findings, windex)
+    findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
+    follows_ed = catalog.edition(follows) if follows else None
+    return AuditReport(
+        policy=policy,
+        target=edition,
+        follows=follows,
+        follows_label=(f"{follows_ed.label}より前" if older else follows_ed.label)
+        if follows_ed
+        else "",
+        lag_years=_years(follows_ed.date, edition.date) if follows_ed else None,
+        older_than_oldest=older,
+        clauses=tuple(findings),
+        rows=tuple(row_findings),
+        orphan_decisions=orphans,
+        edition_scores=scores,
+    )
+
+
+def _references(ref: str, edition: Edition, windex: WordingIndex) -> tuple[int, ...]:
+    if not ref:
+        return ()
+    number = unicodedata.normalize("NFKC", ref).replace(" ", "")
+    for c in edition:
+        if c.number == number or unicodedata.normalize("NFKC", c.number) == number:
+            return windex.by_key.get(c.key, ())
+    return ()
+
+
+def _rows(
+    policy: Policy,
+    edition: Edition,
+    windex: WordingIndex,
+    succ: dict[str, frozenset[str]],
+    alignment: Alignment,
+) -> tuple[list[RowFinding], dict[str, list[tuple[int, int]]]]:
+    """Row findings, and per target key the (row index, wording index) pairs behind it."""
+    by_source = alignment.by_source()
+    findings: list[RowFinding] = []
+    clause_rows: dict[str, list[tuple[int, int]]] = {}
+    for i, row in enumerate(policy.rows):
+        pairs = by_source.get(i, [])
+        if not pairs:
+            findings.append(RowFinding(row, RowStatus.LOCAL))
+            continue
+        keys: list[str] = []
+        removed: list[str] = []
+        for p in pairs:
+            key = windex.wordings[p.target].key
+            targets = [key] if key in edition else sorted(succ.get(key, ()))
+            if not targets:
+                removed.append(key)
+            for k in targets:
+                if k not in keys:
+                    keys.append(k)
+                clause_rows.setdefault(k, []).append((i, p.target))
+        first = pairs[0]
+        follows = windex.wordings[first.target].last
+        if keys:
+            findings.append(
+                RowFinding(
+                    row, RowStatus.MATCHED, tuple(keys), first.score, first.method.value, follows
+                )
+            )
+        else:
+            findings.append(
+                RowFinding(
+                    row,
+                    RowStatus.OBSOLETE,
+                    tuple(removed),
+                    first.score,
+                    first.method.value,
+                    follows,
+                )
+            )
+    return findings, clause_rows
+
+
+def _clause_finding(
+    clause: Clause,
+    pairs: list[tuple[int, int]],
+    windex: WordingIndex,
+    alignment: Alignment,
+    norm_texts: list[str],
+    norm_rows: list[frozenset[str]],
+    edition: Edition,
+) -> ClauseFinding:
+    if not pairs:
+        return ClauseFinding(clause, Status.MISSING)
+    sim = alignment.similarity
+    rows = tuple(sorted({i for i, _ in pairs}))
+    current = windex.current(clause.key, edition.id)
+    s_current = max(float(sim[i, current]) for i in rows)
+    # the best of all wordings the rows were matched to (older wordings, predecessors' wordings)
+    best_j, s_best = current, s_current
+    for i, j in pairs:
+        if float(sim[i, j]) > s_best + OUTDATED_MARGIN:
+            best_j, s_best = j, float(sim[i, j])
+    exact = (
+        any(p.method is Method.EXACT for p in alignment.pairs if p.source in rows)
+        and s_best >= 0.999
+    )
+    union = frozenset().union(*(norm_rows[i] for i in rows))
+    coverage = containment(windex.index.bigrams_of(current), union)
+    row_text = "".join(norm_texts[i] for i in rows)
+    absent = sorted(t for t in windex.important[current] if t not in row_text)
+    methods = [p for p in alignment.pairs if p.source in rows]
+    method = methods[0].method.value if methods else ""
+    evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
+    if absent:
+        evidence = (*evidence, *(f"不足: {t}" for t in absent))
+    follows = windex.wordings[best_j].last
+    if best_j != current:
+        status = Status.OUTDATED
+    elif not exact and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS)):
+        status = Status.PARTIAL
+    else:
+        status = Status.COVERED
+    return ClauseFinding(
+        clause,
+        status,
+        rows=rows,
+        score=round(max(s_current, s_best), 4),
+        follows=follows,
+        method=method,
+        coverage=round(coverage, 3),
+        evidence=evidence,
+    )
+
+
+def _follows(
+    findings: list[ClauseFinding],
+    rows: list[RowFinding],
+    windex: WordingIndex,
+    catalog: Catalog,
+    edition: Edition,
+) -> tuple[str | None, dict[str, float]]:
+    """The edition whose text the policy as a whole is most consistent with.
+
+    Each matched clause whose wording changed over the catalog votes for the editions in which
+    the matched wording stood; each missing clause votes (more weakly) for the editions before
+    it existed. Ties go to the newer edition.
+    """
+    ids = catalog.ids
+    pos = {e: n for n, e in enumerate(ids)}
+    scores = dict.fromkeys(ids, 0.0)
+    if not any(r.status is not RowStatus.LOCAL for r in rows):
+        return None, scores
+
+    def vote(first: str, last: str, weight: float) -> None:
+        if first == ids[0] and last == ids[-1]:
+            return  # uninformative: the same in every edition
+        for e in ids[pos[first] : pos[last] + 1]:
+            scores[e] += weight
+
+    seen: set[str] = set()
+    for r in rows:
+        if r.status is RowStatus.LOCAL or r.follows is None:
+            continue
+        for k in r.clauses:
+            seen.add(k)
+        first_key = r.clauses[0] if r.status is RowStatus.OBSOLETE else None
+        if first_key:
+            wid = [j for j in windex.by_key[first_key] if windex.wordings[j].last == r.follows]
+            if wid:
+                vote(windex.wordings[wid[0]].first, r.follows, 1.0)
+    for f in findings:
+        if f.status is Status.MISSING:
+            added = windex.added_in[f.key]
+            if pos[added] > 0:
+                for e in ids[: pos[added]]:
+                    scores[e] += 0.5
+            continue
+        j = next(
+            (j for j in windex.by_key.get(f.key, ()) if windex.wordings[j].last == f.follows),
+            None,
+        )
+        if j is not None:
+            w = windex.wordings[j]
+            vote(w.first, w.last, 1.0)
+    best = max(ids, key=lambda e: (round(scores[e], 6), pos[e]))
+    return best, {e: round(s, 2) for e, s in scores.items()}
+
+
+def _older_than(
+    oldest: Edition, findings: list[ClauseFinding], rows: list[RowFinding], windex: WordingIndex
+) -> bool:
+    """Whether the policy predates even the oldest catalog edition: most of what that
+    edition itself added is absent."""
+    new_in_oldest = [c.key for c in oldest if c.change is not None]
+    if not new_in_oldest:
+        return False
+    seen = {k for r in rows for k in r.clauses}
+    missing = sum(1 for k in new_in_oldest if k not in seen)
+    return missing / len(new_in_oldest) >= 0.6
+
+
+def _carry_decisions(
+    findings: list[ClauseFinding],
+    decisions: tuple[Decision, ...],
+    catalog: Catalog,
+    edition: Edition,
+    succ: dict[str, frozenset[str]],
+) -> tuple[list[ClauseFinding], tuple[Decision, ...]]:
+    """Attach last year's decisions; flag 要再確認 where the clause changed since; list the
+    decisions whose clause no longer exists (never drop what a reviewer wrote)."""
+    if not decisions:
+        return findings, ()
+    by_key = {f.key: n for n, f in enumerate(findings)}
+    orphans: list[Decision] = []
+    out = list(findings)
+    for d in decisions:
+        keys = [d.key] if d.key in by_key else sorted(succ.get(d.key, ()))
+        if not keys:
+            orphans.append(d)
+            continue
+        for key in keys:
+            n = by_key[key]
+            f = out[n]
+            then = _clause_at(catalog, d.target, d.key)
+            changed = key != d.key or then is None or then.text != f.clause.text
+            status = f.status
+            if d.decision == "対象外" and d.reason and not changed:
+                status = Status.NOT_APPLICABLE
+            out[n] = replace(f, decision=d, recheck=changed, status=status)
+    return out, tuple(orphans)
+
+
+def _clause_at(catalog: Catalog, edition_id: str, key: str) -> Clause | None:
+    try:
+        return catalog.edition(edition_id).get(key)
+    except LookupError:
+        return None
+
+
+def _years(old: str, new: str) -> float:
+    """Years between two ``YYYY-MM`` dates, one decimal."""
+    (oy, om), (ny, nm) = (map(int, old[:7].split("-")), map(int, new[:7].split("-")))
+    return round(((ny * 12 + nm) - (oy * 12 + om)) / 12, 1)

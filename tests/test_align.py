@@ -1,0 +1,91 @@
+"""The alignment engine on small hand-built cases, asserted as whole results."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapcheck.align import Index, Settings, bigrams, containment, shared_terms
+
+CLAUSES = [
+    "職員等は、パスワードを他者に知られないように管理しなければならない。",
+    "情報システム管理者は、サーバを管理区域に設置しなければならない。",
+    "職員等は、業務以外の目的でウェブを閲覧してはならない。",
+    "統括情報セキュリティ責任者は、不正プログラム対策ソフトウェアを常に最新の状態に保たなければならない。",
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return Index(CLAUSES)
+
+
+def _result(alignment):
+    return [(p.source, p.target, p.method.value) for p in alignment.pairs]
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        # exact after normalisation (width, 本町, spacing)
+        (
+            ["職員等は、パスワードを他者に知られないように管理しなければならない。"],
+            [(0, 0, "exact")],
+        ),
+        (["職員等は，ﾊﾟｽﾜｰﾄﾞを他者に知られないように 管理しなければならない。"], [(0, 0, "exact")]),
+        # reworded
+        (["職員は、業務と関係のないウェブサイトを閲覧してはならない。"], [(0, 2, "similarity")]),
+        # local provision: nothing
+        (["本町の庁舎には防犯カメラを設置する。"], []),
+        # one row covering two clauses
+        (
+            [CLAUSES[1] + "また、" + CLAUSES[3]],
+            [(0, 3, "similarity"), (0, 1, "merge")],
+        ),
+    ],
+)
+def test_align(index, sources, expected):
+    assert _result(index.align(sources)) == expected
+
+
+def test_split_tail_joins_its_neighbours_clause():
+    # a short tail too generic to match by itself, wholly inside the neighbour's clause
+    index = Index(CLAUSES, settings=Settings(accept=0.4))
+    sources = [
+        "統括情報セキュリティ責任者は、不正プログラム対策ソフトウェアを",
+        "保たなければならない。",
+    ]
+    assert _result(index.align(sources)) == [(0, 3, "similarity"), (1, 3, "split")]
+
+
+def test_reference_wins_when_the_text_agrees(index):
+    source = ["職員等はパスワードを管理し、ウェブを業務以外で閲覧しない。"]
+    assert _result(index.align(source, references=[[2]])) == [(0, 2, "reference")]
+    # a reference the text does not support is ignored
+    assert _result(index.align(["サーバは管理区域に置く。"], references=[[2]])) == [
+        (0, 1, "similarity")
+    ]
+
+
+def test_groups_keep_merge_from_adding_alternative_wordings():
+    old = "職員等は、パスワードを定期的に変更しなければならない。"
+    new = "職員等は、パスワードが漏えいしたときは直ちに変更しなければならない。"
+    idx = Index([old, new], groups=["pw", "pw"])
+    result = idx.align([old + "なお、" + new])
+    assert [p.target for p in result.pairs] == [1]
+
+
+def test_deterministic(index):
+    sources = ["職員はウェブを閲覧しない。", "サーバを置く。"]
+    assert index.align(sources).pairs == index.align(sources).pairs
+
+
+def test_helpers():
+    assert containment(bigrams("abc"), bigrams("xabcx")) == 1.0
+    assert containment(frozenset(), bigrams("a")) == 1.0
+    assert shared_terms(
+        "統括情報セキュリティ責任者はサーバを", "サーバと統括情報セキュリティ責任者"
+    ) == (
+        "統括情報セキュリティ責任者",
+        "サーバ",
+    )
+    assert Settings().accept == 0.30

@@ -1,0 +1,170 @@
+"""Statuses, edition inference and carried decisions on a small hand-built catalog."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gapcheck.audit import Decision, audit, load_decisions
+from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.errors import PolicyFormatError
+from gapcheck.policy import Policy, PolicyRow
+
+
+@pytest.fixture
+def catalog(make_catalog):
+    return load_catalog_from([make_catalog()])
+
+
+def _policy(*texts: str) -> Policy:
+    rows = tuple(
+        PolicyRow(sheet="本文", row=n + 3, number=f"第{n + 1}条", heading="", text=t)
+        for n, t in enumerate(texts)
+    )
+    return Policy("policy.xlsx", "0" * 64, "spreadsheet", rows)
+
+
+OLD_POLICY = _policy(
+    "職員はパスワードを十分な長さにしなければならない。",  # same in both editions
+    "職員はパスワードを他人に教えてはならない。",  # the 2020-01 wording of pw.share
+    "職員はパスワードを紙に書いてはならない。",  # removed in 2021-01
+    "本町の庁舎には防犯カメラを設置する。",  # local
+)
+
+
+def test_statuses_and_follows(catalog):
+    report = audit(OLD_POLICY, catalog)
+    assert report.target.id == "2021-01"
+    assert report.flatten(["key", "status", "follows", "rows"]) == [
+        ["pw.mfa", "missing", None, []],
+        ["pw.length", "covered", "2021-01", [3]],
+        ["pw.share", "outdated", "2020-01", [4]],
+    ]
+    assert [(r.row.row, r.status.value, r.clauses) for r in report.rows] == [
+        (3, "matched", ("pw.length",)),
+        (4, "matched", ("pw.share",)),
+        (5, "obsolete", ("pw.paper",)),
+        (6, "local", ()),
+    ]
+    assert (report.follows, report.follows_label, report.lag_years) == (
+        "2020-01",
+        "令和2年1月版",
+        1.0,
+    )
+    assert report.counts == {
+        "covered": 1, "outdated": 1, "partial": 0, "missing": 1, "not-applicable": 0,
+    }  # fmt: skip
+
+
+def test_up_to_date_policy(catalog):
+    report = audit(
+        _policy(
+            "重要なシステムでは多要素認証を使わなければならない。",
+            "職員はパスワードを十分な長さにしなければならない。",
+            "職員はパスワードを誰にも教えず、共用してはならない。",
+        ),
+        catalog,
+    )
+    assert report.flatten(["key", "status"]) == [
+        ["pw.mfa", "covered"], ["pw.length", "covered"], ["pw.share", "covered"],
+    ]  # fmt: skip
+    assert (report.follows, report.lag_years) == ("2021-01", 0.0)
+
+
+def test_partial_when_most_of_the_clause_is_absent(catalog):
+    report = audit(_policy("重要なシステムでは認証を使う。"), catalog)
+    assert report.flatten(["key", "status"])[0] == ["pw.mfa", "partial"]
+
+
+def test_target_older_edition(catalog):
+    report = audit(OLD_POLICY, catalog, target="2020-01")
+    assert report.flatten(["key", "status"]) == [
+        ["pw.length", "covered"], ["pw.share", "covered"], ["pw.paper", "covered"],
+    ]  # fmt: skip
+    assert report.lag_years == 0.0
+
+
+def test_decisions_carried_forward(catalog):
+    decisions = [
+        Decision("pw.length", "対象外", reason="全職員ICカード認証のため", target="2020-01"),
+        Decision("pw.share", "改定予定", owner="情報政策課", due="2026-03", target="2020-01"),
+        Decision("pw.paper", "対応済", target="2020-01", number="1.1.(3)"),
+    ]
+    report = audit(OLD_POLICY, catalog, decisions=decisions)
+    assert report.flatten(["key", "status", "decision", "recheck"]) == [
+        ["pw.mfa", "missing", None, False],
+        ["pw.length", "not-applicable", "対象外", False],  # unchanged since: kept as is
+        ["pw.share", "outdated", "改定予定", True],  # the clause changed: 要再確認
+    ]
+    # the decision on a clause that no longer exists is listed, not lost
+    assert [d.key for d in report.orphan_decisions] == ["pw.paper"]
+
+
+def test_json_round_trip_of_decisions(catalog, tmp_path):
+    data = audit(OLD_POLICY, catalog).to_dict()
+    data["clauses"][1]["decision"] = {
+        "decision": "対象外",
+        "reason": "不要",
+        "owner": "",
+        "due": "",
+    }
+    path = tmp_path / "last.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert load_decisions(path) == (
+        Decision("pw.length", "対象外", reason="不要", target="2021-01", number="1.1.(2)"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "not json",
+            "前回の結果として読めません。`gapcheck audit --json` で出力した JSON を指定してください。",
+        ),
+        (
+            "{}",
+            "前回の結果に clauses がありません。`gapcheck audit --json` の出力を指定してください。",
+        ),
+        (
+            '{"clauses": [{"number": "1.1.(1)", "decision": {"decision": "済"}}]}',
+            "clauses の 1 件目（1.1.(1)）の判断 '済' は 対応済 / 改定予定 / 対象外 / 要検討 のいずれかにしてください。",
+        ),
+    ],
+)
+def test_bad_decision_files(tmp_path, content, message):
+    path = tmp_path / "last.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PolicyFormatError) as info:
+        load_decisions(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_json_contract(catalog):
+    data = audit(OLD_POLICY, catalog).to_dict()
+    assert {"target", "follows", "lag_years", "counts", "clauses", "rows"} <= data.keys()
+    assert data["clauses"][2] | {"score": None, "coverage": None, "evidence": None} == {
+        "key": "pw.share", "number": "1.1.(3)", "part": "対策基準",
+        "heading": "ID及びパスワード等の管理", "level": "duty", "status": "outdated",
+        "follows": "2020-01", "rows": [{"sheet": "本文", "row": 4}], "score": None,
+        "coverage": None, "method": "exact", "evidence": None, "decision": None,
+        "recheck": False,
+    }  # fmt: skip
+    assert data["rows"][3] == {
+        "sheet": "本文", "row": 6, "number": "第4条", "heading": "", "status": "local",
+        "clauses": [], "score": 0.0, "method": "", "follows": None,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("version", ["2015-03", "2020-12", "2023-03", "2025-03"])
+def test_bundled_edition_copied_verbatim_is_recognised(version):
+    """A body that copied edition V's 例文 word for word follows V, with nothing local."""
+    catalog = load_catalog()
+    edition = catalog.edition(version)
+    policy = _policy(*(c.text.replace("本市", "本町") for c in edition))
+    report = audit(policy, catalog)
+    assert report.follows == version
+    assert report.row_counts["local"] == 0
+    expected_missing = {c.key for c in catalog.latest} - {k for r in report.rows for k in r.clauses}
+    assert {f.key for f in report.clauses if f.status.value == "missing"} == expected_missing

@@ -12,18 +12,18 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the main job on the bundled data
-	$(VENV)/bin/gapcheck versions
+	$(VENV)/bin/gapcheck demo
 
 test: $(STAMP)  ## the whole test suite (also what .ci/run calls)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check gapcheck tests
-	$(VENV)/bin/ruff format --check gapcheck tests
+	$(VENV)/bin/ruff check gapcheck tests benchmarks
+	$(VENV)/bin/ruff format --check gapcheck tests benchmarks
 
 fmt: $(STAMP)
-	$(VENV)/bin/ruff format gapcheck tests
-	$(VENV)/bin/ruff check --fix gapcheck tests
+	$(VENV)/bin/ruff format gapcheck tests benchmarks
+	$(VENV)/bin/ruff check --fix gapcheck tests benchmarks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -17,9 +17,12 @@ from typing import Any, TypeVar
 import click
 
 from gapcheck import __version__
+from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
 from gapcheck.catalog import ENV_VAR, load_catalog
 from gapcheck.errors import GapcheckError
+from gapcheck.io import write_atomic
 from gapcheck.model import Catalog
+from gapcheck.readers import read_policy
 from gapcheck.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,3 +135,201 @@ def glossary(settings: Settings, as_json: bool) -> None:
         return
     for t in terms:
         click.echo(f"{t.term}\n    {t.plain}")
+
+
+def target_option(fn: F) -> F:
+    return click.option(
+        "--target",
+        default="latest",
+        show_default=True,
+        help="照合するガイドラインの版（例: 2025-03）。既定は最新版。",
+    )(fn)
+
+
+def out_option(fn: F) -> F:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="結果を書き出すフォルダ。",
+    )(fn)
+
+
+def _echo_audit(report: AuditReport) -> None:
+    policy = report.policy
+    where = f"（シート: {policy.sheet}）" if policy.sheet else ""
+    click.echo(f"ポリシー: {policy.path}{where} {len(report.rows)} 行")
+    click.echo(f"照合先: {report.target.label}（{report.target.id}）")
+    if report.follows is None:
+        click.echo("ガイドラインに対応する規定が見つからず、準拠している版を判定できませんでした。")
+    elif report.older_than_oldest:
+        click.echo(
+            f"このポリシーは {report.follows_label} 相当です（カタログで最も古い版より前の内容です）。"
+        )
+    else:
+        click.echo(
+            f"このポリシーは {report.follows_label} 相当です（最新版から {report.lag_years} 年の遅れ）。"
+        )
+    counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)
+    click.echo(f"条項 {len(report.clauses)}: {counts}")
+    row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)
+    click.echo(f"行 {len(report.rows)}: {row_counts}")
+    gaps = [
+        f for f in report.clauses if f.status in (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
+    ]
+    gaps.sort(key=lambda f: (-f.clause.level.rank, f.status is not Status.MISSING))
+    if gaps:
+        click.echo("\n対応が必要な主な条項（義務を優先、上位10件）:")
+        for f in gaps[:10]:
+            click.echo(f"  {f.clause.display_number}  {f.clause.heading}  〔{f.status.title}〕")
+    if report.orphan_decisions:
+        click.echo(
+            f"\n現在の版にない条項への前回の判断: {len(report.orphan_decisions)} 件（JSON の orphan_decisions）"
+        )
+
+
+def _run_audit(
+    settings: Settings,
+    policy_path: Path,
+    target: str,
+    sheet: str | None,
+    encoding: str | None,
+    previous: Path | None,
+) -> AuditReport:
+    catalog = settings.catalog()
+    catalog.edition(target)  # an unknown edition fails before the file is read
+    decisions: tuple[Decision, ...] = load_decisions(previous) if previous else ()
+    policy = read_policy(policy_path, sheet=sheet, encoding=encoding)
+    return audit(policy, catalog, target=target, decisions=decisions)
+
+
+def _write_outputs(report: AuditReport, out: Path) -> Path:
+    return write_atomic(
+        out / "audit.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+@cli.command(name="audit")
+@click.argument("policy", type=click.Path(path_type=Path))
+@target_option
+@click.option("--sheet", help="読み込むシート名（既定: ポリシーらしいシートを自動で選びます）。")
+@click.option("--encoding", help="CSV・テキストの文字コード（例: cp932）。既定は自動判定。")
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="前回の結果（audit.json）。担当者の判断を引き継ぎます。",
+)
+@json_option
+@out_option
+@click.option(
+    "--fail-on-gaps", is_flag=True, help="未対応・旧版のままの条項があれば終了コード 3 を返します。"
+)
+@click.pass_obj
+def audit_command(
+    settings: Settings,
+    policy: Path,
+    target: str,
+    sheet: str | None,
+    encoding: str | None,
+    previous: Path | None,
+    as_json: bool,
+    out: Path | None,
+    fail_on_gaps: bool,
+) -> None:
+    """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
+
+    例: gapcheck audit 対策基準.xlsx --target 2025-03 --out reports/2026
+    """
+    report = _run_audit(settings, policy, target, sheet, encoding, previous)
+    if out is not None:
+        written = _write_outputs(report, out)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        _echo_audit(report)
+        if out is not None:
+            click.echo(f"\n結果を書き出しました: {written}")
+    if fail_on_gaps and (report.counts["missing"] or report.counts["outdated"]):
+        raise SystemExit(3)
+
+
+@cli.command()
+@click.option("--version", "version", required=True, help="サンプルが準拠する版（例: 2020-12）。")
+@click.option(
+    "--style",
+    type=click.Choice(["spreadsheet", "reiki"]),
+    default="spreadsheet",
+    show_default=True,
+    help="Excel の一覧表か、例規集の本文（テキスト）か。",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["light", "heavy"]),
+    default="light",
+    show_default=True,
+    help="書き換えの強さ。",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="乱数の種（同じ値なら同じ結果）。"
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="書き出すファイル（.xlsx または .txt）。",
+)
+@click.option(
+    "--truth",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="正解（行と条項キーの対応）を書き出す JSON ファイル。",
+)
+@click.pass_obj
+def sample(
+    settings: Settings,
+    version: str,
+    style: str,
+    tier: str,
+    seed: int,
+    out_file: Path,
+    truth: Path | None,
+) -> None:
+    """架空の自治体のポリシーを合成します（テストやデモ用。実在の文章は使いません）。
+
+    例: gapcheck sample --version 2020-12 --style reiki --out sample.txt --truth truth.json
+    """
+    from gapcheck.sample import generate_policy, write_sample
+
+    edition = settings.catalog().edition(version)
+    generated = generate_policy(edition, seed=seed, tier=tier, style=style)
+    write_sample(generated, out_file, truth)
+    click.echo(f"{edition.label}に準拠した架空のポリシーを書き出しました: {out_file}")
+
+
+DEMO_VERSION = "2020-12"
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports/demo"),
+    show_default=True,
+    help="書き出すフォルダ。",
+)
+@click.pass_obj
+def demo(settings: Settings, out: Path) -> None:
+    """架空の町のポリシーを最新版と照合し、結果を書き出します（README のクイックスタート）。
+
+    例: gapcheck demo --out reports/demo
+    """
+    from gapcheck.sample import generate_policy, write_sample
+
+    catalog = settings.catalog()
+    policy_file = out / "sample_policy.xlsx"
+    generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
+    write_sample(generated, policy_file, out / "sample_truth.json")
+    report = audit(read_policy(policy_file), catalog)
+    written = _write_outputs(report, out)
+    _echo_audit(report)
+    click.echo(f"\n入力（架空の町のポリシー）: {policy_file}")
+    click.echo(f"結果: {written}")

@@ -121,3 +121,101 @@ def test_guidelines_env_var(make_catalog):
     result = CliRunner(env={"GAPCHECK_GUIDELINES": str(root)}).invoke(cli, ["versions"])
     assert result.exit_code == 1
     assert "previous は直前の版" in result.output
+
+
+# --- audit / sample / demo -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_policy(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    result = CliRunner().invoke(
+        cli,
+        ["sample", "--version", "2020-12", "--seed", "4", "--out", str(out / "p.xlsx"),
+         "--truth", str(out / "truth.json")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output
+        == f"令和2年12月版に準拠した架空のポリシーを書き出しました: {out / 'p.xlsx'}\n"
+    )
+    return out / "p.xlsx"
+
+
+def test_audit_json_contract(sample_policy):
+    result = CliRunner().invoke(cli, ["audit", str(sample_policy), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["target"], data["follows"], data["lag_years"]) == ("2025-03", "2020-12", 4.2)
+    assert set(data["counts"]) == {"covered", "outdated", "partial", "missing", "not-applicable"}
+    assert sum(data["counts"].values()) == len(data["clauses"]) == len(load_catalog().latest)
+    clause_fields = {"key", "number", "status", "follows", "rows", "score"}
+    row_fields = {"sheet", "row", "number", "status", "clauses", "score", "method"}
+    assert all(clause_fields <= c.keys() for c in data["clauses"])
+    assert all(row_fields <= r.keys() for r in data["rows"])
+    assert all(isinstance(r["row"], int) for r in data["rows"])
+
+
+def test_audit_text_summary_and_out(sample_policy, tmp_path):
+    result = CliRunner().invoke(cli, ["audit", str(sample_policy), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "照合先: 令和7年3月版（2025-03）"
+    assert lines[2] == "このポリシーは 令和2年12月版 相当です（最新版から 4.2 年の遅れ）。"
+    assert lines[-1] == f"結果を書き出しました: {tmp_path / 'audit.json'}"
+    assert json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))["follows"] == "2020-12"
+
+
+def test_audit_previous_carries_decisions(sample_policy, tmp_path):
+    first = json.loads(CliRunner().invoke(cli, ["audit", str(sample_policy), "--json"]).output)
+    first["clauses"][0]["decision"] = {"decision": "対象外", "reason": "該当なし"}
+    previous = tmp_path / "last.json"
+    previous.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
+    second = json.loads(
+        CliRunner().invoke(cli, ["audit", str(sample_policy), "--previous", str(previous),
+                                 "--json"]).output
+    )  # fmt: skip
+    assert second["clauses"][0]["decision"]["decision"] == "対象外"
+    assert second["clauses"][0]["status"] == "not-applicable"
+
+
+def test_fail_on_gaps(sample_policy):
+    result = CliRunner().invoke(cli, ["audit", str(sample_policy), "--fail-on-gaps"])
+    assert result.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p, "ファイルが見つかりません。パスとファイル名を確認してください。"),
+        (
+            lambda p: (p.write_text("ただのテキスト", encoding="utf-8"), p)[1],
+            "このファイルは Excel ファイルとして読めません。中身はテキストです。CSV なら拡張子を .csv に、"
+            "例規の本文なら .txt に変えてください。",
+        ),
+        (
+            lambda p: (p.write_bytes(b""), p)[1],
+            "ファイルが空です（0 バイト）。内容を保存したファイルを指定してください。",
+        ),
+    ],
+)
+def test_audit_bad_input_is_one_error_line(tmp_path, make, message):
+    path = make(tmp_path / "policy.xlsx")
+    result = CliRunner().invoke(cli, ["audit", str(path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}: {message}\n"
+
+
+def test_audit_unknown_sheet(sample_policy):
+    result = CliRunner().invoke(cli, ["audit", str(sample_policy), "--sheet", "別紙"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {sample_policy}: シート「別紙」がありません。")
+
+
+def test_demo(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "このポリシーは 令和2年12月版 相当です" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "audit.json", "sample_policy.xlsx", "sample_truth.json",
+    ]  # fmt: skip

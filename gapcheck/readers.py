@@ -1,0 +1,803 @@
+"""Read a municipality's policy from a spreadsheet or from 例規 text.
+
+:func:`read_policy` is the one entry point. It looks at the file's content as well as its
+extension (an .xls that is really .xlsx, a tab-separated 「Unicode テキスト」 saved as .txt)
+and returns a :class:`~gapcheck.policy.Policy`:
+
+* spreadsheets (.xlsx/.xlsm/.xls/.csv, tab-separated text): one row per table row with text;
+  ``row`` is the Excel row number, ``context`` the chapter rows above it;
+* 例規 (.txt/.html/.docx): one row per 項 with its own text and per 号; ``row`` is the
+  reference such as ``第23条の2第1項第3号``.
+
+Every problem the user can fix is a :class:`PolicyFormatError` naming the file (and sheet).
+The input file is only ever read, as bytes, once: its SHA-256 is of exactly what was parsed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from hashlib import sha256
+from html.parser import HTMLParser
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from gapcheck.errors import PolicyFormatError
+from gapcheck.policy import Policy, PolicyRow
+
+__all__ = ["HEADER_SCAN_ROWS", "read_policy"]
+
+HEADER_SCAN_ROWS = 30  # title rows above the header are common; the header is never far down
+SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
+TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")  # shift_jis fails on ①, ㈱, 髙 (TECH-NOTES)
+# A zip member expanding more than this, and to more than _BOMB_MIN_BYTES, is treated as a
+# zip bomb (TECH-NOTES: a 1028:1 bomb); real workbooks compress about 5-20:1.
+_BOMB_RATIO = 200
+_BOMB_MIN_BYTES = 50_000_000
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
+
+
+def read_policy(
+    path: str | PathLike[str],
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    max_rows: int = 100_000,
+) -> Policy:
+    """Read a policy file: a spreadsheet or CSV, or 例規 text (.txt, .html, .docx).
+
+    ``sheet`` picks a workbook sheet (default: the one that looks most like a policy; a CSV
+    has one sheet, named after the file, and ignores it); ``encoding`` overrides the
+    detection for CSV and text; more than ``max_rows`` rows is an error, so a runaway sheet
+    cannot exhaust memory. Macros in .xlsm are never run: the file is only parsed.
+
+    >>> policy = read_policy("対策基準.xlsx")  # doctest: +SKIP
+    >>> policy.rows[0].where  # doctest: +SKIP
+    '対策基準!4行'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise PolicyFormatError(
+            f"{p}: ファイルが見つかりません。パスとファイル名を確認してください。"
+        )
+    if p.is_dir():
+        raise PolicyFormatError(
+            f"{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx）"
+            "を指定してください。"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise PolicyFormatError(f"{p}: ファイルを読めません（{exc.strerror}）。") from exc
+    if not data:
+        raise PolicyFormatError(
+            f"{p}: ファイルが空です（0 バイト）。内容を保存したファイルを指定してください。"
+        )
+    digest = sha256(data).hexdigest()
+    kind = _sniff(p, data)
+    if kind == "excel":
+        return _read_workbook(p, data, digest, sheet, max_rows)
+    if kind == "docx":
+        return _reiki_policy(p, digest, _docx_lines(p, data), max_rows)
+    text = _decode(p, data, encoding)
+    ext = p.suffix.lower()
+    if ext in {".html", ".htm", ".xhtml"} or (ext not in {".csv", ".tsv"} and _is_html(text)):
+        return _reiki_policy(p, digest, _html_lines(text), max_rows)
+    if ext in {".csv", ".tsv"} or _delimiter(text) == "\t":
+        # Excel's 「Unicode テキスト」 is a tab-separated .txt: a table if it has a header row
+        table = _delimited_sheet(p, text, max_rows)
+        if ext in {".csv", ".tsv"} or table.header is not None:
+            return _sheet_policy(p, digest, table, "")
+    return _reiki_policy(p, digest, text.splitlines(), max_rows)
+
+
+# --- what the file is ----------------------------------------------------------------------
+
+
+def _sniff(path: Path, data: bytes) -> str:
+    """``excel``, ``docx`` or ``text``, from the content; the extension only breaks ties."""
+    ext = path.suffix.lower()
+    if data.startswith(_ZIP_MAGIC):
+        names = _zip_names(path, data)
+        if any(n.startswith("xl/workbook.") for n in names):
+            return "excel"
+        if "word/document.xml" in names:
+            if ext in SPREADSHEET_EXTS:
+                raise PolicyFormatError(
+                    f"{path}: このファイルは Excel ファイルとして読めません。中身は Word 文書です。"
+                    "拡張子を .docx に変えるか、Excel で表を作り直してください。"
+                )
+            return "docx"
+        raise _not_excel(path) if ext in SPREADSHEET_EXTS else _unsupported(path)
+    if data.startswith(_OLE_MAGIC):
+        if ext == ".doc":
+            raise PolicyFormatError(
+                f"{path}: Word 97-2003 形式（.doc）は読めません。"
+                "Word で開いて .docx 形式で保存し直してください。"
+            )
+        return "excel"  # calamine tells an .xls from anything else; a .doc fails there
+    if data.startswith(b"%PDF"):
+        raise PolicyFormatError(
+            f"{path}: PDF は読めません。本文をテキスト（.txt）か Word（.docx）に書き出して"
+            "指定してください。"
+        )
+    if ext in SPREADSHEET_EXTS:
+        if _looks_like_text(data):
+            raise PolicyFormatError(
+                f"{path}: このファイルは Excel ファイルとして読めません。中身はテキストです。"
+                "CSV なら拡張子を .csv に、例規の本文なら .txt に変えてください。"
+            )
+        raise _not_excel(path)
+    if ext == ".docx":
+        raise PolicyFormatError(
+            f"{path}: このファイルは Word 文書（.docx）として読めません。"
+            "Word で開いて .docx 形式で保存し直してください。"
+        )
+    if not _looks_like_text(data):
+        raise _unsupported(path)
+    return "text"
+
+
+def _zip_names(path: Path, data: bytes) -> list[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PolicyFormatError(
+            f"{path}: ファイルが壊れています（ZIP 形式として読めません）。"
+            "元のファイルを開いて保存し直してください。"
+        ) from exc
+    for info in infos:
+        if info.file_size > _BOMB_MIN_BYTES and info.file_size > _BOMB_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise PolicyFormatError(
+                f"{path}: 展開後の大きさが異常です（{info.filename} が "
+                f"{info.file_size:,} バイト）。安全のため読み込みを中止しました。"
+            )
+    return [info.filename for info in infos]
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return b"\x00" not in head
+
+
+def _not_excel(path: Path) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: このファイルは Excel ファイルとして読めません。"
+        "Excel で開けるか確かめ、.xlsx 形式で保存し直してください。"
+    )
+
+
+def _unsupported(path: Path) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: 対応していない形式です。.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx の"
+        "いずれかで保存してください。"
+    )
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+    """Text from bytes: UTF-16 with BOM, the given encoding, or utf-8-sig → utf-8 → cp932."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise PolicyFormatError(
+                f"{path}: 文字コード名 '{encoding}' は使えません。utf-8、cp932 などを指定してください。"
+            ) from exc
+        candidates = (encoding,)
+    else:
+        candidates = TEXT_ENCODINGS
+    last: UnicodeDecodeError | None = None
+    for name in candidates:
+        try:
+            return data.decode(name).lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            last = exc
+    if encoding:
+        raise PolicyFormatError(
+            f"{path}: 指定された文字コード {encoding} では読めません（{last.start + 1 if last else 1}"
+            "バイト目）。正しい文字コードを --encoding で指定してください。"
+        ) from last
+    raise PolicyFormatError(
+        f"{path}: 文字コードを判別できません（UTF-8 でも Shift_JIS（cp932）でもありません）。"
+        "UTF-8 で保存し直すか、--encoding cp932 などを指定してください。"
+    ) from last
+
+
+# --- spreadsheets: header detection -----------------------------------------------------------
+
+_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "number": ("条番号", "項番", "番号", "条項", "no", "no.", "№"),
+    "heading": ("見出し", "項目", "件名", "タイトル"),
+    "text": ("本文", "内容", "規定内容", "条文", "規定", "対策内容"),
+    "ref": ("ガイドライン項番", "対応項番", "gl項番", "ガイドライン対応", "参照"),
+    "note": ("備考",),
+    "status": ("対応状況",),  # recognised so it counts towards a header, then ignored
+}
+_NAME_ROLE = {name: role for role, names in _ROLE_NAMES.items() for name in names}
+# Level columns: each holds one level of the hierarchy; article levels build the number.
+_GROUP_LEVELS = ("編", "章", "節", "款", "大項目", "中項目", "小項目", "細項目")
+_GROUP_LEVELS += ("大分類", "中分類", "小分類", "細分類")
+_ARTICLE_LEVELS = ("条", "項", "号")
+_TRAILING_NOTE_RE = re.compile(r"[(（][^()（）]*[)）]$|※.*$")
+
+
+def _header_key(cell: str) -> str:
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell)).lower()
+    return _TRAILING_NOTE_RE.sub("", key) or key
+
+
+@dataclass
+class _Header:
+    index: int  # 0-based row index in the grid
+    roles: dict[str, int]  # role → column
+    levels: list[tuple[int, str]]  # (column, level name), left to right
+    names: list[str]  # every non-empty header cell, for messages
+
+
+def _find_header(grid: list[list[str]]) -> _Header | None:
+    for index, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
+        roles: dict[str, int] = {}
+        levels: list[tuple[int, str]] = []
+        for col, cell in enumerate(cells):
+            key = _header_key(cell) if cell else ""
+            role = _NAME_ROLE.get(key)
+            if role is None and "ガイドライン" in key and ("項番" in key or "対応" in key):
+                role = "ref"
+            if role is not None:
+                roles.setdefault(role, col)
+            elif key in _GROUP_LEVELS or key in _ARTICLE_LEVELS:
+                levels.append((col, key))
+        if len(roles) + len(levels) >= 2 or "text" in roles:
+            return _Header(index, roles, levels, [c for c in cells if c])
+    return None
+
+
+# --- spreadsheets: rows -----------------------------------------------------------------------
+
+_NUM = r"[0-9０-９〇一二三四五六七八九十百千]+"
+_GROUP_RANK = {"編": 0, "章": 1, "節": 2, "款": 3, "目": 4}
+_RANK_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(r"^\(\d+\)"), 5),
+    (re.compile(r"^[①-⑳㉑-㉟㊱-㊿]"), 6),
+    (re.compile(r"^第\d+(?:\s|$)"), 1),  # web pages numbered 第1, 第2
+)
+
+
+def _rank(label: str) -> int | None:
+    """Depth of a chapter-row label: 第3章 → 1, 第1節 → 2, 5.1 → 2, (1) → 5; None if unknown."""
+    s = unicodedata.normalize("NFKC", label).strip()
+    m = re.match(rf"^第{_NUM}(編|章|節|款|目)", s)
+    if m:
+        return _GROUP_RANK[m.group(1)]
+    m = re.match(r"^\d+(?:[.\-―]\d+)*(?=[.\s]|$)", s)
+    if m:
+        return len(re.split(r"[.\-―]", m.group(0)))
+    for pattern, rank in _RANK_PATTERNS:
+        if pattern.match(s):
+            return rank
+    return None
+
+
+def _push(stack: list[tuple[int | None, str]], label: str) -> None:
+    """Keep the chain of headings: a new one replaces its equals and anything deeper."""
+    rank = _rank(label)
+    if rank is None:
+        if stack and stack[-1][0] is None:
+            stack.pop()
+    else:
+        while stack and (stack[-1][0] is None or stack[-1][0] >= rank):
+            stack.pop()
+    stack.append((rank, label))
+
+
+def _looks_like_sentence(value: str) -> bool:
+    return "。" in value or len(value) >= 40
+
+
+def _article_part(level: str, value: str) -> str:
+    """``第10条`` stays; a bare ``2`` in a 項 column becomes ``第2項``."""
+    if value.startswith("第"):
+        return value
+    if unicodedata.normalize("NFKC", value).isdigit():
+        return f"第{unicodedata.normalize('NFKC', value)}{level}"
+    return value
+
+
+def _table_rows(grid: list[list[str]], sheet: str, header: _Header) -> list[PolicyRow]:
+    """One PolicyRow per row with text; merged (blank) number/heading/level cells filled down."""
+
+    def cell(cells: list[str], role: str) -> str:
+        col = header.roles.get(role)
+        return cells[col] if col is not None and col < len(cells) else ""
+
+    text_col = header.roles.get("text")
+    level_names = [name for _, name in header.levels]
+    state = [""] * len(header.levels)  # level values filled down, hierarchically
+    stack: list[tuple[int | None, str]] = []  # chapter rows without text
+    carry_number = carry_heading = ""
+    rows: list[PolicyRow] = []
+    for index in range(header.index + 1, len(grid)):
+        cells = grid[index]
+        values = [cells[col] if col < len(cells) else "" for col, _ in header.levels]
+        if text_col is not None:
+            text = cells[text_col] if text_col < len(cells) else ""
+            text_level = None
+        else:  # 大項目/中項目/小項目: the text is in the last filled level cell
+            filled = [k for k, v in enumerate(values) if v]
+            text, text_level = "", None
+            if filled and (
+                filled[-1] == len(values) - 1 or _looks_like_sentence(values[filled[-1]])
+            ):
+                text_level = filled[-1]
+                text = values[text_level]
+                values[text_level] = ""
+        changed = False
+        for k, value in enumerate(values):
+            if value:
+                state[k] = value
+                state[k + 1 :] = [""] * (len(state) - k - 1)
+                changed = True
+        if text_level is not None:
+            state[text_level:] = [""] * (len(state) - text_level)
+        if changed:
+            stack.clear()
+        number, heading = cell(cells, "number"), cell(cells, "heading")
+        if not text:
+            if number or heading:  # a chapter row: context for the rows below
+                _push(stack, " ".join(v for v in (number, heading) if v))
+                carry_number = carry_heading = ""
+            continue
+        if number:  # a new number starts a new provision: its heading is its own
+            carry_number, carry_heading = number, heading
+        elif heading:
+            carry_heading = heading
+        groups = [
+            v for v, name in zip(state, level_names, strict=True) if v and name in _GROUP_LEVELS
+        ]
+        articles = "".join(
+            _article_part(name, v)
+            for v, name in zip(state, level_names, strict=True)
+            if v and name in _ARTICLE_LEVELS
+        )
+        rows.append(
+            PolicyRow(
+                sheet=sheet,
+                row=index + 1,
+                number=carry_number or articles,
+                heading=carry_heading,
+                text=text,
+                ref=cell(cells, "ref"),
+                context=tuple(groups) + tuple(label for _, label in stack),
+                note=cell(cells, "note"),
+            )
+        )
+    return rows
+
+
+def _title_above(grid: list[list[str]], header: _Header) -> str:
+    for cells in grid[: header.index]:
+        for value in cells:
+            if value:
+                return value
+    return ""
+
+
+@dataclass
+class _Sheet:
+    name: str
+    grid: list[list[str]]
+    header: _Header | None = None
+    rows: list[PolicyRow] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.header is not None and ("text" in self.header.roles or bool(self.header.levels))
+
+
+def _parse_sheet(name: str, grid: list[list[str]]) -> _Sheet:
+    result = _Sheet(name, grid, _find_header(grid))
+    if result.usable:
+        assert result.header is not None
+        result.rows = _table_rows(grid, name, result.header)
+    return result
+
+
+def _sheet_error(path: Path, sheet: _Sheet, label: str) -> PolicyFormatError:
+    if sheet.header is None:
+        return PolicyFormatError(
+            f"{path}: {label}最初の{HEADER_SCAN_ROWS}行に見出し行が見つかりません。"
+            "「本文」（または「内容」「規定内容」）などの列名を持つ見出し行を表の先頭に付けてください。"
+        )
+    return PolicyFormatError(
+        f"{path}: {label}見出し行（{sheet.header.index + 1}行目）に本文の列がありません"
+        f"（見つかった列: {', '.join(sheet.header.names)}）。"
+        "規定の文章がある列に「本文」「内容」などの列名を付けてください。"
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value).strip()
+    return "" if text in {"nan", "NaN", "None", "<NA>"} else text
+
+
+def _read_workbook(
+    path: Path, data: bytes, digest: str, sheet: str | None, max_rows: int
+) -> Policy:
+    import pandas as pd  # heavy: only when a workbook is read
+
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        names = [str(n) for n in book.sheet_names]
+        if sheet is not None and sheet not in names:
+            raise PolicyFormatError(
+                f"{path}: シート「{sheet}」がありません。このファイルのシート: {', '.join(names)}"
+            )
+        wanted = [sheet] if sheet is not None else names
+        frames = {
+            name: pd.read_excel(book, sheet_name=name, header=None, dtype=str, nrows=max_rows + 1)
+            for name in wanted
+        }
+    except PolicyFormatError:
+        raise
+    except Exception as exc:  # calamine's errors differ by format; all mean "not readable"
+        raise _not_excel(path) from exc
+    sheets = []
+    for name, frame in frames.items():
+        if len(frame) > max_rows:
+            raise _too_many(path, f"シート「{name}」の行数", max_rows)
+        grid = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+        sheets.append(_parse_sheet(name, grid))
+    if sheet is not None:
+        return _sheet_policy(path, digest, sheets[0], f"シート「{sheet}」の")
+    usable = [s for s in sheets if s.usable]
+    if not usable:
+        with_header = [s for s in sheets if s.header is not None] or sheets
+        if len(sheets) == 1 or with_header is not sheets:
+            raise _sheet_error(path, with_header[0], f"シート「{with_header[0].name}」の")
+        raise _sheet_error(path, sheets[0], f"どのシート（{', '.join(names)}）にも")
+    # The sheet that looks most like a policy (a header row and the most text), plus any
+    # other sheet of provisions: 基本方針 and 対策基準 are often kept on separate sheets.
+    chosen = max(usable, key=lambda s: sum(len(r.text) for r in s.rows))
+    parts = [s for s in usable if s is chosen or _looks_like_provisions(s)]
+    if len(parts) == 1:
+        return _sheet_policy(path, digest, chosen, "")
+    return Policy(
+        path=str(path),
+        sha256=digest,
+        kind="spreadsheet",
+        rows=tuple(r for s in parts for r in s.rows),
+        sheet=", ".join(s.name for s in parts),
+        title=_title_above(chosen.grid, chosen.header) if chosen.header else "",
+    )
+
+
+def _looks_like_provisions(sheet: _Sheet) -> bool:
+    """Several rows, most of them sentences (a revision-history or cover sheet is not)."""
+    sentences = sum(1 for r in sheet.rows if r.text.rstrip().endswith("。"))
+    return len(sheet.rows) >= 3 and sentences >= 0.6 * len(sheet.rows)
+
+
+def _sheet_policy(path: Path, digest: str, sheet: _Sheet, label: str) -> Policy:
+    if not sheet.usable:
+        raise _sheet_error(path, sheet, label)
+    assert sheet.header is not None
+    return Policy(
+        path=str(path),
+        sha256=digest,
+        kind="spreadsheet",
+        rows=tuple(sheet.rows),
+        sheet=sheet.name,
+        title=_title_above(sheet.grid, sheet.header),
+    )
+
+
+def _too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: {what}が上限の {max_rows:,} 行を超えています。"
+        "不要な行を削除するか、ファイルを分割してください。"
+    )
+
+
+def _delimiter(text: str) -> str:
+    head = text.splitlines()[:HEADER_SCAN_ROWS]
+    tabs = sum(line.count("\t") for line in head)
+    commas = sum(line.count(",") for line in head)
+    return "\t" if tabs > commas else ","
+
+
+def _delimited_sheet(path: Path, text: str, max_rows: int) -> _Sheet:
+    """A CSV or tab-separated table, as a sheet named like Excel names a CSV's tab."""
+    grid: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            if len(grid) >= max_rows:
+                raise _too_many(path, "行数", max_rows)
+            grid.append([value.strip() for value in record])
+    except csv.Error as exc:
+        raise PolicyFormatError(
+            f"{path}: {len(grid) + 1}行目を CSV として読めません（{exc}）。"
+            "Excel で開いて CSV として保存し直してください。"
+        ) from exc
+    return _parse_sheet(path.stem, grid)
+
+
+# --- 例規 text: getting lines -------------------------------------------------------------------
+
+
+def _is_html(text: str) -> bool:
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+class _HTMLText(HTMLParser):
+    """Visible text, one line per block; script/style (and the <title>) dropped."""
+
+    SKIP = frozenset({"script", "style", "title", "template", "noscript"})
+    BLOCK = frozenset(
+        "address article aside blockquote br caption dd div dl dt figcaption footer form h1 h2"
+        " h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr"
+        " ul".split()
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+            if tag == "pre":
+                self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(self.skip - 1, 0)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+            if tag == "pre":
+                self.pre = max(self.pre - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if not self.pre:
+            # Source line breaks are not text breaks; in Japanese they join with nothing.
+            data = re.sub(r"[ \t\r\n\f]*[\r\n][ \t\r\n\f]*", "", data)
+            data = re.sub(r"[ \t\f]+", " ", data)
+        self.parts.append(data)
+
+
+def _html_lines(text: str) -> list[str]:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts).splitlines()
+
+
+def _docx_lines(path: Path, data: bytes) -> list[str]:
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return list(_docx_block_lines(document.iter_inner_content()))
+    except PolicyFormatError:
+        raise
+    except Exception as exc:
+        raise PolicyFormatError(
+            f"{path}: このファイルは Word 文書（.docx）として読めません。"
+            "Word で開いて .docx 形式で保存し直してください。"
+        ) from exc
+
+
+def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
+    """Paragraph and table-cell text in document order (a merged cell once)."""
+    from docx.table import Table
+
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from _docx_block_lines(cell.iter_inner_content())
+        else:
+            yield from block.text.split("\n")
+
+
+# --- 例規 text: structure ------------------------------------------------------------------------
+
+_SP = r"[ \t\u3000]"
+_CHAPTER_RE = re.compile(rf"^第({_NUM})(編|章|節|款)((?:の{_NUM})*)(?:{_SP}|$)")
+_ARTICLE_RE = re.compile(rf"^第({_NUM})条((?:の{_NUM})*)(?:{_SP}+(.*))?$")
+_HEADING_RE = re.compile(r"^[（(]([^（）()]{2,})[）)]$")
+_PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
+_ITEM_RE = re.compile(rf"^(?:[（(]([0-9０-９]+)[）)]{_SP}*|([〇一二三四五六七八九十]+){_SP}+)(.*)$")
+_SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ]{_SP})")
+_AMEND_RE = re.compile(
+    r"[（(](?:明治|大正|昭和|平成|令和|[明大昭平令])[0-9０-９元一二三四五六七八九十]"
+    r"[^（）()]*?(?:改正|追加|削除|全改|繰上|繰下|旧)[^（）()]*[）)]"
+)
+_SUPPLEMENT_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}|[（(]|$)")
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _to_int(numeral: str) -> int:
+    """``12``, ``１２``, ``十二``, ``一〇`` → 12/12/12/10."""
+    ascii_digits = unicodedata.normalize("NFKC", numeral)
+    if ascii_digits.isdigit():
+        return int(ascii_digits)
+    total = current = 0
+    for ch in numeral:
+        if ch in _KANJI_DIGITS:
+            current = current * 10 + _KANJI_DIGITS[ch]
+        else:
+            total += (current or 1) * _KANJI_UNITS[ch]
+            current = 0
+    return total + current
+
+
+def _branch(suffix: str) -> str:
+    """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
+    return "".join(f"の{_to_int(n)}" for n in re.findall(_NUM, suffix))
+
+
+@dataclass
+class _Unit:
+    ref: str
+    heading: str
+    context: tuple[str, ...]
+    parts: list[str]
+    notes: list[str]
+
+
+@dataclass
+class _Reiki:
+    """A line-by-line reader of 例規: 章/節 → context, 条/項/号 → rows, ア folded into 号."""
+
+    stack: list[tuple[int | None, str]] = field(default_factory=list)
+    heading: str = ""
+    article: str | None = None
+    paragraph: int = 0
+    item: int = 0
+    unit: _Unit | None = None
+    pending_notes: list[str] = field(default_factory=list)
+    rows: list[PolicyRow] = field(default_factory=list)
+    title: str = ""
+    started: bool = False
+
+    def feed(self, raw: str) -> bool:
+        """Take one line; False once 附則 is reached (nothing after it is policy)."""
+        line = raw.strip()
+        if not line:
+            return True
+        notes = _AMEND_RE.findall(line)
+        line = _AMEND_RE.sub("", line).strip()
+        if not line:
+            self._notes(notes)
+            return True
+        if _SUPPLEMENT_RE.match(line) and self.article is not None:  # not the 目次's 附則
+            self._flush()
+            return False
+        if _CHAPTER_RE.match(line):
+            self._flush()
+            self.started = True
+            _push(self.stack, line)
+            self.heading, self.article = "", None
+            self.pending_notes.clear()  # a chapter's own amendment note concerns no row
+            return True
+        if m := _ARTICLE_RE.match(line):
+            self._flush()
+            self.started = True
+            self.article = f"第{_to_int(m.group(1))}条{_branch(m.group(2))}"  # 第23条の2
+            self.paragraph, self.item = 1, 0
+            self._start(f"{self.article}第1項", m.group(3) or "", notes)
+            return True
+        if (m := _HEADING_RE.match(line)) and not _ITEM_RE.match(line):
+            self._flush()
+            self.started = True
+            self.heading = m.group(1).strip()
+            self._notes(notes)
+            return True
+        if self.article is not None:
+            m = _PARAGRAPH_RE.match(line)
+            if m and _to_int(m.group(1)) == self.paragraph + 1:
+                self._flush()
+                self.paragraph, self.item = self.paragraph + 1, 0
+                self._start(f"{self.article}第{self.paragraph}項", m.group(2), notes)
+                return True
+            m = _ITEM_RE.match(line)
+            if m and _to_int(m.group(1) or m.group(2)) == self.item + 1:
+                self._flush()
+                self.item += 1
+                ref = f"{self.article}第{self.paragraph}項第{self.item}号"
+                self._start(ref, m.group(3), notes)
+                return True
+        if self.unit is not None:
+            if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
+                self.unit.parts.append("\n")
+            self.unit.parts.append(line)
+            self._notes(notes)
+        elif not self.started and not self.title and line != "目次":
+            self.title = line.lstrip("○◯")
+        return True
+
+    def close(self) -> None:
+        """End of input: emit the provision still open."""
+        self._flush()
+
+    def _notes(self, notes: list[str]) -> None:
+        (self.unit.notes if self.unit is not None else self.pending_notes).extend(notes)
+
+    def _start(self, ref: str, text: str, notes: list[str]) -> None:
+        context = tuple(label for _, label in self.stack)
+        self.unit = _Unit(ref, self.heading, context, [text.strip()], [*self.pending_notes, *notes])
+        self.pending_notes = []
+
+    def _flush(self) -> None:
+        unit, self.unit = self.unit, None
+        if unit is None:
+            return
+        text = "".join(unit.parts).strip()
+        if not text:  # e.g. 「第5条」 alone before its 号: its notes go to the next row
+            self.pending_notes.extend(unit.notes)
+            return
+        self.rows.append(
+            PolicyRow(
+                sheet="",
+                row=unit.ref,
+                number=unit.ref,
+                heading=unit.heading,
+                text=text,
+                context=unit.context,
+                note="".join(unit.notes),
+            )
+        )
+
+
+def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
+    reader = _Reiki()
+    for line in lines:
+        if not reader.feed(line):
+            break
+        if len(reader.rows) > max_rows:
+            raise _too_many(path, "条文の項・号の数", max_rows)
+    reader.close()
+    if len(reader.rows) > max_rows:
+        raise _too_many(path, "条文の項・号の数", max_rows)
+    if not reader.rows:
+        raise PolicyFormatError(
+            f"{path}: 条文（「第1条　…」で始まる行）が見つかりません。例規の本文を指定するか、"
+            "表なら「本文」などの列名を持つ見出し行を付けた CSV か Excel にしてください。"
+        )
+    return Policy(
+        path=str(path),
+        sha256=digest,
+        kind="reiki",
+        rows=tuple(reader.rows),
+        title=reader.title,
+    )

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench clean
+.PHONY: demo test lint fmt bench clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,7 +14,10 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)  ## the main job on the bundled data
 	$(VENV)/bin/gapcheck demo
 
-test: $(STAMP)  ## the whole test suite (also what .ci/run calls)
+system:  ## Debian packages for the reports (LibreOffice, Japanese font, Chromium)
+	scripts/install-system-deps.sh
+
+test: $(STAMP) system  ## the whole test suite (also what .ci/run calls)
 	$(PY) -m pytest
 
 lint: $(STAMP)

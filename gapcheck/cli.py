@@ -23,6 +23,9 @@ from gapcheck.errors import GapcheckError
 from gapcheck.io import write_atomic
 from gapcheck.model import Catalog
 from gapcheck.readers import read_policy
+from gapcheck.report_html import write_html
+from gapcheck.report_xlsx import read_decisions, write_workbook
+from gapcheck.summary import summarize
 from gapcheck.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -197,15 +200,24 @@ def _run_audit(
 ) -> AuditReport:
     catalog = settings.catalog()
     catalog.edition(target)  # an unknown edition fails before the file is read
-    decisions: tuple[Decision, ...] = load_decisions(previous) if previous else ()
+    decisions: tuple[Decision, ...] = ()
+    if previous is not None:
+        is_workbook = previous.suffix.lower() in (".xlsx", ".xlsm")
+        decisions = read_decisions(previous) if is_workbook else load_decisions(previous)
     policy = read_policy(policy_path, sheet=sheet, encoding=encoding)
     return audit(policy, catalog, target=target, decisions=decisions)
 
 
-def _write_outputs(report: AuditReport, out: Path) -> Path:
-    return write_atomic(
-        out / "audit.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    )
+def _write_outputs(report: AuditReport, catalog: Catalog, out: Path) -> list[Path]:
+    """audit.json, the workbook and the HTML page, each written atomically."""
+    summary = summarize(report, catalog)
+    return [
+        write_atomic(
+            out / "audit.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        ),
+        write_workbook(summary, catalog, out / "report.xlsx"),
+        write_html(summary, catalog, out / "report.html"),
+    ]
 
 
 @cli.command(name="audit")
@@ -216,7 +228,7 @@ def _write_outputs(report: AuditReport, out: Path) -> Path:
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="前回の結果（audit.json）。担当者の判断を引き継ぎます。",
+    help="前回の結果（report.xlsx または audit.json）。担当者の判断を引き継ぎます。",
 )
 @json_option
 @out_option
@@ -240,14 +252,15 @@ def audit_command(
     例: gapcheck audit 対策基準.xlsx --target 2025-03 --out reports/2026
     """
     report = _run_audit(settings, policy, target, sheet, encoding, previous)
-    if out is not None:
-        written = _write_outputs(report, out)
+    written = _write_outputs(report, settings.catalog(), out) if out is not None else []
     if as_json:
         _echo_json(report.to_dict())
     else:
         _echo_audit(report)
-        if out is not None:
-            click.echo(f"\n結果を書き出しました: {written}")
+        if written:
+            click.echo("\n結果を書き出しました:")
+            for path in written:
+                click.echo(f"  {path}")
     if fail_on_gaps and (report.counts["missing"] or report.counts["outdated"]):
         raise SystemExit(3)
 
@@ -329,7 +342,9 @@ def demo(settings: Settings, out: Path) -> None:
     generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
     write_sample(generated, policy_file, out / "sample_truth.json")
     report = audit(read_policy(policy_file), catalog)
-    written = _write_outputs(report, out)
+    written = _write_outputs(report, catalog, out)
     _echo_audit(report)
     click.echo(f"\n入力（架空の町のポリシー）: {policy_file}")
-    click.echo(f"結果: {written}")
+    click.echo("結果:")
+    for path in written:
+        click.echo(f"  {path}")

@@ -162,7 +162,12 @@ def test_audit_text_summary_and_out(sample_policy, tmp_path):
     lines = result.output.splitlines()
     assert lines[1] == "照合先: 令和7年3月版（2025-03）"
     assert lines[2] == "このポリシーは 令和2年12月版 相当です（最新版から 4.2 年の遅れ）。"
-    assert lines[-1] == f"結果を書き出しました: {tmp_path / 'audit.json'}"
+    assert lines[-4:] == [
+        "結果を書き出しました:",
+        f"  {tmp_path / 'audit.json'}",
+        f"  {tmp_path / 'report.xlsx'}",
+        f"  {tmp_path / 'report.html'}",
+    ]
     assert json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))["follows"] == "2020-12"
 
 
@@ -217,5 +222,8 @@ def test_demo(tmp_path):
     assert result.exit_code == 0, result.output
     assert "このポリシーは 令和2年12月版 相当です" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "audit.json", "sample_policy.xlsx", "sample_truth.json",
+        "audit.json", "report.html", "report.xlsx", "sample_policy.xlsx", "sample_truth.json",
+    ]  # fmt: skip
+    assert result.output.splitlines()[-3:] == [
+        f"  {tmp_path / 'audit.json'}", f"  {tmp_path / 'report.xlsx'}", f"  {tmp_path / 'report.html'}",
     ]  # fmt: skip

@@ -1,0 +1,336 @@
+"""What executives read, derived from an audit: priorities, actions, decisions, history.
+
+Pure data: the Excel workbook and the HTML page both render an :class:`ExecutiveSummary`.
+DOMAIN.md §5: for each change, in everyday words, what changed · why · does it affect us ·
+what happens if we do nothing; priority from obligation level, section and how far behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from gapcheck.audit import AuditReport, ClauseFinding, RowStatus, Status
+from gapcheck.diff import Span, mark_changes
+from gapcheck.model import Catalog, ChangeKind, Clause, Level, Term
+
+# Sections where a gap exposes the body most directly (三層, technical measures, incident
+# response, outsourcing and cloud).
+_EXPOSED = ("4", "7", "8.3", "9")
+_GAP = (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
+PRIORITIES = ("高", "中", "低")
+_PROCEDURE_WORDS = ("手順", "マニュアル", "要領", "要綱", "計画")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One recommended action for the committee, in everyday words."""
+
+    finding: ClauseFinding
+    priority: str  # 高 / 中 / 低
+    what: str  # what changed / what is asked
+    why: str  # the incident, law or reason
+    affects_us: str  # where this body stands
+    if_nothing: str  # what happens if we do nothing
+    suggestion: str  # the suggested action for the officer
+
+    @property
+    def title(self) -> str:
+        return clause_title(self.finding.clause)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One edition since the one the body follows."""
+
+    id: str
+    label: str
+    summary: str
+    affecting: int  # clauses this edition changed that are still gaps for the body
+
+
+@dataclass(frozen=True)
+class ProcedureItem:
+    finding: ClauseFinding
+    named: bool  # the policy's matching text names a procedure
+
+
+@dataclass(frozen=True)
+class AmendmentEntry:
+    """One row of the draft 新旧対照表: proposed | current, in the body's own numbering."""
+
+    label: str  # 第12条 (見出し) or 第12条の2（新設）
+    proposed: tuple[Span, ...]  # inserted/changed passages marked "insert"
+    current: tuple[Span, ...]  # replaced passages marked "delete"; () for a new provision
+    note: str
+    kind: str  # "amend" | "new" | "delete"
+
+
+@dataclass(frozen=True, eq=False)
+class ExecutiveSummary:
+    report: AuditReport
+    body: str  # 本町 / 本市 …
+    headline: str  # 「本町のポリシーは令和2年12月版相当です」
+    lag_sentence: str
+    actions: tuple[Action, ...]  # every gap, most important first
+    decisions: tuple[str, ...]  # what the committee must decide
+    history: tuple[HistoryEntry, ...]
+    procedures: tuple[ProcedureItem, ...]
+    glossary: tuple[Term, ...]  # terms used in the report
+    priorities: dict[str, str]  # clause key -> 高/中/低 for every gap
+    amendment: tuple[AmendmentEntry, ...]
+
+    @property
+    def top_actions(self) -> tuple[Action, ...]:
+        return self.actions[:5]
+
+
+def clause_title(clause: Clause) -> str:
+    """A clause as executives should see it: never a bare number without its heading."""
+    return f"{clause.part.value} {clause.number}（{'・'.join(clause.headings[-2:])}）"
+
+
+def body_name(report: AuditReport) -> str:
+    """本市/本町/本村/本区 as the policy calls itself (default 本市)."""
+    counts = Counter(
+        m.group(0) for r in report.policy.rows for m in re.finditer(r"本[市町村区]", r.text)
+    )
+    return counts.most_common(1)[0][0] if counts else "本市"
+
+
+def localize(text: str, body: str) -> str:
+    """The guideline's 本市/市長 wording in the body's own terms (本町/町長 …)."""
+    if body == "本市":
+        return text
+    unit = body[1]
+    return text.replace("本市", body).replace("副市長", f"副{unit}長").replace("市長", f"{unit}長")
+
+
+def priority_of(finding: ClauseFinding, report: AuditReport, catalog: Catalog) -> str:
+    """高/中/低 from obligation level, section and how far behind (DOMAIN.md §5)."""
+    clause = finding.clause
+    score = clause.level.rank  # 1..3
+    score += {Status.MISSING: 2.0, Status.OUTDATED: 1.5, Status.PARTIAL: 1.0}.get(finding.status, 0)
+    if clause.part.value == "対策基準" and clause.section.startswith(_EXPOSED):
+        score += 1
+    changed_in = _last_change(clause, catalog, report.target.id)
+    if report.follows and changed_in and changed_in > report.follows:
+        score += 0.5
+    if score >= 6.5:
+        return "高"
+    if score >= 5:
+        return "中"
+    return "低"
+
+
+def _last_change(clause: Clause, catalog: Catalog, target: str) -> str | None:
+    last = None
+    for ed in catalog.editions:
+        c = ed.get(clause.key)
+        if c is not None and c.change is not None and c.change.kind is not ChangeKind.RENUMBERED:
+            last = ed.id
+        if ed.id == target:
+            break
+    return last
+
+
+def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: str) -> str:
+    """The catalog's notes on how this clause changed after ``since``, oldest first."""
+    notes = []
+    for ed in catalog.editions:
+        if since is not None and ed.id <= since:
+            continue
+        c = ed.get(clause.key)
+        if c is not None and c.change is not None and c.change.note:
+            notes.append(c.change.note)
+        if ed.id == target:
+            break
+    return " ".join(dict.fromkeys(notes))
+
+
+_IF_NOTHING = {
+    Level.DUTY: "国の指針が「しなければならない」とする対策が欠けたままになり、監査で指摘を受けるほか、"
+    "事故が起きたときに説明責任を果たせないおそれがあります。",
+    Level.RECOMMENDATION: "国の指針が望ましいとする対策が取られず、同じ規模の団体より被害を受けやすい状態が続きます。",
+    Level.PERMISSION: "認められている運用を使えず、業務の効率化の機会を逃します。",
+}
+_AFFECTS = {
+    Status.MISSING: "{body}のポリシーには、これに当たる規定がありません。",
+    Status.OUTDATED: "{body}のポリシーには規定がありますが、{follows}の内容のままです。",
+    Status.PARTIAL: "{body}のポリシーには規定がありますが、求められる内容の一部が見当たりません。",
+}
+_SUGGEST = {
+    Status.MISSING: "新しい規定を設けるか、対象外とする理由を記録してください。",
+    Status.OUTDATED: "規定を最新版の内容に改めてください。",
+    Status.PARTIAL: "不足している内容を規定に加えてください。",
+}
+
+
+def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
+    """The executive content of ``report``."""
+    body = body_name(report)
+    target = report.target
+    follows_label = report.follows_label or "判定できない版"
+    actions = []
+    priorities: dict[str, str] = {}
+    for f in report.clauses:
+        if f.status not in _GAP:
+            continue
+        prio = priority_of(f, report, catalog)
+        priorities[f.key] = prio
+        note = _change_note(f.clause, catalog, report.follows, target.id)
+        actions.append(
+            Action(
+                finding=f,
+                priority=prio,
+                what=localize(f.clause.plain, body),
+                why=note or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
+                affects_us=_AFFECTS[f.status].format(body=body, follows=follows_label),
+                if_nothing=_IF_NOTHING[f.clause.level],
+                suggestion=_SUGGEST[f.status],
+            )
+        )
+    order = {p: n for n, p in enumerate(PRIORITIES)}
+    actions.sort(key=lambda a: (order[a.priority], -a.finding.clause.level.rank))
+
+    if report.follows is None:
+        headline = f"{body}のポリシーは、どの版に準拠しているか判定できませんでした。"
+        lag = "ガイドラインに対応する規定が見つかりませんでした。"
+    elif report.older_than_oldest:
+        headline = f"{body}のポリシーは{follows_label}相当です。"
+        lag = f"最新の{target.label}から10年以上遅れている可能性があります。"
+    elif report.lag_years:
+        headline = f"{body}のポリシーは{follows_label}相当です。"
+        lag = f"最新の{target.label}から約{report.lag_years}年遅れています。"
+    else:
+        headline = f"{body}のポリシーは最新の{target.label}に沿っています。"
+        lag = "版の遅れはありません。"
+
+    history = []
+    if report.follows:
+        gaps = {f.key for f in report.clauses if f.status in _GAP}
+        for ed in catalog.editions:
+            if report.follows < ed.id <= target.id:
+                affecting = sum(1 for c in ed.changed() if c.key in gaps)
+                history.append(HistoryEntry(ed.id, ed.label, ed.summary, affecting))
+
+    procedures = []
+    for f in report.clauses:
+        if f.clause.needs_procedure:
+            texts = "".join(report.rows[i].row.text for i in f.rows)
+            procedures.append(ProcedureItem(f, any(w in texts for w in _PROCEDURE_WORDS)))
+
+    counts = report.counts
+    high = sum(1 for a in actions if a.priority == "高")
+    decisions = []
+    if counts["missing"] or counts["outdated"] or counts["partial"]:
+        decisions.append(
+            f"{target.label}に合わせてポリシーを改正するか（見直しが必要な条項 "
+            f"{counts['missing'] + counts['outdated'] + counts['partial']}件、うち優先度「高」{high}件）。"
+        )
+        decisions.append("改正案を情報セキュリティ委員会に諮る時期と、担当する課。")
+    missing_proc = sum(1 for p in procedures if not p.named)
+    if missing_proc:
+        decisions.append(f"実施手順（現場向けの手順書）を整える条項 {missing_proc}件の担当と期限。")
+    if report.row_counts["obsolete"]:
+        decisions.append(
+            f"国の指針から削除された内容に基づく規定 {report.row_counts['obsolete']}件を残すか削るか。"
+        )
+    if counts["not-applicable"]:
+        decisions.append(f"対象外とした条項 {counts['not-applicable']}件の理由の確認。")
+
+    used_text = " ".join(
+        [headline, lag, *decisions]
+        + [f"{a.what} {a.why}" for a in actions]
+        + [h.summary for h in history]
+    )
+    glossary = tuple(
+        t for t in catalog.glossary if any(n in used_text for n in (t.term, *t.aliases))
+    )
+    return ExecutiveSummary(
+        report=report,
+        body=body,
+        headline=headline,
+        lag_sentence=lag,
+        actions=tuple(actions),
+        decisions=tuple(decisions),
+        history=tuple(history),
+        procedures=tuple(procedures),
+        glossary=glossary,
+        priorities=priorities,
+        amendment=amendment(report, body),
+    )
+
+
+_ARTICLE_RE = re.compile(r"^(第[0-9０-９]+条(?:の[0-9]+)*)")
+
+
+def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
+    """A draft amendment of the body's policy, in its own order and numbering.
+
+    Outdated and partial clauses are rewritten where the body has them; missing clauses
+    are placed after the row of the nearest preceding clause the body has (as 枝番 articles
+    where the body numbers by 第N条); rows following removed clauses are proposed for deletion.
+    """
+    findings = {f.key: f for f in report.clauses}
+    after_row: dict[int | None, list[ClauseFinding]] = {}
+    last_row: int | None = None
+    for f in report.clauses:
+        if f.rows:
+            last_row = max(f.rows)
+        elif f.status is Status.MISSING:
+            after_row.setdefault(last_row, []).append(f)
+    entries: list[AmendmentEntry] = []
+
+    def add_new(f: ClauseFinding, anchor: str, k: int) -> None:
+        m = _ARTICLE_RE.match(anchor)
+        label = f"{m.group(1)}の{k + 2}（新設）" if m else f"{anchor}の次（新設）"
+        entries.append(
+            AmendmentEntry(
+                label=label,
+                proposed=(Span(localize(f.clause.text, body), "insert"),),
+                current=(),
+                note=f"{clause_title(f.clause)}を新たに規定",
+                kind="new",
+            )
+        )
+
+    for k, f in enumerate(after_row.get(None, [])):
+        add_new(f, "冒頭", k)
+    done: set[str] = set()
+    for i, rf in enumerate(report.rows):
+        row = rf.row
+        label = f"{row.number} {row.heading}".strip() or row.where
+        if rf.status is RowStatus.OBSOLETE:
+            entries.append(
+                AmendmentEntry(
+                    label=label,
+                    proposed=(Span("（削除）", "insert"),),
+                    current=(Span(row.text, "delete"),),
+                    note="国の指針で削除された内容に基づく規定",
+                    kind="delete",
+                )
+            )
+        fresh = [
+            k for k in rf.clauses
+            if k in findings and k not in done
+            and findings[k].status in (Status.OUTDATED, Status.PARTIAL)
+        ]  # fmt: skip
+        if rf.status is RowStatus.MATCHED and fresh:
+            proposed = "".join(localize(findings[k].clause.text, body) for k in fresh)
+            old_spans, new_spans = mark_changes(row.text, proposed)
+            numbers = "、".join(findings[k].clause.display_number for k in fresh)
+            entries.append(
+                AmendmentEntry(
+                    label=label,
+                    proposed=new_spans,
+                    current=old_spans,
+                    note=f"{report.target.label} {numbers} に合わせて改正",
+                    kind="amend",
+                )
+            )
+            done.update(fresh)
+        for k, f in enumerate(after_row.get(i, [])):
+            add_new(f, row.number or row.where, k)
+    return tuple(entries)

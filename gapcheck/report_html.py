@@ -26,11 +26,11 @@ def summary_texts(s: ExecutiveSummary) -> list[str]:
     are checked on)."""
     texts = [s.headline, s.lag_sentence, *s.decisions]
     for a in s.top_actions:
-        texts += [a.what, a.why, a.affects_us, a.if_nothing]
+        texts += [a.title, a.what, a.why, a.affects_us, a.if_nothing]
     return texts
 
 
-def render(s: ExecutiveSummary, catalog: Catalog) -> str:
+def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> str:
     report = s.report
     marked, notes = annotate_terms(summary_texts(s), catalog.glossary)
     it = iter(marked)
@@ -40,7 +40,16 @@ def render(s: ExecutiveSummary, catalog: Catalog) -> str:
         "decisions": [next(it) for _ in s.decisions],
     }
     annotated["actions"] = [
-        (a, {"what": next(it), "why": next(it), "affects_us": next(it), "if_nothing": next(it)})
+        (
+            a,
+            {
+                "title": next(it),
+                "what": next(it),
+                "why": next(it),
+                "affects_us": next(it),
+                "if_nothing": next(it),
+            },
+        )
         for a in s.top_actions
     ]
     chart = bar_chart([(st.title, report.counts[st.value], STATUS_COLOURS[st]) for st in Status])
@@ -71,7 +80,7 @@ def render(s: ExecutiveSummary, catalog: Catalog) -> str:
         chart=chart,
         info=info,
         row_sections=row_sections,
-        today=f"{dt.date.today():%Y年%m月%d日}",
+        today=today or f"{dt.date.today():%Y年%m月%d日}",
         policy_name=Path(report.policy.path).name,
         localize=lambda text: localize(text, s.body),
     )

@@ -150,10 +150,9 @@ def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: st
 
 
 _IF_NOTHING = {
-    Level.DUTY: "国の指針が「しなければならない」とする対策が欠けたままになり、監査で指摘を受けるほか、"
-    "事故が起きたときに説明責任を果たせないおそれがあります。",
-    Level.RECOMMENDATION: "国の指針が望ましいとする対策が取られず、同じ規模の団体より被害を受けやすい状態が続きます。",
-    Level.PERMISSION: "認められている運用を使えず、業務の効率化の機会を逃します。",
+    Level.DUTY: "国の指針が義務とする対策が欠けたままです。監査で指摘を受け、事故の際に説明がつかないおそれがあります。",
+    Level.RECOMMENDATION: "国の指針が勧める対策がないままです。同じ規模の団体より被害を受けやすくなります。",
+    Level.PERMISSION: "認められた運用を使えず、業務を効率化する機会を逃します。",
 }
 _AFFECTS = {
     Status.MISSING: "{body}のポリシーには、これに当たる規定がありません。",

@@ -100,3 +100,17 @@ def make_catalog(tmp_path: Path) -> CatalogFactory:
         return root
 
     return build
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden files")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def golden_dir() -> Path:
+    return Path(__file__).parent / "golden"

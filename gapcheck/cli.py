@@ -348,3 +348,46 @@ def demo(settings: Settings, out: Path) -> None:
     click.echo("結果:")
     for path in written:
         click.echo(f"  {path}")
+
+
+@cli.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--section", help="節で絞り込みます（例: 6 / 6.4 / 基本方針）。")
+@json_option
+@out_option
+@click.pass_obj
+def diff_command(
+    settings: Settings,
+    old: str,
+    new: str,
+    section: str | None,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """版 OLD から版 NEW までに何が変わったかを示します（隣り合わない版どうしも比較できます）。
+
+    --out を付けると、改定のポイント・新旧対照表・項番対応表を Excel（diff.xlsx）と
+    HTML（diff.html）に書き出します。
+
+    例: gapcheck diff 2018-09 2025-03
+    """
+    from gapcheck.diff import diff_editions, render_text
+    from gapcheck.report_diff import write_diff_html, write_diff_workbook
+
+    catalog = settings.catalog()
+    result = diff_editions(catalog, old, new, section=section)
+    written = []
+    if out is not None:
+        written = [
+            write_diff_workbook(result, catalog, out / "diff.xlsx"),
+            write_diff_html(result, catalog, out / "diff.html"),
+        ]
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(render_text(result), nl=False)
+    if written:
+        click.echo("\n結果を書き出しました:")
+        for path in written:
+            click.echo(f"  {path}")

@@ -98,10 +98,11 @@ def fit_height(ws: Worksheet, row: int, texts: Sequence[str], widths: Sequence[f
     """Estimate the row height for wrapped text (each wide character counts 2)."""
     lines = 1
     for text, width in zip(texts, widths, strict=False):
-        # A wide character takes about 1.7 width units at this font size, not 2.
+        # A wide character takes about 1.5 width units at this font size, not 2 (measured
+        # on LibreOffice PDFs with IPAexGothic).
         usable = max(width - 1, 1)
         n = sum(
-            max(1, math.ceil(display_width(part) * 0.85 / usable)) for part in str(text).split("\n")
+            max(1, math.ceil(display_width(part) * 0.75 / usable)) for part in str(text).split("\n")
         )
         lines = max(lines, n)
     ws.row_dimensions[row].height = min(409, lines * line_height + 3)

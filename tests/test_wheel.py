@@ -51,3 +51,13 @@ def test_wheel_in_fresh_venv(tmp_path):
         cwd=tmp_path,
     )
     assert "ガバメントクラウド" in text.stdout
+    # the demo needs the templates and the catalog from the installed package
+    demo = subprocess.run(
+        [str(bin_dir / "gapcheck"), "demo", "--out", str(tmp_path / "demo")],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "令和2年12月版 相当" in demo.stdout
+    assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000

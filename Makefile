@@ -28,8 +28,9 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format gapcheck tests benchmarks
 	$(VENV)/bin/ruff check --fix gapcheck tests benchmarks
 
-bench: $(STAMP)
+bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the readers
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/fuzz.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -22,7 +22,7 @@ from gapcheck.catalog import ENV_VAR, load_catalog
 from gapcheck.errors import GapcheckError
 from gapcheck.io import write_atomic
 from gapcheck.model import Catalog
-from gapcheck.readers import read_policy
+from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
 from gapcheck.report_html import write_html
 from gapcheck.report_xlsx import read_decisions, write_workbook
 from gapcheck.summary import summarize
@@ -197,6 +197,7 @@ def _run_audit(
     sheet: str | None,
     encoding: str | None,
     previous: Path | None,
+    limits: dict[str, int] | None = None,
 ) -> AuditReport:
     catalog = settings.catalog()
     catalog.edition(target)  # an unknown edition fails before the file is read
@@ -204,7 +205,7 @@ def _run_audit(
     if previous is not None:
         is_workbook = previous.suffix.lower() in (".xlsx", ".xlsm")
         decisions = read_decisions(previous) if is_workbook else load_decisions(previous)
-    policy = read_policy(policy_path, sheet=sheet, encoding=encoding)
+    policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
     return audit(policy, catalog, target=target, decisions=decisions)
 
 
@@ -235,6 +236,27 @@ def _write_outputs(report: AuditReport, catalog: Catalog, out: Path) -> list[Pat
 @click.option(
     "--fail-on-gaps", is_flag=True, help="未対応・旧版のままの条項があれば終了コード 3 を返します。"
 )
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="読み込む行数の上限。",
+)
+@click.option(
+    "--max-file-mb",
+    type=click.IntRange(1),
+    default=MAX_FILE_MB,
+    show_default=True,
+    help="入力ファイルの大きさの上限（MB）。",
+)
+@click.option(
+    "--max-inflated-mb",
+    type=click.IntRange(1),
+    default=MAX_INFLATED_MB,
+    show_default=True,
+    help="Excel ファイルの展開後の大きさの上限（MB）。",
+)
 @click.pass_obj
 def audit_command(
     settings: Settings,
@@ -246,12 +268,16 @@ def audit_command(
     as_json: bool,
     out: Path | None,
     fail_on_gaps: bool,
+    max_rows: int,
+    max_file_mb: int,
+    max_inflated_mb: int,
 ) -> None:
     """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
 
     例: gapcheck audit 対策基準.xlsx --target 2025-03 --out reports/2026
     """
-    report = _run_audit(settings, policy, target, sheet, encoding, previous)
+    limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
+    report = _run_audit(settings, policy, target, sheet, encoding, previous, limits)
     written = _write_outputs(report, settings.catalog(), out) if out is not None else []
     if as_json:
         _echo_json(report.to_dict())

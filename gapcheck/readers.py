@@ -37,10 +37,15 @@ __all__ = ["HEADER_SCAN_ROWS", "read_policy"]
 HEADER_SCAN_ROWS = 30  # title rows above the header are common; the header is never far down
 SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
 TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")  # shift_jis fails on ①, ㈱, 髙 (TECH-NOTES)
-# A zip member expanding more than this, and to more than _BOMB_MIN_BYTES, is treated as a
-# zip bomb (TECH-NOTES: a 1028:1 bomb); real workbooks compress about 5-20:1.
+# A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
+# a zip bomb (TECH-NOTES: a 1028:1 bomb); real workbooks compress about 5-20:1. Independently,
+# no member may inflate beyond ``max_inflated_mb`` and no file exceed ``max_file_mb``.
 _BOMB_RATIO = 200
 _BOMB_MIN_BYTES = 50_000_000
+MAX_ROWS = 100_000
+MAX_FILE_MB = 200
+MAX_INFLATED_MB = 500
+_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
@@ -51,14 +56,18 @@ def read_policy(
     *,
     sheet: str | None = None,
     encoding: str | None = None,
-    max_rows: int = 100_000,
+    max_rows: int = MAX_ROWS,
+    max_file_mb: int = MAX_FILE_MB,
+    max_inflated_mb: int = MAX_INFLATED_MB,
 ) -> Policy:
     """Read a policy file: a spreadsheet or CSV, or 例規 text (.txt, .html, .docx).
 
     ``sheet`` picks a workbook sheet (default: the one that looks most like a policy; a CSV
     has one sheet, named after the file, and ignores it); ``encoding`` overrides the
     detection for CSV and text; more than ``max_rows`` rows is an error, so a runaway sheet
-    cannot exhaust memory. Macros in .xlsm are never run: the file is only parsed.
+    cannot exhaust memory; so is a file over ``max_file_mb`` or a workbook part inflating
+    beyond ``max_inflated_mb`` (a zip bomb). Macros in .xlsm are never run: the file is only
+    parsed. The input is only read, never written.
 
     >>> policy = read_policy("対策基準.xlsx")  # doctest: +SKIP
     >>> policy.rows[0].where  # doctest: +SKIP
@@ -74,6 +83,12 @@ def read_policy(
             f"{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx）"
             "を指定してください。"
         )
+    size = p.stat().st_size
+    if size > max_file_mb * 1_000_000:
+        raise PolicyFormatError(
+            f"{p}: ファイルが大きすぎます（{size:,} バイト、上限 {max_file_mb} MB）。"
+            "ポリシーのファイルか確かめてください。正当なファイルなら --max-file-mb で上限を上げてください。"
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -83,7 +98,7 @@ def read_policy(
             f"{p}: ファイルが空です（0 バイト）。内容を保存したファイルを指定してください。"
         )
     digest = sha256(data).hexdigest()
-    kind = _sniff(p, data)
+    kind = _sniff(p, data, max_inflated_mb)
     if kind == "excel":
         return _read_workbook(p, data, digest, sheet, max_rows)
     if kind == "docx":
@@ -103,11 +118,11 @@ def read_policy(
 # --- what the file is ----------------------------------------------------------------------
 
 
-def _sniff(path: Path, data: bytes) -> str:
+def _sniff(path: Path, data: bytes, max_inflated_mb: int = MAX_INFLATED_MB) -> str:
     """``excel``, ``docx`` or ``text``, from the content; the extension only breaks ties."""
     ext = path.suffix.lower()
     if data.startswith(_ZIP_MAGIC):
-        names = _zip_names(path, data)
+        names = _zip_names(path, data, max_inflated_mb)
         if any(n.startswith("xl/workbook.") for n in names):
             return "excel"
         if "word/document.xml" in names:
@@ -119,6 +134,11 @@ def _sniff(path: Path, data: bytes) -> str:
             return "docx"
         raise _not_excel(path) if ext in SPREADSHEET_EXTS else _unsupported(path)
     if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in data[:1_000_000]:
+            raise PolicyFormatError(
+                f"{path}: パスワードで保護（暗号化）されているため読めません。"
+                "Excel でパスワードを解除して保存し直してから指定してください。"
+            )
         if ext == ".doc":
             raise PolicyFormatError(
                 f"{path}: Word 97-2003 形式（.doc）は読めません。"
@@ -147,7 +167,7 @@ def _sniff(path: Path, data: bytes) -> str:
     return "text"
 
 
-def _zip_names(path: Path, data: bytes) -> list[str]:
+def _zip_names(path: Path, data: bytes, max_inflated_mb: int = MAX_INFLATED_MB) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -156,13 +176,14 @@ def _zip_names(path: Path, data: bytes) -> list[str]:
             f"{path}: ファイルが壊れています（ZIP 形式として読めません）。"
             "元のファイルを開いて保存し直してください。"
         ) from exc
+    limit = max_inflated_mb * 1_000_000
     for info in infos:
-        if info.file_size > _BOMB_MIN_BYTES and info.file_size > _BOMB_RATIO * max(
-            info.compress_size, 1
-        ):
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limit or (info.file_size > _BOMB_MIN_BYTES and ratio > _BOMB_RATIO):
             raise PolicyFormatError(
-                f"{path}: 展開後の大きさが異常です（{info.filename} が "
-                f"{info.file_size:,} バイト）。安全のため読み込みを中止しました。"
+                f"{path}: 展開後の大きさが異常です（{info.filename} が {info.file_size:,} バイト、"
+                f"圧縮率 {ratio:,.0f} 倍。上限は {max_inflated_mb} MB かつ {_BOMB_RATIO} 倍）。"
+                "安全のため読み込みを中止しました。正当なファイルなら --max-inflated-mb で上限を上げてください。"
             )
     return [info.filename for info in infos]
 
@@ -512,7 +533,7 @@ def _sheet_policy(path: Path, digest: str, sheet: _Sheet, label: str) -> Policy:
 def _too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: {what}が上限の {max_rows:,} 行を超えています。"
-        "不要な行を削除するか、ファイルを分割してください。"
+        "不要な行を削除するか、ファイルを分割してください（上限は --max-rows で変えられます）。"
     )
 
 

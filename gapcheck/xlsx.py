@@ -36,11 +36,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # XML 1.0 forbids most C0 controls; openpyxl raises on them, so drop them first.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@")
+MAX_CELL = 32_767  # Excel's limit on characters in a cell
+_CUT = "…（以下省略）"
 
 
 def clean(text: object) -> str:
-    """Text safe for a cell: no XML-illegal characters or lone surrogates."""
-    return _ILLEGAL.sub("", "" if text is None else str(text))
+    """Text safe for a cell: no XML-illegal characters or lone surrogates, within Excel's
+    32,767-character limit."""
+    out = _ILLEGAL.sub("", "" if text is None else str(text))
+    return out if len(out) <= MAX_CELL else out[: MAX_CELL - len(_CUT)] + _CUT
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, *, font: Font = BODY_FONT,

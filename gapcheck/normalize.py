@@ -50,6 +50,18 @@ def normalize(text: str) -> str:
     >>> normalize("本町の副町長は、ＩＤを強靱に取り扱う。")
     '本市の副市長は、idを強靭に取扱う。'
     """
+    out = _pass(text)
+    # Removing spaces or case-folding can leave a sequence that NFKC composes further
+    # (『O¯』 → 'O' + combining macron → 'ō'); repeat until stable so the result is idempotent.
+    for _ in range(3):
+        again = _pass(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _pass(text: str) -> str:
     out = unicodedata.normalize("NFKC", text).translate(_CHAR_TABLE)
     out = _SPACE_RE.sub("", out)
     out = _VARIANT_RE.sub(lambda m: _VARIANT_MAP[m.group(0)], out)

@@ -1,11 +1,20 @@
 """gapcheck: keep a local government's security policy in step with the national guideline.
 
-The public API; the ``gapcheck`` command is a thin layer over it.
+The public API; the ``gapcheck`` command is a thin layer over it::
+
+    from gapcheck import audit, load_catalog, read_policy
+
+    catalog = load_catalog()
+    report = audit(read_policy("対策基準.xlsx"), catalog)
+    report.follows, report.counts
 """
 
 __version__ = "0.1.0"
 
+from gapcheck.align import Index, Method
+from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
 from gapcheck.catalog import load_catalog
+from gapcheck.diff import DiffKind, EditionDiff, diff_editions
 from gapcheck.errors import (
     CatalogError,
     GapcheckError,
@@ -24,22 +33,40 @@ from gapcheck.model import (
     Removal,
     Term,
 )
+from gapcheck.policy import Policy, PolicyRow
+from gapcheck.readers import read_policy
+from gapcheck.summary import summarize
 
 __all__ = [
+    "AuditReport",
     "Catalog",
     "CatalogError",
     "Change",
     "ChangeKind",
     "Clause",
+    "Decision",
+    "DiffKind",
     "Edition",
+    "EditionDiff",
     "GapcheckError",
     "GuidelineParseError",
+    "Index",
     "Level",
+    "Method",
     "Part",
+    "Policy",
     "PolicyFormatError",
+    "PolicyRow",
     "Removal",
+    "RowStatus",
+    "Status",
     "Term",
     "UnknownVersionError",
     "__version__",
+    "audit",
+    "diff_editions",
     "load_catalog",
+    "load_decisions",
+    "read_policy",
+    "summarize",
 ]

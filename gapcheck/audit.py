@@ -608,8 +608,13 @@ def _follows(
             wid = [j for j in windex.by_key[first_key] if windex.wordings[j].last == r.follows]
             if wid:
                 vote(windex.wordings[wid[0]].first, r.follows, 1.0)
+    # A body may keep 基本方針 and 対策基準 in separate documents: a part with no matched
+    # clause at all says nothing about the edition, so its missing clauses do not vote.
+    parts = {f.clause.part for f in findings if f.status is not Status.MISSING}
     for f in findings:
         if f.status is Status.MISSING:
+            if f.clause.part not in parts:
+                continue
             added = windex.added_in[f.key]
             if pos[added] > 0:
                 for e in ids[: pos[added]]:

@@ -168,3 +168,11 @@ def test_bundled_edition_copied_verbatim_is_recognised(version):
     assert report.row_counts["local"] == 0
     expected_missing = {c.key for c in catalog.latest} - {k for r in report.rows for k in r.clauses}
     assert {f.key for f in report.clauses if f.status.value == "missing"} == expected_missing
+
+
+@pytest.mark.parametrize("version", ["2015-03", "2018-09", "2022-03", "2024-10"])
+def test_standards_without_basic_policy_still_date_correctly(version):
+    """Many bodies keep 基本方針 in a separate instrument: its absence is not evidence."""
+    catalog = load_catalog()
+    policy = _policy(*(c.text for c in catalog.edition(version) if c.part.value == "対策基準"))
+    assert audit(policy, catalog).follows == version

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench clean system
+.PHONY: demo test lint fmt bench bench-import clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +31,9 @@ fmt: $(STAMP)
 bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the readers
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fuzz.py
+
+bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
+	$(PY) benchmarks/import_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -417,3 +417,80 @@ def diff_command(
         click.echo("\n結果を書き出しました:")
         for path in written:
             click.echo(f"  {path}")
+
+
+@cli.command(name="import-guideline")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--version", "version", required=True, help="取り込む版の id（YYYY-MM、例: 2026-03）。"
+)
+@click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
+@click.option("--date", help="公表の月（YYYY-MM）。既定は表紙の改定日。")
+@click.option("--base", help="対応付けに使う前の版（既定: カタログで直前の版）。")
+@click.option(
+    "--replace", "replace_existing", is_flag=True, help="同じ id の版があれば置き換えます。"
+)
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="担当者が確認した review.yaml。対応付けの判断を反映して取り込み直します。",
+)
+@click.option(
+    "--check-table",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="新旧対照表の PDF（改定後 | 改定前）。計算した差分と食い違う箇所を示します。",
+)
+@click.option("--quiet", is_flag=True, help="進み具合を表示しません。")
+@click.pass_obj
+def import_guideline_command(
+    settings: Settings,
+    files: tuple[Path, ...],
+    version: str,
+    label: str | None,
+    date: str | None,
+    base: str | None,
+    replace_existing: bool,
+    review: Path | None,
+    check_table: Path | None,
+    quiet: bool,
+) -> None:
+    """公表されたガイドライン（PDF・Word・テキスト）を取り込み、カタログの版にします。
+
+    第2編の例文を原文のまま条項にし、前の版の条項キーに対応付けます。書き出し先は
+    --guidelines のフォルダ（既定: ~/.local/share/gapcheck/editions）です。
+
+    例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --version 2026-03 --base 2025-03
+    """
+    import sys
+
+    from gapcheck.importer import import_guideline, render_import
+
+    show_bar = not quiet and sys.stderr.isatty()
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="ページを読み込み中", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = import_guideline(
+            files,
+            version,
+            catalog_dir=settings.guidelines,
+            label=label,
+            date=date,
+            base=base,
+            replace_existing=replace_existing,
+            review=review,
+            check_table_file=check_table,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(render_import(result, settings.guidelines is None), nl=False)

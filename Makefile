@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench bench-import clean system
+.PHONY: demo test lint fmt bench bench-import bench-survey clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the read
 
 bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
 	$(PY) benchmarks/import_bench.py
+
+bench-survey: $(STAMP)  ## survey a synthetic nation of 1,788 bodies, cold and warm, 2 jobs (issue #7)
+	$(PY) benchmarks/survey_bench.py --count 1788 --jobs 2
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

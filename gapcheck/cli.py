@@ -494,3 +494,133 @@ def import_guideline_command(
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(render_import(result, settings.guidelines is None), nl=False)
+
+
+@cli.command(name="survey")
+@click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
+@target_option
+@click.option(
+    "--master",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="団体の一覧 CSV（団体コード,都道府県,団体名,区分,人口）。既定は同梱のサンプル。",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="調査の記録（SQLite）。既定は --out のフォルダの survey.sqlite。変わらない資料は再利用します。",
+)
+@click.option("--year", type=int, help="調査の年（例: 2026）。既定は今年。")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="並列に照合するプロセス数。既定は CPU の数。"
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports/survey"),
+    show_default=True,
+    help="結果（survey.xlsx・survey.html・clauses.csv）を書き出すフォルダ。",
+)
+@json_option
+@click.pass_obj
+def survey_command(
+    settings: Settings,
+    input_dir: Path,
+    target: str,
+    master: Path | None,
+    db: Path | None,
+    year: int | None,
+    jobs: int | None,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """全国の団体のポリシーを集めたフォルダを照合し、どの版まで追いついているかを集計します。
+
+    ファイル名の先頭の団体コード（6桁、例: 131016_千代田区.xlsx）か団体の一覧で団体を特定し、
+    読めないファイルは理由を記録して続けます。結果は SQLite の記録に残し、変わらない資料は
+    次回から照合し直しません。
+
+    例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
+    """
+    import sys
+
+    from gapcheck.report_survey import summary_lines, write_survey
+    from gapcheck.survey import survey
+
+    catalog = settings.catalog()
+    catalog.edition(target)  # an unknown edition fails before the folder is read
+    bar: Any = None
+    interactive = not as_json and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not interactive:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="照合中", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = survey(
+            input_dir, catalog, target=target, master=master, db=db or out / "survey.sqlite",
+            year=year, jobs=jobs, progress=progress, exclude=[out],
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    written = write_survey(result, out)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    for line in summary_lines(result):
+        click.echo(line)
+    click.echo("\n結果を書き出しました:")
+    for path in (*written, Path(result.db or "")):
+        click.echo(f"  {path}")
+
+
+@cli.command(name="sample-nation")
+@click.option(
+    "--count", type=click.IntRange(1, 20_000), default=1788, show_default=True, help="団体の数。"
+)
+@click.option(
+    "--year",
+    type=int,
+    default=2025,
+    show_default=True,
+    help="調査の年（後の年ほど新しい版に追いつく団体が増えます）。",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="乱数の種（同じ値なら同じ結果）。"
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="並列に書き出すプロセス数。既定は CPU の数。"
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="書き出すフォルダ（policies/ と bodies.csv を作ります）。",
+)
+@click.pass_obj
+def sample_nation(
+    settings: Settings, count: int, year: int, seed: int, jobs: int | None, out: Path
+) -> None:
+    """架空の全国（47都道府県と市区町村）のポリシー一式と団体の一覧を合成します（デモ・試験用）。
+
+    実在の文章は使いません。数件は読めないファイル（中身がテキストの .xlsx、空のファイルなど）です。
+
+    例: gapcheck sample-nation --count 1788 --year 2025 --out nation
+    """
+    from gapcheck.nation import write_nation
+
+    bodies = write_nation(settings.catalog(), out, count=count, year=year, seed=seed, jobs=jobs)
+    broken = sum(1 for b in bodies if b.broken)
+    click.echo(
+        f"{len(bodies)}団体の架空のポリシーを書き出しました（うち読めないファイル {broken}件）。"
+    )
+    click.echo(f"  ポリシー: {out / 'policies'}")
+    click.echo(f"  団体の一覧: {out / 'bodies.csv'}")
+    click.echo(
+        f"次に: gapcheck survey {out / 'policies'} --master {out / 'bodies.csv'} --year {year}"
+    )

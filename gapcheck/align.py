@@ -130,21 +130,32 @@ class Index:
         self,
         sources: Sequence[str],
         references: Sequence[Sequence[int]] | None = None,
+        *,
+        normalized: Sequence[str] | None = None,
     ) -> Alignment:
         """Pair each source with its target(s).
 
         ``references`` gives, per source, the targets it explicitly names (possibly none);
         one of them is taken when its similarity reaches ``settings.reference``.
+        ``normalized`` may pass the sources already normalised (the caller needs them too).
         """
         cfg = self.settings
-        norm = [normalize(s) for s in sources]
-        sim = self.similarity(norm)
+        norm = list(normalized) if normalized is not None else [normalize(s) for s in sources]
+        # Most rows of a municipal policy are near-copies of some edition's clause: look
+        # those up exactly and compute TF-IDF similarity only for the rest (TECH-NOTES).
+        exact = {i: self._exact[t] for i, t in enumerate(norm) if t in self._exact}
+        sim = np.zeros((len(norm), len(self.texts)), dtype=np.float32)
+        pending = [i for i in range(len(norm)) if i not in exact]
+        if pending:
+            sim[pending] = self.similarity([norm[i] for i in pending])
+        for i, j in exact.items():
+            sim[i, j] = 1.0
         src_bigrams = [bigrams(s) for s in norm]
         best: list[Pair | None] = []
-        for i, text in enumerate(norm):
+        for i in range(len(norm)):
             pair = None
-            if text in self._exact:
-                pair = Pair(i, self._exact[text], 1.0, Method.EXACT)
+            if i in exact:
+                pair = Pair(i, exact[i], 1.0, Method.EXACT)
             elif references is not None and references[i]:
                 ref = max(references[i], key=lambda j: (sim[i, j], -j))
                 if sim[i, ref] >= cfg.reference:
@@ -159,6 +170,8 @@ class Index:
         # merge pass: one source covering further targets
         for p in list(pairs):
             i = p.source
+            if p.method is Method.EXACT:
+                continue  # an exact copy of one clause covers no other
             first_len = max(len(self.texts[p.target]), 1)
             if len(norm[i]) < cfg.merge_length * first_len:
                 continue

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gapcheck.align import TERM_RE, Alignment, Index, Method, bigrams, containment
+from gapcheck.align import TERM_RE, Alignment, Index, Method, Pair, bigrams, containment
 from gapcheck.errors import PolicyFormatError
 from gapcheck.model import Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
@@ -113,10 +113,11 @@ class WordingIndex:
     added_in: dict[str, str]  # key -> first edition holding it
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
     important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
+    positions: dict[str, int]  # edition id -> its place in the catalog
 
     def current(self, key: str, edition_id: str) -> int:
         """Index of the wording of ``key`` that stood in ``edition_id``."""
-        pos = {e: n for n, e in enumerate(self.catalog.ids)}
+        pos = self.positions
         at = pos[edition_id]
         return next(
             j
@@ -163,6 +164,7 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         added_in=added_in,
         ended_in=ended_in,
         important=important,
+        positions={e: n for n, e in enumerate(catalog.ids)},
     )
 
 
@@ -428,18 +430,20 @@ def audit(
     windex = wording_index(catalog)
     succ = successors(catalog, edition)
     sources = [split_number(r.text)[1] or r.text for r in policy.rows]
-    references = [_references(r.ref, edition, windex) for r in policy.rows]
-    alignment = windex.index.align(sources, references)
-
-    row_findings, clause_rows = _rows(policy, edition, windex, succ, alignment)
     norm_texts = [normalize(s) for s in sources]
+    references = [_references(r.ref, edition, windex) for r in policy.rows]
+    alignment = windex.index.align(sources, references, normalized=norm_texts)
+    by_source = alignment.by_source()
+
+    row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
     norm_rows = [bigrams(t) for t in norm_texts]
     findings = [
         _clause_finding(
-            c, clause_rows.get(c.key, []), windex, alignment, norm_texts, norm_rows, edition
+            c, clause_rows.get(c.key, []), windex, alignment, by_source, norm_texts, norm_rows,
+            edition,
         )
         for c in edition
-    ]
+    ]  # fmt: skip
     follows, scores = _follows(findings, row_findings, windex, catalog, edition)
     oldest = catalog.editions[0]
     older = follows == oldest.id and _older_than(oldest, findings, row_findings, windex)
@@ -476,10 +480,9 @@ def _rows(
     edition: Edition,
     windex: WordingIndex,
     succ: dict[str, frozenset[str]],
-    alignment: Alignment,
+    by_source: dict[int, list[Pair]],
 ) -> tuple[list[RowFinding], dict[str, list[tuple[int, int]]]]:
     """Row findings, and per target key the (row index, wording index) pairs behind it."""
-    by_source = alignment.by_source()
     findings: list[RowFinding] = []
     clause_rows: dict[str, list[tuple[int, int]]] = {}
     for i, row in enumerate(policy.rows):
@@ -525,6 +528,7 @@ def _clause_finding(
     pairs: list[tuple[int, int]],
     windex: WordingIndex,
     alignment: Alignment,
+    by_source: dict[int, list[Pair]],
     norm_texts: list[str],
     norm_rows: list[frozenset[str]],
     edition: Edition,
@@ -540,15 +544,12 @@ def _clause_finding(
     for i, j in pairs:
         if float(sim[i, j]) > s_best + OUTDATED_MARGIN:
             best_j, s_best = j, float(sim[i, j])
-    exact = (
-        any(p.method is Method.EXACT for p in alignment.pairs if p.source in rows)
-        and s_best >= 0.999
-    )
+    methods = [p for i in rows for p in by_source.get(i, ())]
+    exact = s_best >= 0.999 and any(p.method is Method.EXACT for p in methods)
     union = frozenset().union(*(norm_rows[i] for i in rows))
     coverage = containment(windex.index.bigrams_of(current), union)
     row_text = "".join(norm_texts[i] for i in rows)
     absent = sorted(t for t in windex.important[current] if t not in row_text)
-    methods = [p for p in alignment.pairs if p.source in rows]
     method = methods[0].method.value if methods else ""
     evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
     if absent:

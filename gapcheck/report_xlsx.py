@@ -131,6 +131,24 @@ def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
         ws.merge_cells(start_row=r + n, start_column=1, end_row=r + n, end_column=5)
         put(ws, r + n, 1, f"{n}. {text}", border=False)
         fit_height(ws, r + n, [f"{n}. {text}"], [sum(widths)])
+    # jargon on this page, explained (DOMAIN.md §5: at first use)
+    page_text = " ".join([s.headline, s.lag_sentence, *s.decisions] + [
+        f"{a.title}{a.what}{a.why}{a.affects_us}{a.if_nothing}" for a in s.top_actions])  # fmt: skip
+    terms = [t for t in s.glossary if any(n in page_text for n in (t.term, *t.aliases))]
+    if terms:
+        r = r + len(s.decisions) + 2
+        put(ws, r, 1, "用語の説明", font=BOLD, border=False, wrap=False)
+        for n, t in enumerate(terms, 1):
+            ws.merge_cells(start_row=r + n, start_column=1, end_row=r + n, end_column=5)
+            put(
+                ws,
+                r + n,
+                1,
+                f"{t.term}: {t.plain}",
+                font=Font(name=FONT_NAME, size=9),
+                border=False,
+            )
+            fit_height(ws, r + n, [f"{t.term}: {t.plain}"], [sum(widths)], line_height=12)
     ws.print_title_rows = None
     a4(ws, landscape=True, one_page=True)
 

@@ -239,10 +239,15 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     if counts["not-applicable"]:
         decisions.append(f"対象外とした条項 {counts['not-applicable']}件の理由の確認。")
 
+    # every term used anywhere in the report: the summary and every clause listed
     used_text = " ".join(
         [headline, lag, *decisions]
         + [f"{a.what} {a.why}" for a in actions]
         + [h.summary for h in history]
+        + [
+            f"{f.clause.plain} {f.clause.text} {' '.join(f.clause.headings)}"
+            for f in report.clauses
+        ]
     )
     glossary = tuple(
         t for t in catalog.glossary if any(n in used_text for n in (t.term, *t.aliases))

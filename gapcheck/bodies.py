@@ -25,6 +25,7 @@ from os import PathLike
 from pathlib import Path
 
 from gapcheck.errors import GapcheckError
+from gapcheck.io import decode_text
 
 __all__ = [
     "KINDS",
@@ -197,13 +198,8 @@ def load_master(path: str | PathLike[str] | None = None) -> dict[str, Body]:
         raise MasterError(
             f"{p}: フォルダです。団体の一覧の CSV ファイルを指定してください。"
         ) from exc
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(data)
+    if text is None:
         raise MasterError(f"{p}: 文字コードを判別できません。UTF-8 で保存し直してください。")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]

@@ -38,7 +38,7 @@ from gapcheck.align import Index, bigrams, containment
 from gapcheck.catalog import EDITION_ID_RE, KEY_RE, bundled_dir, load_catalog_from, read_yaml
 from gapcheck.diff import EditionDiff, diff_editions, mark_changes
 from gapcheck.errors import CatalogError, GapcheckError, GuidelineParseError
-from gapcheck.io import write_atomic
+from gapcheck.io import decode_text, write_atomic
 from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
 from gapcheck.normalize import kanji_to_int, normalize
 from gapcheck.numbering import CIRCLED_VALUE, ClauseNumber
@@ -176,13 +176,8 @@ def _clean(text: str) -> str:
 
 def _read_text(path: Path) -> list[Line]:
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(data)
+    if text is None:
         raise GuidelineParseError(
             f"{path}: 文字コードを判別できません。UTF-8 か Shift_JIS（cp932）で保存してください。"
         )

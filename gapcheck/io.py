@@ -26,3 +26,21 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# Japanese files come as UTF-8 (with or without BOM) or CP932; shift_jis fails on ①, ㈱, 髙
+# and charset guessers fail on short samples (TECH-NOTES.md).
+TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
+
+
+def decode_text(data: bytes, encodings: tuple[str, ...] = TEXT_ENCODINGS) -> str | None:
+    """``data`` decoded by the first encoding that fits (UTF-16 when it has a BOM), or
+    ``None`` when none does; the caller says what to do in its own words."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    for name in encodings:
+        try:
+            return data.decode(name).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    return None

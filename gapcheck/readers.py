@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from gapcheck.errors import PolicyFormatError
+from gapcheck.io import TEXT_ENCODINGS
 from gapcheck.policy import Policy, PolicyRow
 
 __all__ = ["HEADER_SCAN_ROWS", "read_policy"]
 
 HEADER_SCAN_ROWS = 30  # title rows above the header are common; the header is never far down
 SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
-TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")  # shift_jis fails on ①, ㈱, 髙 (TECH-NOTES)
+
 # A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
 # a zip bomb (TECH-NOTES: a 1028:1 bomb); real workbooks compress about 5-20:1. Independently,
 # no member may inflate beyond ``max_inflated_mb`` and no file exceed ``max_file_mb``.

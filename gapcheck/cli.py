@@ -40,8 +40,24 @@ class Settings:
         return load_catalog(self.guidelines)
 
 
-class _Group(click.Group):
+class _JapaneseHelp:
+    """``--help`` described in Japanese, like every other option."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "この説明を表示して終了します。"
+        return option
+
+
+class _Command(_JapaneseHelp, click.Command):
+    pass
+
+
+class _Group(_JapaneseHelp, click.Group):
     """Turns library errors into one ``Error:`` line and exit code 1."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -65,7 +81,7 @@ def _echo_json(data: object) -> None:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gapcheck")
+@click.version_option(__version__, prog_name="gapcheck", help="バージョンを表示して終了します。")
 @click.option(
     "--guidelines",
     type=click.Path(file_okay=False, path_type=Path),

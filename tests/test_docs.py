@@ -19,6 +19,7 @@ def test_command_has_help(command):
     assert result.exit_code == 0
     assert cli.commands[command].help, f"{command} has no docstring"
     assert "例: gapcheck" in result.output
+    assert "Show this message" not in result.output  # user-facing text is Japanese
 
 
 @pytest.mark.parametrize("command", COMMANDS)

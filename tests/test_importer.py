@@ -10,7 +10,6 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import docx
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -18,27 +17,10 @@ from click.testing import CliRunner
 from gapcheck.catalog import load_catalog
 from gapcheck.cli import cli
 from gapcheck.diff import diff_editions
-from gapcheck.importer import (
-    Cover,
-    ImportedClause,
-    Line,
-    default_catalog_dir,
-    link_to_base,
-    new_key,
-    parse_cover,
-    parse_guideline,
-    read_document,
-)
-from gapcheck.model import Level, Part
+from gapcheck.importer import default_catalog_dir
+from gapcheck.model import Part
 from gapcheck.normalize import normalize
-from gapcheck.wareki import parse_wareki
-from tests.guideline_pdf import (
-    document_entries,
-    make_guideline_pdf,
-    make_table_pdf,
-    write_pdf,
-    write_text,
-)
+from tests.guideline_pdf import make_guideline_pdf, make_table_pdf
 
 CATALOG = load_catalog(None)
 ED = CATALOG.edition("2025-03")
@@ -187,179 +169,9 @@ def test_imported_edition_works_with_clauses_diff_and_audit(round_trip, tmp_path
     assert json.loads(out.output)["target"] == "2025-03"
 
 
-# --- parsing small documents ----------------------------------------------------------------
-
-
-def test_small_pdf_numbers_headings_and_texts(tmp_path):
-    clauses = small_clauses()
-    pdf = make_guideline_pdf(tmp_path / "g.pdf", ED, clauses)
-    parsed = parse_guideline(read_document([pdf]))
-    assert [(c.part, c.number, c.headings) for c in parsed.clauses] == [
-        (c.part, c.number, c.headings) for c in clauses
-    ]
-    assert [c.text for c in parsed.clauses] == [c.text for c in clauses]
-    assert [c.level for c in parsed.clauses] == [c.level for c in clauses]
-    assert parsed.cover == Cover(
-        "令和7年3月版", parse_wareki("平成13年3月30日"), parse_wareki("令和7年3月28日")
-    )
-    assert parsed.warnings == ()
-
-
-def test_page_numbers_removed_and_wrapped_lines_joined(tmp_path):
-    text = "\n".join(
-        [
-            "第2編 情報セキュリティポリシー（例文）",
-            "第2章 情報セキュリティ対策基準",
-            "６．　人的セキュリティ",
-            "６．４．　ID及びパスワード等の管理",
-            "（１）　ICカード等の取扱い",
-            "職員等は、認証に使うICカード等を他人と",
-            "ⅱ- 12",
-            "\f地方公共団体における情報セキュリティポリシーに関するガイドライン ⅱ-13",
-            "共有してはならない。次の事項を守らなければならない。",
-            "ⅱ-13",
-            "\f地方公共団体における情報セキュリティポリシーに関するガイドライン ⅱ-14",
-            "（ア）　紛失時は直ちに届け出ること。",
-            "ア　他人に貸さないこと。",
-            "(2) パスワードの取扱い",
-            "職員等は、パスワードを適切に管理することが望ましい。手順は別に定める。",
-            "① パスワードの秘匿",
-            "職員等は、パスワードを秘密にし、照会に応じてはならない。",
-            "②　職員等は、必要に応じてパスワードを変更することができる。",
-        ]
-    )
-    path = tmp_path / "g.txt"
-    path.write_text(text, encoding="cp932")
-    parsed = parse_guideline(read_document([path]))
-    got = [
-        (c.number, c.headings[-1], c.text, c.level.value, c.needs_procedure) for c in parsed.clauses
-    ]
-    assert got == [
-        ("6.4.(1)", "ICカード等の取扱い",
-         "職員等は、認証に使うICカード等を他人と共有してはならない。次の事項を守らなければならない。"
-         "（ア）　紛失時は直ちに届け出ること。ア　他人に貸さないこと。", "duty", False),
-        ("6.4.(2)", "パスワードの取扱い",
-         "職員等は、パスワードを適切に管理することが望ましい。手順は別に定める。", "recommendation", True),
-        ("6.4.(2)①", "パスワードの秘匿", "職員等は、パスワードを秘密にし、照会に応じてはならない。", "duty", False),
-        ("6.4.(2)②", "パスワードの取扱い",
-         "職員等は、必要に応じてパスワードを変更することができる。", "permission", False),
-    ]  # fmt: skip
-
-
-def test_first_part_and_commentary_are_not_clauses(tmp_path):
-    clauses = small_clauses()[:4]
-    entries = document_entries(clauses, "令和7年3月版", commentary=2)
-    parsed = parse_guideline(read_document([write_text(entries, tmp_path / "g.txt")]))
-    assert [c.number for c in parsed.clauses] == [c.number for c in clauses]
-    assert parsed.clauses[0].commentary.startswith("本項は、目的について定めるものである。（注1）")
-
-
-def test_docx_input(tmp_path):
-    clauses = small_clauses()[:6]
-    document = docx.Document()
-    for e in document_entries(clauses, "令和7年3月版"):
-        if e.kind != "page":
-            document.add_paragraph(e.text)
-    path = tmp_path / "本編.docx"
-    document.save(path)
-    parsed = parse_guideline(read_document([path]))
-    assert [(c.number, c.text) for c in parsed.clauses] == [(c.number, c.text) for c in clauses]
-    assert parsed.cover.label == "令和7年3月版"
-
-
-def test_parts_in_several_files(tmp_path):
-    entries = document_entries(small_clauses(), "令和7年3月版")
-    half = len(entries) // 2
-    first = write_pdf(entries[:half], tmp_path / "1.pdf", "令和7年3月版")
-    second = write_pdf(entries[half:], tmp_path / "2.pdf", "令和7年3月版")
-    parsed = parse_guideline(read_document([first, second]))
-    assert len(parsed.clauses) == len(small_clauses())
-
-
-@pytest.mark.parametrize(
-    ("lines", "expected"),
-    [
-        (
-            ["（令和6年10月版）", "平成15年3月18日策定", "令和6年10月2日改定"],
-            ("令和6年10月版", "2024-10"),
-        ),
-        (["(令和７年３月版)", "令和七年三月二十八日 改定"], ("令和7年3月版", "2025-03")),
-        (["ガイドライン", "平成30年9月25日 策定"], (None, "2018-09")),
-        (["（令和元年4月版）"], (None, None)),
-    ],
-)
-def test_parse_cover(lines, expected):
-    cover = parse_cover([Line(t, "c.pdf", 1) for t in lines])
-    assert (cover.label, cover.month_id) == expected
-
-
-@pytest.mark.parametrize(
-    ("part", "number", "key"),
-    [
-        (Part.STANDARDS, "6.4.(1)①", "imp.2026-03.6-4-1-1"),
-        (Part.STANDARDS, "4.(1)⑨", "imp.2026-03.4-1-9"),
-        (Part.BASIC, "2.(3)", "imp.2026-03.basic-2-3"),
-        (Part.BASIC, "1", "imp.2026-03.basic-1"),
-    ],
-)
-def test_new_key(part, number, key):
-    assert new_key("2026-03", part, number, set()) == key
-
-
-def test_new_key_never_reuses_a_key():
-    assert new_key("2026-03", Part.BASIC, "1", {"imp.2026-03.basic-1"}) == "imp.2026-03.basic-1-v2"
-
-
 def test_default_catalog_dir_is_per_user(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_catalog_dir() == tmp_path / "gapcheck" / "editions"
-
-
-# --- linking ---------------------------------------------------------------------------------
-
-
-def imported(c, number=None, text=None):
-    text = text if text is not None else c.text
-    return ImportedClause(number or c.number, c.part, c.headings, text, c.level, c.needs_procedure)
-
-
-def test_link_kinds():
-    """Renumbered, modified, split, merged, added and removed, from edited 2025-03 clauses."""
-    base = ED
-    pw = [c for c in base if c.section == "6.4"]  # 6.4.(1) .. 6.4.(3)…
-    a, b, c3 = pw[0], pw[1], pw[2]
-    halves = b.text.split("。", 1)
-    items = [
-        imported(a, number="6.4.(1)"),  # unchanged
-        imported(b, number="6.4.(2)", text=halves[0] + "。"),  # split, first piece
-        imported(b, number="6.4.(3)", text=halves[1]),  # split, second piece
-        imported(c3, number="6.4.(4)"),  # renumbered
-        ImportedClause("6.4.(5)", Part.STANDARDS, ("人的セキュリティ", "新しい規定"),
-                       "職員等は、生成AIに機密情報を入力してはならない。", Level.DUTY, False),
-    ]  # fmt: skip
-    linked = link_to_base(items, replace(base, clauses=tuple(pw), _by_key={}), "2026-03")
-    got = [(c.number, c.key, c.change.kind.value if c.change else None) for c in linked.clauses]
-    assert got[0] == ("6.4.(1)", a.key, None)
-    assert got[3] == ("6.4.(4)", c3.key, "renumbered")
-    assert linked.clauses[3].change.old_number == c3.number
-    assert got[4] == ("6.4.(5)", "imp.2026-03.6-4-5", "added")
-    if len(halves[1]) > 10:
-        assert got[1][2] == got[2][2] == "split"
-        assert linked.clauses[1].change.sources == (b.key,)
-    removed = {k for k, _ in linked.removed}
-    assert removed == {c.key for c in pw[3:]}
-
-
-def test_link_merge():
-    pw = [c for c in ED if c.section == "6.4"][:3]
-    merged = ImportedClause("6.4.(1)", Part.STANDARDS, pw[0].headings, pw[0].text + pw[1].text,
-                            pw[0].level, False)  # fmt: skip
-    base = replace(ED, clauses=tuple(pw), _by_key={})
-    linked = link_to_base([merged, imported(pw[2], number="6.4.(2)")], base, "2026-03")
-    first = linked.clauses[0]
-    assert (first.change.kind.value, first.change.sources) == ("merged", (pw[0].key, pw[1].key))
-    assert linked.clauses[1].change.kind.value == "renumbered"
-    assert linked.removed == ()
 
 
 # --- the review file ---------------------------------------------------------------------------

@@ -309,3 +309,13 @@ def make_table_pdf(path: Path, diff: EditionDiff, skip: int = 0) -> Path:
     )
     doc.build([table])
     return path
+
+
+def small_clauses(edition):
+    """A few sections of ``edition``: 基本方針 1–3 (full-width numbering in 1) and 対策基準 6.4."""
+    return [
+        c
+        for c in edition
+        if (c.part is Part.BASIC and c.section in ("1", "2", "3"))
+        or (c.part is Part.STANDARDS and c.section == "6.4")
+    ]

@@ -9,20 +9,9 @@ import docx
 from gapcheck.catalog import load_catalog
 from gapcheck.document import read_document
 from gapcheck.guideline_parser import parse_guideline
-from gapcheck.model import Part
-from tests.guideline_pdf import document_entries, write_pdf
+from tests.guideline_pdf import document_entries, small_clauses, write_pdf
 
 ED = load_catalog(None).edition("2025-03")
-
-
-def small_clauses():
-    """A few sections: 基本方針 1–3 (full-width numbering in 1) and 対策基準 6.4."""
-    return [
-        c
-        for c in ED
-        if (c.part is Part.BASIC and c.section in ("1", "2", "3"))
-        or (c.part is Part.STANDARDS and c.section == "6.4")
-    ]
 
 
 def test_page_numbers_removed_and_wrapped_lines_joined(tmp_path):
@@ -67,7 +56,7 @@ def test_page_numbers_removed_and_wrapped_lines_joined(tmp_path):
 
 
 def test_docx_input(tmp_path):
-    clauses = small_clauses()[:6]
+    clauses = small_clauses(ED)[:6]
     document = docx.Document()
     for e in document_entries(clauses, "令和7年3月版"):
         if e.kind != "page":
@@ -80,9 +69,9 @@ def test_docx_input(tmp_path):
 
 
 def test_parts_in_several_files(tmp_path):
-    entries = document_entries(small_clauses(), "令和7年3月版")
+    entries = document_entries(small_clauses(ED), "令和7年3月版")
     half = len(entries) // 2
     first = write_pdf(entries[:half], tmp_path / "1.pdf", "令和7年3月版")
     second = write_pdf(entries[half:], tmp_path / "2.pdf", "令和7年3月版")
     parsed = parse_guideline(read_document([first, second]))
-    assert len(parsed.clauses) == len(small_clauses())
+    assert len(parsed.clauses) == len(small_clauses(ED))

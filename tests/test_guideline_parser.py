@@ -7,25 +7,14 @@ import pytest
 from gapcheck.catalog import load_catalog
 from gapcheck.document import Line, read_document
 from gapcheck.guideline_parser import Cover, parse_cover, parse_guideline
-from gapcheck.model import Part
 from gapcheck.wareki import parse_wareki
-from tests.guideline_pdf import document_entries, make_guideline_pdf, write_text
+from tests.guideline_pdf import document_entries, make_guideline_pdf, small_clauses, write_text
 
 ED = load_catalog(None).edition("2025-03")
 
 
-def small_clauses():
-    """A few sections: 基本方針 1–3 (full-width numbering in 1) and 対策基準 6.4."""
-    return [
-        c
-        for c in ED
-        if (c.part is Part.BASIC and c.section in ("1", "2", "3"))
-        or (c.part is Part.STANDARDS and c.section == "6.4")
-    ]
-
-
 def test_small_pdf_numbers_headings_and_texts(tmp_path):
-    clauses = small_clauses()
+    clauses = small_clauses(ED)
     pdf = make_guideline_pdf(tmp_path / "g.pdf", ED, clauses)
     parsed = parse_guideline(read_document([pdf]))
     assert [(c.part, c.number, c.headings) for c in parsed.clauses] == [
@@ -40,7 +29,7 @@ def test_small_pdf_numbers_headings_and_texts(tmp_path):
 
 
 def test_first_part_and_commentary_are_not_clauses(tmp_path):
-    clauses = small_clauses()[:4]
+    clauses = small_clauses(ED)[:4]
     entries = document_entries(clauses, "令和7年3月版", commentary=2)
     parsed = parse_guideline(read_document([write_text(entries, tmp_path / "g.txt")]))
     assert [c.number for c in parsed.clauses] == [c.number for c in clauses]

@@ -18,23 +18,12 @@ from gapcheck.catalog import load_catalog
 from gapcheck.cli import cli
 from gapcheck.diff import diff_editions
 from gapcheck.importer import default_catalog_dir
-from gapcheck.model import Part
 from gapcheck.normalize import normalize
-from tests.guideline_pdf import make_guideline_pdf, make_table_pdf
+from tests.guideline_pdf import make_guideline_pdf, make_table_pdf, small_clauses
 
 CATALOG = load_catalog(None)
 ED = CATALOG.edition("2025-03")
 BASE = CATALOG.edition("2024-10")
-
-
-def small_clauses():
-    """A few sections: 基本方針 1–3 (full-width numbering in 1) and 対策基準 6.4."""
-    return [
-        c
-        for c in ED
-        if (c.part is Part.BASIC and c.section in ("1", "2", "3"))
-        or (c.part is Part.STANDARDS and c.section == "6.4")
-    ]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -178,7 +167,7 @@ def test_default_catalog_dir_is_per_user(monkeypatch, tmp_path):
 
 
 def test_review_file_is_applied(tmp_path):
-    clauses = small_clauses()
+    clauses = small_clauses(ED)
     changed = list(clauses)
     target = next(i for i, c in enumerate(changed) if c.number == "6.4.(2)")
     # a rewritten clause: same number and heading, new text
@@ -223,7 +212,7 @@ def _scan(path: Path) -> Path:
 
 
 def _cid(path: Path, tmp: Path) -> Path:
-    data = make_guideline_pdf(tmp / "ok.pdf", ED, small_clauses()).read_bytes()
+    data = make_guideline_pdf(tmp / "ok.pdf", ED, small_clauses(ED)).read_bytes()
     # the same fonts without a Unicode map: pdfminer can only emit (cid:N)
     path.write_bytes(
         data.replace(b"/UniJIS-UCS2-H", b"/Identity-H   ").replace(b"(Japan1)", b"(Xxxxx1)")
@@ -232,7 +221,7 @@ def _cid(path: Path, tmp: Path) -> Path:
 
 
 def _truncated(path: Path, tmp: Path) -> Path:
-    data = make_guideline_pdf(tmp / "ok.pdf", ED, small_clauses()).read_bytes()
+    data = make_guideline_pdf(tmp / "ok.pdf", ED, small_clauses(ED)).read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path
 
@@ -256,7 +245,7 @@ BAD = {
         " (cid:N) や意味のない文字になります）。OCR でテキスト層を付け直した PDF か、Word・テキスト版を指定してください。",
     ),
     "enc.pdf": (
-        lambda p, t: make_guideline_pdf(p, ED, small_clauses(), encrypt="pw"),
+        lambda p, t: make_guideline_pdf(p, ED, small_clauses(ED), encrypt="pw"),
         "PDF にパスワード（暗号化）が掛かっていて読めません。パスワードを解除した PDF を保存してから取り込んでください。",
     ),
     "broken.pdf": (
@@ -288,7 +277,7 @@ def test_bad_input(name, tmp_path):
 
 @pytest.fixture()
 def small_import(tmp_path):
-    pdf = make_guideline_pdf(tmp_path / "g.pdf", ED, small_clauses())
+    pdf = make_guideline_pdf(tmp_path / "g.pdf", ED, small_clauses(ED))
     catalog_dir = tmp_path / "editions"
     result = run(
         "--guidelines", catalog_dir, "import-guideline", pdf, "--version", "2026-03", "--quiet"
@@ -331,4 +320,4 @@ def test_replace_swaps_the_edition(small_import):
                  "--replace", "--quiet")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in catalog_dir.iterdir()) == ["2026-03"]
-    assert len(load_catalog(catalog_dir).edition("2026-03")) == len(small_clauses())
+    assert len(load_catalog(catalog_dir).edition("2026-03")) == len(small_clauses(ED))

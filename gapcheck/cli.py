@@ -7,9 +7,11 @@ module talks to the person: a :class:`GapcheckError` becomes ``Error: …`` and 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,6 +70,29 @@ class _Group(_JapaneseHelp, click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr, only when ``enabled``
+    (a terminal and not --quiet/--json); the bar opens on the first call, when the total
+    is known."""
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not enabled:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def json_option(fn: F) -> F:
@@ -477,23 +502,9 @@ def import_guideline_command(
 
     例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --version 2026-03 --base 2025-03
     """
-    import sys
-
     from gapcheck.importer import import_guideline, render_import
 
-    show_bar = not quiet and sys.stderr.isatty()
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not show_bar:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="ページを読み込み中", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
+    with progress_bar("ページを読み込み中", not quiet and sys.stderr.isatty()) as progress:
         result = import_guideline(
             files,
             version,
@@ -506,9 +517,6 @@ def import_guideline_command(
             check_table_file=check_table,
             progress=progress,
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     click.echo(render_import(result, settings.guidelines is None), nl=False)
 
 
@@ -557,33 +565,16 @@ def survey_command(
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """
-    import sys
-
     from gapcheck.report_survey import summary_lines, write_survey
     from gapcheck.survey import survey
 
     catalog = settings.catalog()
     catalog.edition(target)  # an unknown edition fails before the folder is read
-    bar: Any = None
-    interactive = not as_json and sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not interactive:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="照合中", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
+    with progress_bar("照合中", not as_json and sys.stderr.isatty()) as progress:
         result = survey(
             input_dir, catalog, target=target, master=master, db=db or out / "survey.sqlite",
             year=year, jobs=jobs, progress=progress, exclude=[out],
         )  # fmt: skip
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     written = write_survey(result, out)
     if as_json:
         _echo_json(result.to_dict())

@@ -29,7 +29,8 @@ class Method(enum.Enum):
 
     REFERENCE = "reference"  # the source named the target explicitly, and the text agrees
     EXACT = "exact"  # identical after normalisation
-    SIMILARITY = "similarity"  # best TF-IDF match
+    TERM = "term"  # a definition of the very term the target defines
+    SIMILARITY = "similarity"  # best combined score (text, vocabulary, context, order)
     MERGE = "merge"  # the source also covers this target (one row, several clauses)
     SPLIT = "split"  # a short source continuing its neighbour's target (several rows, one clause)
 
@@ -43,6 +44,7 @@ class Pair:
     score: float
     method: Method
     evidence: tuple[str, ...] = ()
+    review: bool = False  # in the 要確認 band: plausible, to be confirmed by a person
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,46 @@ class Settings:
         0.80  # share of a short source's bigrams inside the neighbour's target
     )
     candidates: int = 5  # targets examined per source in the merge pass
+    # With context (TargetInfo/SourceInfo, issue #11): the combined score adds vocabulary
+    # hits and a defined-term match to the text cosine; a monotone order prior nudges
+    # uncertain rows towards the clauses between their confidently matched neighbours.
+    review: float = 0.22  # combined score from which a pair is shown as 要確認
+    accept_combined: float = 0.36  # combined score from which a pair is accepted
+    vocabulary_weight: float = 0.35
+    label_factor: float = 2.0  # a word found in the caption/heading counts this much more
+    term_bonus: float = 0.6  # the row defines exactly the term the clause defines
+    definition_penalty: float = 0.55  # a definition row against a clause that defines nothing
+    order_bonus: float = 0.06  # a candidate lying between the neighbouring anchors
+    order_anchor: float = 0.55  # combined score that makes a row an anchor
+    order_slack: float = 3.0  # positions of slack around the anchors' window
+    other_part: float = 0.6  # a clause of the other document (基本方針 vs 対策基準)
+    caption_bonus: float = 0.15  # the row's caption is exactly the clause's heading
+    parent_item: float = 0.8  # a 号 against a clause whose children hold the detail
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What survives a change of wording, for one target: its heading, its vocabulary
+    (words real texts use for it), the terms it defines (definitions only), its place
+    in document order."""
+
+    heading: str = ""
+    words: tuple[str, ...] = ()
+    defines: tuple[str, ...] = ()
+    position: float = 0.0
+    part: str = ""  # the document it belongs to (基本方針 / 対策基準)
+    parent: bool = False  # a clause whose children carry the detail (4 適用範囲 → 4.(1), 4.(2))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Context of one source row: its caption/heading and enclosing headings, and the
+    term it defines when it is a definition."""
+
+    label: str = ""
+    term: str = ""
+    part: str = ""  # the document the row evidently belongs to (title, chapter), if known
+    item: bool = False  # a 号 or sub-item: detail, better matched by a child clause
 
 
 TERM_RE = re.compile(r"[一-龥々ァ-ヴー]{2,}|[a-z0-9]{2,}")
@@ -93,8 +135,11 @@ class Index:
         texts: Sequence[str],
         groups: Sequence[str] | None = None,
         settings: Settings | None = None,
+        info: Sequence[TargetInfo] | None = None,
     ):
         self.texts = [normalize(t) for t in texts]
+        self.info = list(info) if info is not None else None
+        self._words = _WordMatcher(self.info, self.texts) if self.info is not None else None
         self.groups = list(groups) if groups is not None else [str(i) for i in range(len(texts))]
         self.settings = settings or Settings()
         self._exact: dict[str, int] = {}
@@ -132,12 +177,15 @@ class Index:
         references: Sequence[Sequence[int]] | None = None,
         *,
         normalized: Sequence[str] | None = None,
+        info: Sequence[SourceInfo] | None = None,
     ) -> Alignment:
         """Pair each source with its target(s).
 
         ``references`` gives, per source, the targets it explicitly names (possibly none);
         one of them is taken when its similarity reaches ``settings.reference``.
         ``normalized`` may pass the sources already normalised (the caller needs them too).
+        ``info`` gives each source's context; with the index's :class:`TargetInfo` it turns
+        on the combined score, the defined-term match, the order prior and the 要確認 band.
         """
         cfg = self.settings
         norm = list(normalized) if normalized is not None else [normalize(s) for s in sources]
@@ -151,26 +199,35 @@ class Index:
         for i, j in exact.items():
             sim[i, j] = 1.0
         src_bigrams = [bigrams(s) for s in norm]
+        combined, term_hit = sim, None
+        if self.info is not None and info is not None and len(self.texts):
+            combined, term_hit = self._combined(sim, norm, info, set(exact))
+        accept = cfg.accept_combined if term_hit is not None else cfg.accept
         best: list[Pair | None] = []
         for i in range(len(norm)):
             pair = None
             if i in exact:
                 pair = Pair(i, exact[i], 1.0, Method.EXACT)
             elif references is not None and references[i]:
-                ref = max(references[i], key=lambda j: (sim[i, j], -j))
-                if sim[i, ref] >= cfg.reference:
-                    pair = Pair(i, ref, float(sim[i, ref]), Method.REFERENCE)
+                ref = max(references[i], key=lambda j: (combined[i, j], -j))
+                if combined[i, ref] >= cfg.reference:
+                    pair = Pair(i, ref, float(combined[i, ref]), Method.REFERENCE)
             if pair is None and len(self.texts):
-                j = int(np.argmax(sim[i]))
-                if sim[i, j] >= cfg.accept:
-                    pair = Pair(i, j, float(sim[i, j]), Method.SIMILARITY)
+                j = int(np.argmax(combined[i]))
+                score = float(combined[i, j])
+                if term_hit is not None and term_hit[i, j] and score >= accept:
+                    pair = Pair(i, j, score, Method.TERM)
+                elif score >= accept:
+                    pair = Pair(i, j, score, Method.SIMILARITY)
+                elif term_hit is not None and score >= cfg.review:
+                    pair = Pair(i, j, score, Method.SIMILARITY, review=True)
             best.append(pair)
 
         pairs: list[Pair] = [p for p in best if p is not None]
         # merge pass: one source covering further targets
         for p in list(pairs):
             i = p.source
-            if p.method is Method.EXACT:
+            if p.method in (Method.EXACT, Method.TERM) or p.review:
                 continue  # an exact copy of one clause covers no other
             first_len = max(len(self.texts[p.target]), 1)
             if len(norm[i]) < cfg.merge_length * first_len:
@@ -188,8 +245,9 @@ class Index:
             if p is not None:
                 continue
             for n in (i - 1, i + 1):
-                if 0 <= n < len(best) and best[n] is not None:
-                    j = best[n].target  # type: ignore[union-attr]
+                q = best[n] if 0 <= n < len(best) else None
+                if q is not None and not q.review and q.method is not Method.TERM:
+                    j = q.target
                     if containment(src_bigrams[i], self._bigrams[j]) >= cfg.split_containment:
                         pairs.append(Pair(i, j, float(sim[i, j]), Method.SPLIT))
                         break
@@ -198,11 +256,150 @@ class Index:
         return Alignment(
             similarity=sim,
             pairs=tuple(
-                Pair(q.source, q.target, round(q.score, 4), q.method,
-                     shared_terms(self.texts[q.target], norm[q.source]))
+                Pair(q.source, q.target, round(min(q.score, 1.0), 4), q.method,
+                     shared_terms(self.texts[q.target], norm[q.source]), q.review)
                 for q in ordered
             ),
         )  # fmt: skip
+
+    def _combined(
+        self,
+        sim: np.ndarray,
+        norm: Sequence[str],
+        info: Sequence[SourceInfo],
+        exact: set[int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Text cosine + vocabulary hits + defined-term match, then the order prior."""
+        assert self.info is not None and self._words is not None
+        cfg = self.settings
+        labels = [normalize(f"{s.label} {s.term}") for s in info]
+        vocab = self._words.scores(norm, labels, cfg.label_factor)
+        score = sim + cfg.vocabulary_weight * vocab
+        term_hit = np.zeros_like(sim, dtype=bool)
+        defines_any = np.array([bool(t.defines) for t in self.info])
+        parts = np.array([t.part for t in self.info])
+        parents = np.array([t.parent for t in self.info])
+        capped: list[int] = []
+        for i, s in enumerate(info):
+            if i in exact:
+                continue
+            if s.part:
+                score[i, (parts != s.part) & (parts != "")] *= cfg.other_part
+            if s.item:
+                score[i, parents] *= cfg.parent_item
+            caption = normalize(s.label.split(" ")[0]) if s.label else ""
+            for j in self._words.headed(caption):
+                score[i, j] += cfg.caption_bonus
+            if not s.term:
+                continue
+            hits = self._words.defined(s.term)
+            if hits:
+                term_hit[i, hits] = True
+            # a definition row is about a term: clauses that define nothing rarely fit
+            score[i, ~defines_any] *= cfg.definition_penalty
+            if not hits:
+                # a term the guideline does not define (「課等」): at most 要確認
+                capped.append(i)
+        score = self._order_prior(score + cfg.term_bonus * term_hit, exact)
+        if capped:
+            score[capped] = np.minimum(score[capped], cfg.accept_combined - 0.01)
+        return score, term_hit
+
+    def _order_prior(self, score: np.ndarray, exact: set[int]) -> np.ndarray:
+        """Policies follow the guideline's order: a row between two confidently matched
+        rows most likely matches a clause between theirs (a monotone alignment prior)."""
+        assert self.info is not None
+        cfg = self.settings
+        if len(score) < 3:
+            return score
+        pos = np.array([t.position for t in self.info], dtype=np.float32)
+        best = score.argmax(axis=1)
+        top = score[np.arange(len(score)), best]
+        anchors = [i for i in range(len(score)) if i in exact or top[i] >= cfg.order_anchor]
+        if len(anchors) < 2:
+            return score
+        out = score.copy()
+        k = 0
+        for i in range(len(score)):
+            while k < len(anchors) and anchors[k] < i:
+                k += 1
+            prev = anchors[k - 1] if k > 0 else None
+            nxt = anchors[k] if k < len(anchors) and anchors[k] > i else (
+                anchors[k + 1] if k + 1 < len(anchors) else None)
+            if i in anchors or prev is None or nxt is None:
+                continue
+            lo, hi = sorted((pos[best[prev]], pos[best[nxt]]))
+            if hi - lo > 40:  # the neighbours jump: no ordering to lean on
+                continue
+            window = (pos >= lo - cfg.order_slack) & (pos <= hi + cfg.order_slack)
+            out[i, window] += cfg.order_bonus
+        return out
+
+
+class _WordMatcher:
+    """Finds the targets' vocabulary in source texts with one regular expression and
+    scores each target by the inverse-frequency weight of its words found."""
+
+    def __init__(self, info: Sequence[TargetInfo], texts: Sequence[str]):
+        words: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        defined: dict[str, list[int]] = {}
+        for j, t in enumerate(info):
+            own = {normalize(w) for w in (*t.words, t.heading) if len(normalize(w)) >= 2}
+            for w in own:
+                rows.append(words.setdefault(w, len(words)))
+                cols.append(j)
+            for d in t.defines:
+                defined.setdefault(normalize(d), []).append(j)
+        self.words = list(words)
+        self.headings: dict[str, list[int]] = {}
+        for j, t in enumerate(info):
+            if t.heading:
+                self.headings.setdefault(normalize(t.heading), []).append(j)
+        self.defined_terms = {k: sorted(set(v)) for k, v in defined.items()}
+        n = max(len(info), 1)
+        incidence = np.zeros((len(words), len(info)), dtype=np.float32)
+        incidence[rows, cols] = 1.0
+        # a word is as telling as it is rare, in the vocabulary and in the clauses' own text
+        # (「職員」 is everywhere; 「管理区域」 is not)
+        in_text = np.array([[sum(1 for t in texts if w in t)] for w in words], dtype=np.float32)
+        df = incidence.sum(axis=1, keepdims=True) + in_text.reshape(-1, 1)
+        idf = np.log1p(n / np.maximum(df, 1.0))
+        weighted = incidence * idf
+        norm = weighted.sum(axis=0, keepdims=True)
+        self.matrix = weighted / np.maximum(norm, 1e-6) ** 0.5 / np.maximum(idf.max(), 1e-6) ** 0.5
+        pattern = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
+        self._re = re.compile(pattern) if pattern else None
+
+    def _hits(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.words)), dtype=np.float32)
+        if self._re is None:
+            return out
+        index = {w: k for k, w in enumerate(self.words)}
+        for i, text in enumerate(texts):
+            for m in self._re.finditer(text):
+                out[i, index[m.group(0)]] = 1.0
+        return out
+
+    def scores(self, texts: Sequence[str], labels: Sequence[str], label_factor: float) -> np.ndarray:
+        hits = np.maximum(self._hits(texts), label_factor * self._hits(labels))
+        return hits @ self.matrix
+
+    def headed(self, caption: str) -> list[int]:
+        """Targets whose own heading is exactly ``caption`` (normalised)."""
+        return self.headings.get(caption, []) if len(caption) >= 2 else []
+
+    def defined(self, term: str) -> list[int]:
+        """Targets defining ``term``: exactly, or as the end of a longer name
+        (「情報資産の機密性」 defines 機密性), ignoring a parenthesised gloss."""
+        t = normalize(re.sub(r"[（(][^（）()]*[）)]", "", term))
+        if t in self.defined_terms:
+            return self.defined_terms[t]
+        for name, targets in self.defined_terms.items():
+            if len(name) >= 2 and (t.endswith(name) or t.startswith(name)) and len(t) <= len(name) + 6:
+                return targets
+        return []
 
 
 @dataclass(frozen=True, eq=False)

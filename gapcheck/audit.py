@@ -11,12 +11,23 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gapcheck.align import TERM_RE, Alignment, Index, Method, Pair, bigrams, containment
+from gapcheck.align import (
+    TERM_RE,
+    Alignment,
+    Index,
+    Method,
+    Pair,
+    SourceInfo,
+    TargetInfo,
+    bigrams,
+    containment,
+)
 from gapcheck.errors import PolicyFormatError
 from gapcheck.model import Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
@@ -30,6 +41,7 @@ class Status(enum.Enum):
     OUTDATED = "outdated"
     PARTIAL = "partial"
     MISSING = "missing"
+    REVIEW = "review"
     NOT_APPLICABLE = "not-applicable"
 
     @property
@@ -45,6 +57,7 @@ class RowStatus(enum.Enum):
     """What a row of the body's policy corresponds to."""
 
     MATCHED = "matched"
+    REVIEW = "review"
     OBSOLETE = "obsolete"
     LOCAL = "local"
 
@@ -72,10 +85,18 @@ STATUS_INFO: dict[Status, tuple[str, str]] = {
         "未対応",
         "対応する規定が見当たりません。新しく定める必要があるかを検討してください。",
     ),
+    Status.REVIEW: (
+        "要確認",
+        "対応しそうな規定はありますが、確かとは言えません。示した規定を読んで、対応しているか判断してください。",
+    ),
     Status.NOT_APPLICABLE: ("対象外", "担当者が理由を付けて対象外と判断した条項です。"),
 }
 ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
     RowStatus.MATCHED: ("対応あり", "ガイドラインの条項に対応する規定です。"),
+    RowStatus.REVIEW: (
+        "要確認",
+        "ガイドラインの条項に対応する可能性がありますが、確かとは言えません。示した条項と読み比べてください。",
+    ),
     RowStatus.OBSOLETE: (
         "廃止条項",
         "ガイドラインでは既に削除された条項に基づく規定です。残すかどうかを検討してください。",
@@ -153,7 +174,14 @@ def wording_index(catalog: Catalog) -> WordingIndex:
     by_key: dict[str, list[int]] = {}
     for i, w in enumerate(wordings):
         by_key.setdefault(w.key, []).append(i)
-    index = Index([w.text for w in wordings], groups=[w.key for w in wordings])
+    clauses = {c.key: c for ed in catalog.editions for c in ed}  # each key as last seen
+    positions = _positions(catalog)
+    parents = {k.rsplit(".", 1)[0] for k in clauses}
+    info = [
+        replace(_target_info(clauses[w.key], catalog, positions), parent=w.key in parents)
+        for w in wordings
+    ]
+    index = Index([w.text for w in wordings], groups=[w.key for w in wordings], info=info)
     glossary = [normalize(n) for t in catalog.glossary for n in (t.term, *t.aliases)]
     important = tuple(_important_terms(index.texts[j], glossary) for j in range(len(wordings)))
     return WordingIndex(
@@ -165,6 +193,58 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         ended_in=ended_in,
         important=important,
         positions={e: n for n, e in enumerate(catalog.ids)},
+    )
+
+
+def _positions(catalog: Catalog) -> dict[str, float]:
+    """Each key's place in document order: its index in the newest edition holding it; a
+    removed key sits just after the clause it followed when it was last present."""
+    out: dict[str, float] = {}
+    for ed in reversed(catalog.editions):
+        previous = -1.0
+        for c in ed:
+            if c.key not in out:
+                out[c.key] = previous + 0.5
+            previous = out[c.key]
+    return out
+
+
+def is_definition(clause: Clause) -> bool:
+    """A clause that defines a term (基本方針 2 定義, 対策基準 1 用語説明)."""
+    return len(clause.headings) >= 2 and any(w in clause.headings[-2] for w in ("定義", "用語"))
+
+
+def _target_info(clause: Clause, catalog: Catalog, positions: dict[str, float]) -> TargetInfo:
+    words = catalog.vocabulary.get(clause.key, ())
+    heading = clause.heading
+    defines: tuple[str, ...] = ()
+    if is_definition(clause):
+        # the defined term and its spellings (情報システム, 電算システム), not related words
+        defines = (heading, *(w for w in words if heading in w or w in heading
+                              or (len(w) >= 3 and w[-2:] == heading[-2:])))  # fmt: skip
+    return TargetInfo(
+        heading=heading,
+        words=words,
+        defines=defines,
+        position=positions[clause.key],
+        part=clause.part.value,
+    )
+
+
+def document_part(*names: str) -> str:
+    """基本方針 or 対策基準 when a title or chapter heading says which, else ``""``."""
+    for name in names:
+        basic, standards = "基本方針" in name, "対策基準" in name or "実施基準" in name
+        if basic != standards:
+            return "基本方針" if basic else "対策基準"
+    return ""
+
+
+def _source_info(row: PolicyRow, title: str) -> SourceInfo:
+    label = " ".join((row.heading, *row.context[-1:]))
+    item = "号" in str(row.row) or bool(re.search(r"\)|[①-⑳]", str(row.row)))
+    return SourceInfo(
+        label=label, term=row.term, part=document_part(*row.context, title), item=item
     )
 
 
@@ -432,7 +512,9 @@ def audit(
     sources = [split_number(r.text)[1] or r.text for r in policy.rows]
     norm_texts = [normalize(s) for s in sources]
     references = [_references(r.ref, edition, windex) for r in policy.rows]
-    alignment = windex.index.align(sources, references, normalized=norm_texts)
+    alignment = windex.index.align(
+        sources, references, normalized=norm_texts, info=[_source_info(r, policy.title) for r in policy.rows]
+    )
     by_source = alignment.by_source()
 
     row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
@@ -506,7 +588,12 @@ def _rows(
         if keys:
             findings.append(
                 RowFinding(
-                    row, RowStatus.MATCHED, tuple(keys), first.score, first.method.value, follows
+                    row,
+                    RowStatus.REVIEW if first.review else RowStatus.MATCHED,
+                    tuple(keys),
+                    first.score,
+                    first.method.value,
+                    follows,
                 )
             )
         else:
@@ -535,6 +622,7 @@ def _clause_finding(
 ) -> ClauseFinding:
     if not pairs:
         return ClauseFinding(clause, Status.MISSING)
+    review = all(p.review for i, _ in pairs for p in by_source.get(i, ()))
     sim = alignment.similarity
     rows = tuple(sorted({i for i, _ in pairs}))
     current = windex.current(clause.key, edition.id)
@@ -555,7 +643,9 @@ def _clause_finding(
     if absent:
         evidence = (*evidence, *(f"不足: {t}" for t in absent))
     follows = windex.wordings[best_j].last
-    if best_j != current:
+    if review:
+        status = Status.REVIEW
+    elif best_j != current:
         status = Status.OUTDATED
     elif not exact and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS)):
         status = Status.PARTIAL

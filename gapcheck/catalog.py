@@ -124,19 +124,26 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
     """Load and validate the catalog made of ``roots``, later roots overriding earlier ones."""
     edition_dirs: dict[str, Path] = {}
     glossary_files: list[Path] = []
+    vocabulary_files: list[Path] = []
     for root in roots:
         for child in sorted(root.iterdir()):
             if child.is_dir() and EDITION_ID_RE.match(child.name):
                 edition_dirs[child.name] = child
         if (root / "glossary.yaml").is_file():
             glossary_files.append(root / "glossary.yaml")
+        if (root / "vocabulary.yaml").is_file():
+            vocabulary_files.append(root / "vocabulary.yaml")
     if not edition_dirs:
         raise CatalogError("版が一つもありません（YYYY-MM という名前のフォルダが必要です）。")
     editions = [load_edition(edition_dirs[i]) for i in sorted(edition_dirs)]
     check_lineage(editions)
     glossary = _load_glossary(glossary_files)
     _check_glossary_used(glossary, editions)
-    return Catalog(editions=tuple(editions), glossary=tuple(t for t, _ in glossary.values()))
+    return Catalog(
+        editions=tuple(editions),
+        glossary=tuple(t for t, _ in glossary.values()),
+        vocabulary=_load_vocabulary(vocabulary_files, editions),
+    )
 
 
 # --- one edition -------------------------------------------------------------------------
@@ -476,6 +483,37 @@ def _check_clause_lineage(
         raise CatalogError(
             f"{where}は modified ですが本文も level も前の版 {prev.id} と同じです。", path, line
         )
+
+
+# --- vocabulary --------------------------------------------------------------------------
+
+
+def _load_vocabulary(files: list[Path], editions: list[Edition]) -> dict[str, tuple[str, ...]]:
+    """``key: [word, …]`` per clause; a later file adds to an earlier one's words."""
+    keys = {c.key for ed in editions for c in ed}
+    out: dict[str, tuple[str, ...]] = {}
+    for path in files:
+        raw = read_yaml(path)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            raise CatalogError("語彙は「条項キー: [語, 語, …]」の形にしてください。", path)
+        for key, words in raw.items():
+            if key == _LINE:
+                continue
+            if key not in keys:
+                raise CatalogError(
+                    f"語彙の条項キー '{key}' はどの版にもありません。キーを確かめてください。", path
+                )
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise CatalogError(f"語彙 '{key}' は語の並び（[語, 語]）にしてください。", path)
+            if any(len(w) > 30 or "。" in w for w in words):
+                raise CatalogError(
+                    f"語彙 '{key}' に文が含まれています。語（30 字以内、句点なし）だけを書いてください。",
+                    path,
+                )
+            out[key] = tuple(dict.fromkeys((*out.get(key, ()), *words)))
+    return out
 
 
 # --- glossary ----------------------------------------------------------------------------

@@ -242,6 +242,9 @@ class Catalog:
 
     editions: tuple[Edition, ...]
     glossary: tuple[Term, ...] = ()
+    # Per clause key, the words real policies use for that clause (captions, role names,
+    # objects, old names): words, never sentences. Used by the alignment (issue #11).
+    vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:

@@ -18,7 +18,8 @@ class PolicyRow:
     for 例規 text ``sheet`` is ``""`` and ``row`` the article reference such as
     ``第23条の2第1項第3号``. ``number`` and ``heading`` are the body's own, as displayed;
     ``ref`` an explicit guideline reference from the file (``6.4.(1)``), if any;
-    ``context`` the enclosing chapter/section headings.
+    ``context`` the enclosing chapter/section headings (and, for the guideline's own numbering,
+    the parent items' headings); ``term`` the term a definition defines.
     """
 
     sheet: str
@@ -29,6 +30,7 @@ class PolicyRow:
     ref: str = ""
     context: tuple[str, ...] = ()
     note: str = ""
+    term: str = ""  # for a definition, the term it defines (「機密性」)
 
     @property
     def where(self) -> str:
@@ -48,3 +50,6 @@ class Policy:
     rows: tuple[PolicyRow, ...]
     sheet: str = ""  # the sheet read, for spreadsheets
     title: str = ""  # e.g. 「本町情報セキュリティ対策基準」 when the file shows one
+    enacted: str = ""  # 制定 date found above the text (YYYY-MM-DD), if any
+    revised: tuple[str, ...] = ()  # dates of amendments (附則, 改正 notes, 改正履歴), sorted
+    toc: tuple[str, ...] = ()  # 目次 entries (章・節 titles), also when the excerpt has no provision

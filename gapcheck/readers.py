@@ -32,6 +32,7 @@ from typing import Any
 from gapcheck.errors import PolicyFormatError
 from gapcheck.io import TEXT_ENCODINGS
 from gapcheck.policy import Policy, PolicyRow
+from gapcheck.reiki import parse_reiki
 
 __all__ = ["HEADER_SCAN_ROWS", "read_policy"]
 
@@ -650,176 +651,23 @@ def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
             yield from block.text.split("\n")
 
 
-# --- 例規 text: structure ------------------------------------------------------------------------
-
-_SP = r"[ \t\u3000]"
-_CHAPTER_RE = re.compile(rf"^第({_NUM})(編|章|節|款)((?:の{_NUM})*)(?:{_SP}|$)")
-_ARTICLE_RE = re.compile(rf"^第({_NUM})条((?:の{_NUM})*)(?:{_SP}+(.*))?$")
-_HEADING_RE = re.compile(r"^[（(]([^（）()]{2,})[）)]$")
-_PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
-_ITEM_RE = re.compile(rf"^(?:[（(]([0-9０-９]+)[）)]{_SP}*|([〇一二三四五六七八九十]+){_SP}+)(.*)$")
-_SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ]{_SP})")
-_AMEND_RE = re.compile(
-    r"[（(](?:明治|大正|昭和|平成|令和|[明大昭平令])[0-9０-９元一二三四五六七八九十]"
-    r"[^（）()]*?(?:改正|追加|削除|全改|繰上|繰下|旧)[^（）()]*[）)]"
-)
-_SUPPLEMENT_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}|[（(]|$)")
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _to_int(numeral: str) -> int:
-    """``12``, ``１２``, ``十二``, ``一〇`` → 12/12/12/10."""
-    ascii_digits = unicodedata.normalize("NFKC", numeral)
-    if ascii_digits.isdigit():
-        return int(ascii_digits)
-    total = current = 0
-    for ch in numeral:
-        if ch in _KANJI_DIGITS:
-            current = current * 10 + _KANJI_DIGITS[ch]
-        else:
-            total += (current or 1) * _KANJI_UNITS[ch]
-            current = 0
-    return total + current
-
-
-def _branch(suffix: str) -> str:
-    """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
-    return "".join(f"の{_to_int(n)}" for n in re.findall(_NUM, suffix))
-
-
-@dataclass
-class _Unit:
-    ref: str
-    heading: str
-    context: tuple[str, ...]
-    parts: list[str]
-    notes: list[str]
-
-
-@dataclass
-class _Reiki:
-    """A line-by-line reader of 例規: 章/節 → context, 条/項/号 → rows, ア folded into 号."""
-
-    stack: list[tuple[int | None, str]] = field(default_factory=list)
-    heading: str = ""
-    article: str | None = None
-    paragraph: int = 0
-    item: int = 0
-    unit: _Unit | None = None
-    pending_notes: list[str] = field(default_factory=list)
-    rows: list[PolicyRow] = field(default_factory=list)
-    title: str = ""
-    started: bool = False
-
-    def feed(self, raw: str) -> bool:
-        """Take one line; False once 附則 is reached (nothing after it is policy)."""
-        line = raw.strip()
-        if not line:
-            return True
-        notes = _AMEND_RE.findall(line)
-        line = _AMEND_RE.sub("", line).strip()
-        if not line:
-            self._notes(notes)
-            return True
-        if _SUPPLEMENT_RE.match(line) and self.article is not None:  # not the 目次's 附則
-            self._flush()
-            return False
-        if _CHAPTER_RE.match(line):
-            self._flush()
-            self.started = True
-            _push(self.stack, line)
-            self.heading, self.article = "", None
-            self.pending_notes.clear()  # a chapter's own amendment note concerns no row
-            return True
-        if m := _ARTICLE_RE.match(line):
-            self._flush()
-            self.started = True
-            self.article = f"第{_to_int(m.group(1))}条{_branch(m.group(2))}"  # 第23条の2
-            self.paragraph, self.item = 1, 0
-            self._start(f"{self.article}第1項", m.group(3) or "", notes)
-            return True
-        if (m := _HEADING_RE.match(line)) and not _ITEM_RE.match(line):
-            self._flush()
-            self.started = True
-            self.heading = m.group(1).strip()
-            self._notes(notes)
-            return True
-        if self.article is not None:
-            m = _PARAGRAPH_RE.match(line)
-            if m and _to_int(m.group(1)) == self.paragraph + 1:
-                self._flush()
-                self.paragraph, self.item = self.paragraph + 1, 0
-                self._start(f"{self.article}第{self.paragraph}項", m.group(2), notes)
-                return True
-            m = _ITEM_RE.match(line)
-            if m and _to_int(m.group(1) or m.group(2)) == self.item + 1:
-                self._flush()
-                self.item += 1
-                ref = f"{self.article}第{self.paragraph}項第{self.item}号"
-                self._start(ref, m.group(3), notes)
-                return True
-        if self.unit is not None:
-            if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
-                self.unit.parts.append("\n")
-            self.unit.parts.append(line)
-            self._notes(notes)
-        elif not self.started and not self.title and line != "目次":
-            self.title = line.lstrip("○◯")
-        return True
-
-    def close(self) -> None:
-        """End of input: emit the provision still open."""
-        self._flush()
-
-    def _notes(self, notes: list[str]) -> None:
-        (self.unit.notes if self.unit is not None else self.pending_notes).extend(notes)
-
-    def _start(self, ref: str, text: str, notes: list[str]) -> None:
-        context = tuple(label for _, label in self.stack)
-        self.unit = _Unit(ref, self.heading, context, [text.strip()], [*self.pending_notes, *notes])
-        self.pending_notes = []
-
-    def _flush(self) -> None:
-        unit, self.unit = self.unit, None
-        if unit is None:
-            return
-        text = "".join(unit.parts).strip()
-        if not text:  # e.g. 「第5条」 alone before its 号: its notes go to the next row
-            self.pending_notes.extend(unit.notes)
-            return
-        self.rows.append(
-            PolicyRow(
-                sheet="",
-                row=unit.ref,
-                number=unit.ref,
-                heading=unit.heading,
-                text=text,
-                context=unit.context,
-                note="".join(unit.notes),
-            )
-        )
-
-
 def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
-    reader = _Reiki()
-    for line in lines:
-        if not reader.feed(line):
-            break
-        if len(reader.rows) > max_rows:
-            raise _too_many(path, "条文の項・号の数", max_rows)
-    reader.close()
-    if len(reader.rows) > max_rows:
+    parsed = parse_reiki(lines, max_rows=max_rows)
+    if len(parsed.rows) > max_rows:
         raise _too_many(path, "条文の項・号の数", max_rows)
-    if not reader.rows:
+    if not parsed.rows and not parsed.toc:
         raise PolicyFormatError(
-            f"{path}: 条文（「第1条　…」で始まる行）が見つかりません。例規の本文を指定するか、"
-            "表なら「本文」などの列名を持つ見出し行を付けた CSV か Excel にしてください。"
+            f"{path}: 規定（「第1条　…」や「1　目的」「(1)　…」で始まる行）が見つかりません。"
+            "例規の本文を指定するか、表なら「本文」などの列名を持つ見出し行を付けた CSV か Excel に"
+            "してください。"
         )
     return Policy(
         path=str(path),
         sha256=digest,
         kind="reiki",
-        rows=tuple(reader.rows),
-        title=reader.title,
+        rows=parsed.rows,
+        title=parsed.title,
+        enacted=parsed.enacted,
+        revised=parsed.revised,
+        toc=parsed.toc,
     )

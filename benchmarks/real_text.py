@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp())
     read = right = wrong = missed = review_ok = review_bad = recall_den = labelled = 0
     edition_bad: list[str] = []
+    judged: list[bool] = []
     print(f"{'file':<58} rows right wrong missed 要確認  followed → (enacted/revised)")
     for f in files:
         lines = f.read_text(encoding="utf-8").splitlines()
@@ -135,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{follows} → ({enacted or '?'}/{revised or '?'})"
         )
         # a text dated after 2015 must not be placed before 2015-03 without evidence
-        if latest and latest > 2015 and getattr(report, "follows_range", None):
-            first = report.follows_range[1]
-            if first < "2015-03":
-                edition_bad.append(f.name)
+        upper = report.follows_range[1]
+        if latest and latest > 2015 and upper and upper < "2015-03":
+            edition_bad.append(f.name)
+        judged.append(report.evidence is not None and report.evidence.judged)
     total_files = len(files)
     precision = right / (right + wrong) if right + wrong else 0.0
     recall = right / recall_den if recall_den else 0.0
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"recall (clear provisions with a counterpart): {recall:.3f} ({right}/{recall_den})")
     print(f"要確認 rows: {review_ok + review_bad} ({review_ok} would have been right)")
     print(f"post-2015 texts placed wholly before 2015-03: {len(edition_bad)} {edition_bad}")
+    print(f"followed edition judged for {sum(judged)} of {len(judged)} texts (the rest: 判定できません)")
     return 0
 
 

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gapcheck.align import (
@@ -29,6 +29,7 @@ from gapcheck.align import (
     containment,
 )
 from gapcheck.errors import PolicyFormatError
+from gapcheck.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.model import Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
 from gapcheck.policy import Policy, PolicyRow
@@ -397,7 +398,26 @@ class AuditReport:
     clauses: tuple[ClauseFinding, ...]
     rows: tuple[RowFinding, ...]
     orphan_decisions: tuple[Decision, ...] = ()
-    edition_scores: dict[str, float] = field(default_factory=dict)
+    evidence: EditionRange | None = None  # the range of editions and the provisions behind it
+
+    @property
+    def follows_range(self) -> tuple[str | None, str | None]:
+        """(at least, at most) edition ids the evidence allows."""
+        return (self.evidence.lower, self.evidence.upper) if self.evidence else (None, None)
+
+    @functools.cached_property
+    def read_summary(self) -> dict[str, int]:
+        """How much of the input was read and matched, for an honest summary."""
+        rc = self.row_counts
+        return {
+            "rows": len(self.rows),
+            "matched": rc["matched"] + rc["obsolete"],
+            "review": rc["review"],
+            "local": rc["local"],
+            "clauses_matched": sum(
+                1 for f in self.clauses if f.status not in (Status.MISSING, Status.REVIEW)
+            ),
+        }
 
     @functools.cached_property
     def counts(self) -> dict[str, int]:
@@ -440,12 +460,17 @@ class AuditReport:
             "follows_label": self.follows_label,
             "lag_years": self.lag_years,
             "older_than_oldest": self.older_than_oldest,
+            "follows_range": list(self.follows_range),
+            "evidence": self.evidence.to_dict() if self.evidence else None,
+            "read": self.read_summary,
             "policy": {
                 "path": self.policy.path,
                 "sha256": self.policy.sha256,
                 "kind": self.policy.kind,
                 "sheet": self.policy.sheet,
                 "title": self.policy.title,
+                "enacted": self.policy.enacted,
+                "revised": list(self.policy.revised),
             },
             "counts": self.counts,
             "row_counts": self.row_counts,
@@ -526,25 +551,79 @@ def audit(
         )
         for c in edition
     ]  # fmt: skip
-    follows, scores = _follows(findings, row_findings, windex, catalog, edition)
-    oldest = catalog.editions[0]
-    older = follows == oldest.id and _older_than(oldest, findings, row_findings, windex)
+    evidence = edition_range(
+        catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
+    )
     findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
-    follows_ed = catalog.edition(follows) if follows else None
+    follows = evidence.lower or evidence.upper
+    single = evidence.lower is not None and evidence.lower in (evidence.upper, edition.id)
+    lag = _years(catalog.edition(follows).date, edition.date) if follows and single else None
     return AuditReport(
         policy=policy,
         target=edition,
         follows=follows,
-        follows_label=(f"{follows_ed.label}より前" if older else follows_ed.label)
-        if follows_ed
-        else "",
-        lag_years=_years(follows_ed.date, edition.date) if follows_ed else None,
-        older_than_oldest=older,
+        follows_label=evidence.label(catalog),
+        lag_years=lag,
+        older_than_oldest=False,
         clauses=tuple(findings),
         rows=tuple(row_findings),
         orphan_decisions=orphans,
-        edition_scores=scores,
+        evidence=evidence,
     )
+
+
+def _texts(policy: Policy) -> list[tuple[str, str]]:
+    """Everything of the policy a topic may be found in, with where it is."""
+    out = [(str(r.row) if not r.sheet else r.where, f"{r.heading} {r.text}") for r in policy.rows]
+    out += [("目次", t) for t in policy.toc]
+    if policy.title:
+        out.append(("表題", policy.title))
+    return out
+
+
+def _matched_clauses(
+    findings: list[ClauseFinding],
+    rows: list[RowFinding],
+    windex: WordingIndex,
+    catalog: Catalog,
+) -> list[MatchedClause]:
+    """The confident matches, as evidence of the edition (要確認 rows do not count)."""
+    oldest = catalog.editions[0]
+    new_in_oldest = {c.key for c in oldest if c.change is not None}
+    out = []
+    for f in findings:
+        if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
+            continue
+        added = windex.added_in.get(f.key)
+        if added == oldest.id and f.key not in new_in_oldest:
+            added = None  # present before the oldest edition we hold: says nothing
+        where = "、".join(str(rows[i].row.row) if not rows[i].row.sheet else rows[i].row.where
+                         for i in f.rows[:2])  # fmt: skip
+        out.append(
+            MatchedClause(
+                key=f.key,
+                added_in=added,
+                wording_last=f.follows if f.status is Status.OUTDATED else None,
+                removed_after=None,
+                score=f.score,
+                where=where,
+                what=f"{f.clause.display_number} {f.clause.heading}",
+            )
+        )
+    for r in rows:
+        if r.status is RowStatus.OBSOLETE and r.follows:
+            out.append(
+                MatchedClause(
+                    key=r.clauses[0],
+                    added_in=None,
+                    wording_last=None,
+                    removed_after=r.follows,
+                    score=r.score,
+                    where=str(r.row.row) if not r.row.sheet else r.row.where,
+                    what=f"廃止された条項 {r.clauses[0]}",
+                )
+            )
+    return out
 
 
 def _references(ref: str, edition: Edition, windex: WordingIndex) -> tuple[int, ...]:
@@ -661,78 +740,6 @@ def _clause_finding(
         coverage=round(coverage, 3),
         evidence=evidence,
     )
-
-
-def _follows(
-    findings: list[ClauseFinding],
-    rows: list[RowFinding],
-    windex: WordingIndex,
-    catalog: Catalog,
-    edition: Edition,
-) -> tuple[str | None, dict[str, float]]:
-    """The edition whose text the policy as a whole is most consistent with.
-
-    Each matched clause whose wording changed over the catalog votes for the editions in which
-    the matched wording stood; each missing clause votes (more weakly) for the editions before
-    it existed. Ties go to the newer edition.
-    """
-    ids = catalog.ids
-    pos = {e: n for n, e in enumerate(ids)}
-    scores = dict.fromkeys(ids, 0.0)
-    if not any(r.status is not RowStatus.LOCAL for r in rows):
-        return None, scores
-
-    def vote(first: str, last: str, weight: float) -> None:
-        if first == ids[0] and last == ids[-1]:
-            return  # uninformative: the same in every edition
-        for e in ids[pos[first] : pos[last] + 1]:
-            scores[e] += weight
-
-    seen: set[str] = set()
-    for r in rows:
-        if r.status is RowStatus.LOCAL or r.follows is None:
-            continue
-        for k in r.clauses:
-            seen.add(k)
-        first_key = r.clauses[0] if r.status is RowStatus.OBSOLETE else None
-        if first_key:
-            wid = [j for j in windex.by_key[first_key] if windex.wordings[j].last == r.follows]
-            if wid:
-                vote(windex.wordings[wid[0]].first, r.follows, 1.0)
-    # A body may keep 基本方針 and 対策基準 in separate documents: a part with no matched
-    # clause at all says nothing about the edition, so its missing clauses do not vote.
-    parts = {f.clause.part for f in findings if f.status is not Status.MISSING}
-    for f in findings:
-        if f.status is Status.MISSING:
-            if f.clause.part not in parts:
-                continue
-            added = windex.added_in[f.key]
-            if pos[added] > 0:
-                for e in ids[: pos[added]]:
-                    scores[e] += 0.5
-            continue
-        j = next(
-            (j for j in windex.by_key.get(f.key, ()) if windex.wordings[j].last == f.follows),
-            None,
-        )
-        if j is not None:
-            w = windex.wordings[j]
-            vote(w.first, w.last, 1.0)
-    best = max(ids, key=lambda e: (round(scores[e], 6), pos[e]))
-    return best, {e: round(s, 2) for e, s in scores.items()}
-
-
-def _older_than(
-    oldest: Edition, findings: list[ClauseFinding], rows: list[RowFinding], windex: WordingIndex
-) -> bool:
-    """Whether the policy predates even the oldest catalog edition: most of what that
-    edition itself added is absent."""
-    new_in_oldest = [c.key for c in oldest if c.change is not None]
-    if not new_in_oldest:
-        return False
-    seen = {k for r in rows for k in r.clauses}
-    missing = sum(1 for k in new_in_oldest if k not in seen)
-    return missing / len(new_in_oldest) >= 0.6
 
 
 def _carry_decisions(

@@ -595,7 +595,9 @@ def _matched_clauses(
         if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
             continue
         added = windex.added_in.get(f.key)
-        if added == oldest.id and f.key not in new_in_oldest:
+        if f.status is Status.OUTDATED:
+            added = None  # matched through an older wording or a predecessor: not this clause
+        elif added == oldest.id and f.key not in new_in_oldest:
             added = None  # present before the oldest edition we hold: says nothing
         where = "、".join(str(rows[i].row.row) if not rows[i].row.sheet else rows[i].row.where
                          for i in f.rows[:2])  # fmt: skip

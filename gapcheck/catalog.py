@@ -502,9 +502,7 @@ def _load_vocabulary(files: list[Path], editions: list[Edition]) -> dict[str, tu
             if key == _LINE:
                 continue
             if key not in keys:
-                raise CatalogError(
-                    f"語彙の条項キー '{key}' はどの版にもありません。キーを確かめてください。", path
-                )
+                continue  # a word list for an edition this catalog does not hold
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 raise CatalogError(f"語彙 '{key}' は語の並び（[語, 語]）にしてください。", path)
             if any(len(w) > 30 or "。" in w for w in words):

@@ -200,23 +200,35 @@ def out_option(fn: F) -> F:
 
 def _echo_audit(report: AuditReport) -> None:
     policy = report.policy
+
     where = f"（シート: {policy.sheet}）" if policy.sheet else ""
     click.echo(f"ポリシー: {policy.path}{where} {len(report.rows)} 行")
     click.echo(f"照合先: {report.target.label}（{report.target.id}）")
+    read = report.read_summary
+    click.echo(
+        f"読み込んだ規定 {read['rows']} 件: 照合できた {read['matched']} 件 / 要確認 {read['review']} 件"
+        f" / 独自規定 {read['local']} 件"
+    )
     if report.follows is None:
-        click.echo("ガイドラインに対応する規定が見つからず、準拠している版を判定できませんでした。")
-    elif report.older_than_oldest:
-        click.echo(
-            f"このポリシーは {report.follows_label} 相当です（カタログで最も古い版より前の内容です）。"
-        )
+        click.echo(f"準拠している版: {report.follows_label}")
+    elif report.lag_years is not None:
+        lag = "遅れなし" if report.lag_years == 0 else f"最新版から {report.lag_years} 年の遅れ"
+        click.echo(f"準拠している版: {report.follows_label}（{lag}）")
     else:
-        click.echo(
-            f"このポリシーは {report.follows_label} 相当です（最新版から {report.lag_years} 年の遅れ）。"
-        )
+        click.echo(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
+    if report.evidence is not None:
+        for clue in report.evidence.clues[:4]:
+            bound = "以降" if clue.bound == "lower" else "以前"
+            click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{bound}")
     counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)
     click.echo(f"条項 {len(report.clauses)}: {counts}")
     row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)
     click.echo(f"行 {len(report.rows)}: {row_counts}")
+    if read["clauses_matched"] < 10:
+        click.echo(
+            "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性）。"
+        )
+        return
     gaps = [
         f for f in report.clauses if f.status in (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
     ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gapcheck.model import Catalog, Edition
 from gapcheck.normalize import normalize
@@ -35,7 +35,11 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
     (r"β'モデル|βモデル", "2020-12", "β/β'モデル"),
     (r"特定通信", "2020-12", "特定通信"),
     (r"テレワーク", "2020-12", "テレワーク"),
-    (r"機密性2以上", "2022-03", "機密性2以上による外部サービス利用の区分"),
+    (
+        r"機密性2以上[^。]{0,30}(?:外部サービス|クラウド)|(?:外部サービス|クラウド)[^。]{0,30}機密性2以上",
+        "2022-03",
+        "機密性2以上を扱う外部サービスの区分",
+    ),
     (r"ガバメントクラウド", "2023-03", "ガバメントクラウド"),
     (r"標準準拠システム", "2023-03", "標準準拠システム"),
     (r"α'モデル", "2024-10", "α'モデル"),
@@ -58,6 +62,7 @@ class Clue:
     edition: str
     what: str  # plain Japanese: the topic or the clause
     where: str  # the row reference(s) it was found in
+    label: str = ""  # the edition's label (令和2年12月版)
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -66,6 +71,7 @@ class Clue:
             "edition": self.edition,
             "what": self.what,
             "where": self.where,
+            "label": self.label,
         }
 
 
@@ -156,8 +162,12 @@ def edition_range(
     olds = [(m.wording_last or m.removed_after, m) for m in matches]
     olds = [(e, m) for e, m in olds if e is not None and e in pos and pos[e] < pos[target.id]]
     if len(olds) >= 2:
-        newest = max(olds, key=lambda em: pos[em[0]])[0]
-        supporting = [m for e, m in olds][:3]
+        # the oldest edition that enough of them agree on (two at least, a quarter of them)
+        # (or two strong matches: near-copies of an older wording are telling on their own)
+        olds.sort(key=lambda em: pos[em[0]])
+        strong = [em for em in olds if em[1].score >= STRONG]
+        newest = strong[1][0] if len(strong) >= 2 else olds[max(2, -(-len(olds) // 4)) - 1][0]
+        supporting = [m for e, m in olds if pos[e] <= pos[newest]][:3]
         kind = "removed" if any(m.removed_after for _, m in olds) else "wording"
         clues.append(
             Clue(
@@ -184,5 +194,6 @@ def edition_range(
             else "どの版かを示す規定（その版で加わった条項や用語）が見つからないため"
         )
     order = {"lower": 0, "upper": 1}
+    clues = [replace(c, label=catalog.edition(c.edition).label) for c in clues]
     clues.sort(key=lambda c: (order[c.bound], -pos[c.edition]))
     return EditionRange(lower, upper, tuple(clues), len(matches), mixed, reason)

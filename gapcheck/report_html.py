@@ -17,6 +17,7 @@ STATUS_COLOURS = {
     Status.OUTDATED: "#ffc000",
     Status.PARTIAL: "#f4b084",
     Status.MISSING: "#c00000",
+    Status.REVIEW: "#5b9bd5",
     Status.NOT_APPLICABLE: "#a6a6a6",
 }
 

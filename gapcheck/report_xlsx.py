@@ -39,6 +39,7 @@ STATUS_FILL = {
     Status.OUTDATED: PatternFill("solid", fgColor="FFF2CC"),
     Status.PARTIAL: PatternFill("solid", fgColor="FCE4D6"),
     Status.MISSING: PatternFill("solid", fgColor="F8CBAD"),
+    Status.REVIEW: PatternFill("solid", fgColor="DDEBF7"),
     Status.NOT_APPLICABLE: PatternFill("solid", fgColor="EDEDED"),
 }
 PRIORITY_FILL = {
@@ -193,6 +194,7 @@ def _suggestion(f: ClauseFinding) -> str:
         Status.MISSING: "新たに規定するか、対象外の理由を記録",
         Status.OUTDATED: "最新版の内容に改正",
         Status.PARTIAL: "不足する内容を追記",
+        Status.REVIEW: "示した規定を読み、対応しているか判断",
         Status.COVERED: "",
         Status.NOT_APPLICABLE: "",
     }[f.status]

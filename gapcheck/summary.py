@@ -107,6 +107,18 @@ def localize(text: str, body: str) -> str:
     return text.replace("本市", body).replace("副市長", f"副{unit}長").replace("市長", f"{unit}長")
 
 
+def read_sentence(report: AuditReport) -> str:
+    """How much of the input was read and matched, and what that allows (issue #11)."""
+    r = report.read_summary
+    out = (
+        f"読み込んだ規定 {r['rows']} 件のうち {r['matched']} 件をガイドラインの条項と照合できました"
+        f"（要確認 {r['review']} 件、独自規定 {r['local']} 件）。"
+    )
+    if r["clauses_matched"] < 10:
+        out += "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性があります）。"
+    return out
+
+
 def priority_of(finding: ClauseFinding, report: AuditReport, catalog: Catalog) -> str:
     """高/中/低 from obligation level, section and how far behind (DOMAIN.md §5)."""
     clause = finding.clause
@@ -193,18 +205,20 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     order = {p: n for n, p in enumerate(PRIORITIES)}
     actions.sort(key=lambda a: (order[a.priority], -a.finding.clause.level.rank))
 
+    # Say only what the evidence supports (issue #11): a range, or 判定できません.
     if report.follows is None:
-        headline = f"{body}のポリシーは、どの版に準拠しているか判定できませんでした。"
-        lag = "ガイドラインに対応する規定が見つかりませんでした。"
-    elif report.older_than_oldest:
-        headline = f"{body}のポリシーは{follows_label}相当です。"
-        lag = f"最新の{target.label}から10年以上遅れている可能性があります。"
+        headline = f"{body}のポリシーが準拠している版は{follows_label}。"
+        lag = "版の遅れは示しません。"
     elif report.lag_years:
-        headline = f"{body}のポリシーは{follows_label}相当です。"
+        headline = f"{body}のポリシーは{follows_label}です。"
         lag = f"最新の{target.label}から約{report.lag_years}年遅れています。"
-    else:
+    elif report.lag_years == 0:
         headline = f"{body}のポリシーは最新の{target.label}に沿っています。"
         lag = "版の遅れはありません。"
+    else:
+        headline = f"{body}のポリシーは{follows_label}です。"
+        lag = "根拠となる規定から版の範囲までは言えますが、遅れの年数は示しません。"
+    lag = f"{lag}{read_sentence(report)}"
 
     history = []
     if report.follows:

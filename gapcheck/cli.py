@@ -217,7 +217,9 @@ def _echo_audit(report: AuditReport) -> None:
     else:
         click.echo(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
     if report.evidence is not None:
-        for clue in report.evidence.clues[:4]:
+        clues = report.evidence.clues
+        shown = [c for c in clues if c.bound == "lower"][:2] + [c for c in clues if c.bound == "upper"]
+        for clue in shown:
             bound = "以降" if clue.bound == "lower" else "以前"
             click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{bound}")
     counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)

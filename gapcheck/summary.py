@@ -111,8 +111,8 @@ def read_sentence(report: AuditReport) -> str:
     """How much of the input was read and matched, and what that allows (issue #11)."""
     r = report.read_summary
     out = (
-        f"読み込んだ規定 {r['rows']} 件のうち {r['matched']} 件をガイドラインの条項と照合できました"
-        f"（要確認 {r['review']} 件、独自規定 {r['local']} 件）。"
+        f"読み込んだ規定{r['rows']}件のうち{r['matched']}件をガイドラインの条項と照合できました"
+        f"（要確認{r['review']}件、独自規定{r['local']}件）。"
     )
     if r["clauses_matched"] < 10:
         out += "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性があります）。"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -112,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     r_bad += 1
                     if args.verbose:
-                        print(f"    WRONG {finding.row.row}: {sorted(predicted)} label {sorted(label.keys)}")
+                        print(
+                            f"    WRONG {finding.row.row}: {sorted(predicted)} label {sorted(label.keys)}"
+                        )
             elif finding.status is RowStatus.REVIEW:
                 r_rev += 1
                 review_ok += hit
@@ -120,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
                 if label.clear and label.keys:
                     r_miss += 1
                 if args.verbose:
-                    print(f"    REVIEW {finding.row.row}: {sorted(predicted)} label {sorted(label.keys)}")
+                    print(
+                        f"    REVIEW {finding.row.row}: {sorted(predicted)} label {sorted(label.keys)}"
+                    )
             elif label.clear and label.keys:
                 r_miss += 1
                 if args.verbose:
@@ -150,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"recall (clear provisions with a counterpart): {recall:.3f} ({right}/{recall_den})")
     print(f"要確認 rows: {review_ok + review_bad} ({review_ok} would have been right)")
     print(f"post-2015 texts placed wholly before 2015-03: {len(edition_bad)} {edition_bad}")
-    print(f"followed edition judged for {sum(judged)} of {len(judged)} texts (the rest: 判定できません)")
+    print(
+        f"followed edition judged for {sum(judged)} of {len(judged)} texts (the rest: 判定できません)"
+    )
     return 0
 
 

@@ -126,7 +126,8 @@ def main() -> None:
     cli_file = None
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        for tier in ("light", "heavy"):
+        # two voices (issue #11): the digest's own words, and an independent 例規-style wording
+        for voice, tier in [(v, t) for v in ("digest", "municipal") for t in ("light", "heavy")]:
             agg = {"truth": set(), "pred": set(), "statuses": [], "follows": []}
             n = 0
             for version in ids:
@@ -134,10 +135,10 @@ def main() -> None:
                     seed = 1000 * ids.index(version) + i
                     style = "reiki" if i % 3 == 2 else "spreadsheet"
                     sample = generate_policy(
-                        catalog.edition(version), seed=seed, tier=tier, style=style
+                        catalog.edition(version), seed=seed, tier=tier, style=style, voice=voice
                     )
                     ext = ".txt" if style == "reiki" else ".xlsx"
-                    path = tmpdir / f"{tier}-{version}-{i}{ext}"
+                    path = tmpdir / f"{voice}-{tier}-{version}-{i}{ext}"
                     truth_path = path.with_suffix(".json")
                     write_sample(sample, path, truth_path)
                     truth = json.loads(truth_path.read_text(encoding="utf-8"))
@@ -156,7 +157,8 @@ def main() -> None:
                     agg["statuses"] += st
                     agg["follows"].append((version, report.follows))
                     n += 1
-                    if tier == "heavy" and baseline_done < args.baseline and style == "spreadsheet":
+                    digest_heavy = tier == "heavy" and voice == "digest"
+                    if digest_heavy and baseline_done < args.baseline and style == "spreadsheet":
                         t = time.perf_counter()
                         bp = difflib_baseline(catalog, policy, truth, succ)
                         base_time += time.perf_counter() - t
@@ -167,11 +169,11 @@ def main() -> None:
                         base_pred |= {(path.name, *x) for x in bp}
                         ours_on_base |= {(path.name, *x) for x in pp}
                         baseline_done += 1
-                    if cli_file is None and style == "spreadsheet" and tier == "heavy":
+                    if cli_file is None and style == "spreadsheet" and digest_heavy:
                         cli_file = tmpdir / "cli.xlsx"
                         cli_file.write_bytes(path.read_bytes())
             agg["n"] = n
-            results[tier] = agg
+            results[f"{voice}/{tier}"] = agg
 
         # a 600-row body (two bodies' rows, as a large city's combined sheets would be)
         big_rows = read_policy(cli_file).rows
@@ -217,7 +219,7 @@ def main() -> None:
         partial = sum(g == "partial" for _, g in agg["statuses"])
         wrong = [(v, f) for v, f in agg["follows"] if v != f]
         print(
-            f"{tier:5} bodies={agg['n']:3}  pairs P={p:.3f} R={r:.3f} F1={f1:.3f}  "
+            f"{tier:15} bodies={agg['n']:3}  pairs P={p:.3f} R={r:.3f} F1={f1:.3f}  "
             f"follows exact={exact:.1%} within-one={within:.1%}  status acc={acc:.3f} "
             f"(partial {partial})"
         )

@@ -324,8 +324,11 @@ class Index:
             while k < len(anchors) and anchors[k] < i:
                 k += 1
             prev = anchors[k - 1] if k > 0 else None
-            nxt = anchors[k] if k < len(anchors) and anchors[k] > i else (
-                anchors[k + 1] if k + 1 < len(anchors) else None)
+            nxt = (
+                anchors[k]
+                if k < len(anchors) and anchors[k] > i
+                else (anchors[k + 1] if k + 1 < len(anchors) else None)
+            )
             if i in anchors or prev is None or nxt is None:
                 continue
             lo, hi = sorted((pos[best[prev]], pos[best[nxt]]))
@@ -368,7 +371,8 @@ class _WordMatcher:
         idf = np.log1p(n / np.maximum(df, 1.0))
         weighted = incidence * idf
         norm = weighted.sum(axis=0, keepdims=True)
-        self.matrix = weighted / np.maximum(norm, 1e-6) ** 0.5 / np.maximum(idf.max(), 1e-6) ** 0.5
+        top = float(idf.max()) if idf.size else 1.0
+        self.matrix = weighted / np.maximum(norm, 1e-6) ** 0.5 / max(top, 1e-6) ** 0.5
         pattern = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
         self._re = re.compile(pattern) if pattern else None
 
@@ -382,7 +386,9 @@ class _WordMatcher:
                 out[i, index[m.group(0)]] = 1.0
         return out
 
-    def scores(self, texts: Sequence[str], labels: Sequence[str], label_factor: float) -> np.ndarray:
+    def scores(
+        self, texts: Sequence[str], labels: Sequence[str], label_factor: float
+    ) -> np.ndarray:
         hits = np.maximum(self._hits(texts), label_factor * self._hits(labels))
         return hits @ self.matrix
 
@@ -397,7 +403,11 @@ class _WordMatcher:
         if t in self.defined_terms:
             return self.defined_terms[t]
         for name, targets in self.defined_terms.items():
-            if len(name) >= 2 and (t.endswith(name) or t.startswith(name)) and len(t) <= len(name) + 6:
+            if (
+                len(name) >= 2
+                and (t.endswith(name) or t.startswith(name))
+                and len(t) <= len(name) + 6
+            ):
                 return targets
         return []
 

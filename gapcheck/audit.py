@@ -538,7 +538,10 @@ def audit(
     norm_texts = [normalize(s) for s in sources]
     references = [_references(r.ref, edition, windex) for r in policy.rows]
     alignment = windex.index.align(
-        sources, references, normalized=norm_texts, info=[_source_info(r, policy.title) for r in policy.rows]
+        sources,
+        references,
+        normalized=norm_texts,
+        info=[_source_info(r, policy.title) for r in policy.rows],
     )
     by_source = alignment.by_source()
 
@@ -607,7 +610,7 @@ def _matched_clauses(
                 added_in=added,
                 wording_last=f.follows if f.status is Status.OUTDATED else None,
                 removed_after=None,
-                score=f.score,
+                score=max([f.score, *(rows[i].score for i in f.rows)]),
                 where=where,
                 what=f"{f.clause.display_number} {f.clause.heading}",
             )

@@ -218,7 +218,9 @@ def _echo_audit(report: AuditReport) -> None:
         click.echo(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
     if report.evidence is not None:
         clues = report.evidence.clues
-        shown = [c for c in clues if c.bound == "lower"][:2] + [c for c in clues if c.bound == "upper"]
+        shown = [c for c in clues if c.bound == "lower"][:2] + [
+            c for c in clues if c.bound == "upper"
+        ]
         for clue in shown:
             bound = "以降" if clue.bound == "lower" else "以前"
             click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{bound}")
@@ -363,6 +365,13 @@ def audit_command(
     help="書き換えの強さ。",
 )
 @click.option(
+    "--voice",
+    type=click.Choice(["digest", "municipal"]),
+    default="digest",
+    show_default=True,
+    help="文体。digest はカタログの要約文、municipal は自治体の例規らしい別の書きぶり。",
+)
+@click.option(
     "--seed", type=int, default=0, show_default=True, help="乱数の種（同じ値なら同じ結果）。"
 )
 @click.option(
@@ -383,6 +392,7 @@ def sample(
     version: str,
     style: str,
     tier: str,
+    voice: str,
     seed: int,
     out_file: Path,
     truth: Path | None,
@@ -394,7 +404,7 @@ def sample(
     from gapcheck.sample import generate_policy, write_sample
 
     edition = settings.catalog().edition(version)
-    generated = generate_policy(edition, seed=seed, tier=tier, style=style)
+    generated = generate_policy(edition, seed=seed, tier=tier, style=style, voice=voice)
     write_sample(generated, out_file, truth)
     click.echo(f"{edition.label}に準拠した架空のポリシーを書き出しました: {out_file}")
 

@@ -217,7 +217,10 @@ def write_nation(
     out = Path(out)
     bodies = generate_nation(catalog, count, year, seed)
     write_atomic(out / "bodies.csv", master_csv(bodies))
-    jobs = jobs or os.cpu_count() or 1
+    if not jobs:
+        from gapcheck.survey import available_cpus  # the container's CPUs, not the host's
+
+        jobs = available_cpus()
     size = max(1, math.ceil(len(bodies) / (jobs * 8)))
     chunks = [bodies[i : i + size] for i in range(0, len(bodies), size)]
     done = 0

@@ -52,4 +52,6 @@ class Policy:
     title: str = ""  # e.g. 「本町情報セキュリティ対策基準」 when the file shows one
     enacted: str = ""  # 制定 date found above the text (YYYY-MM-DD), if any
     revised: tuple[str, ...] = ()  # dates of amendments (附則, 改正 notes, 改正履歴), sorted
-    toc: tuple[str, ...] = ()  # 目次 entries (章・節 titles), also when the excerpt has no provision
+    toc: tuple[
+        str, ...
+    ] = ()  # 目次 entries (章・節 titles), also when the excerpt has no provision

@@ -39,7 +39,9 @@ _PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
 _ITEM_RE = re.compile(rf"^(?:[（(]([0-9０-９]+)[）)]|([一二三四五六七八九十]+){_SP}){_SP}*(.*)$")
 _SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ](?:{_SP}|$))")
 # 番号型 labels (the guideline's numbering without 条)
-_DAI_RE = re.compile(rf"^第([0-9０-９]+|[一二三四五六七八九十]+)(?![0-9０-９条章節款編項号])(?:{_SP}+|$)(.*)$")
+_DAI_RE = re.compile(
+    rf"^第([0-9０-９]+|[一二三四五六七八九十]+)(?![0-9０-９条章節款編項号])(?:{_SP}+|$)(.*)$"
+)
 _DOTTED_RE = re.compile(rf"^([0-9０-９]+(?:[.．―\-－][0-9０-９]+)+)[.．]?(?:{_SP}+|$)(.*)$")
 _NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+)(.*)$")
 _PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_SP}*(.*)$")
@@ -51,15 +53,21 @@ _AMEND_RE = re.compile(
 )
 # 「(改正(平27訓令第7号・教委訓令第6号))」: a whole line recording amendments
 _AMEND_LINE_RE = re.compile(r"^[（(]\s*(?:改正|一部改正|全部改正|追加|削除)")
-_ERA_YEAR_RE = re.compile(r"(明治|大正|昭和|平成|令和|(?<![訓政省府法])[明大昭平令])\s*([0-9０-９]{1,2}|元)")
+_ERA_YEAR_RE = re.compile(
+    r"(明治|大正|昭和|平成|令和|(?<![訓政省府法])[明大昭平令])\s*([0-9０-９]{1,2}|元)"
+)
 _ERA_START = {"明": 1867, "大": 1911, "昭": 1925, "平": 1988, "令": 2018}
 _SUPPLEMENT_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}|[（(]|$)")
 _HISTORY_RE = re.compile(
     r"^[・•●○◯\-\s]*(?:(?:明治|大正|昭和|平成|令和)[^。]{1,16}日)"
     r"[\s　]*(?:制定|改正|一部改正|全部改正|全面改正|施行|策定|改定)?[\s　]*$"
 )
-_DATE_LINE_RE = re.compile(r"^[（(]?(?:明治|大正|昭和|平成|令和)[^。、]{1,14}日[^。、]{0,24}[）)]?$")
-_NUMBER_LINE_RE = re.compile(r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$")
+_DATE_LINE_RE = re.compile(
+    r"^[（(]?(?:明治|大正|昭和|平成|令和)[^。、]{1,14}日[^。、]{0,24}[）)]?$"
+)
+_NUMBER_LINE_RE = re.compile(
+    r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
+)
 _DEFINITION_CONTEXT = ("定義", "用語")
 _DEFINITION_LEAD = re.compile(r"用語の(?:意義|定義|意味)|用語は|次の各号に掲げる用語")
 _TERM_SPLIT = re.compile(
@@ -67,8 +75,12 @@ _TERM_SPLIT = re.compile(
     r"(?:[\s　]+|[:：]|とは、?)(.+)$"
 )
 _TITLE_MAX = 30
-_LEADER_RE = re.compile(r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$")
-_BARE_NUMBER_RE = re.compile(r"^(?:[0-9０-９]{1,2}[.．]?|[（(][0-9０-９]{1,2}[）)]|第[0-9０-９]{1,2})$")
+_LEADER_RE = re.compile(
+    r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
+)
+_BARE_NUMBER_RE = re.compile(
+    r"^(?:[0-9０-９]{1,2}[.．]?|[（(][0-9０-９]{1,2}[）)]|第[0-9０-９]{1,2})$"
+)
 
 
 def _int(numeral: str) -> int:
@@ -223,7 +235,7 @@ class _Reader:
             return
         if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
             self._flush()
-            self.mode = "body" if self.mode != "pre" or self.rows else "body"
+            self.mode = "body"
             self.caption = m.group(1).strip()
             self.definition_article = False
             self._notes(notes)
@@ -237,7 +249,9 @@ class _Reader:
     def close(self) -> ReikiText:
         self._flush()
         rows = self.rows
-        if any(r.row != "前文" and str(r.row).startswith("第") and "条" in str(r.row) for r in rows):
+        if any(
+            r.row != "前文" and str(r.row).startswith("第") and "条" in str(r.row) for r in rows
+        ):
             # a web page's introduction above an instrument in articles is not a provision
             rows = [r for r in rows if r.row != "前文"]
         return ReikiText(
@@ -314,7 +328,9 @@ class _Reader:
                 continue
             label = m.group(1)
             rest = (m.group(2) or "").strip()
-            if kind == "number" and (len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))):
+            if kind == "number" and (
+                len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))
+            ):
                 return False  # 「2025年…」 or a bare figure is text, not a number
             self._flush()
             self.mode = "body"
@@ -396,7 +412,11 @@ class _Reader:
                 self.unit.parts.insert(0, title + "\u3000")  # type: ignore[union-attr]
             return
         if self.mode == "pre" and not self.rows:
-            if not self.title and _is_title(line) and not re.match(r"^(?:更新日|ページID|ここから)", line):
+            if (
+                not self.title
+                and _is_title(line)
+                and not re.match(r"^(?:更新日|ページID|ここから)", line)
+            ):
                 self.title = line
                 return
             if line.endswith("。") and len(line) >= 40 and self.article is None:
@@ -457,9 +477,9 @@ class _Reader:
 
 def _looks_defined(text: str) -> bool:
     """「情報システム　…をいう。」: a definition even where the article line was lost."""
-    return bool(re.search(r"(?:をいう|を指す|のことをいう|のこと)[。）)]?$", text.strip())) and bool(
-        _TERM_SPLIT.match(text)
-    )
+    return bool(
+        re.search(r"(?:をいう|を指す|のことをいう|のこと)[。）)]?$", text.strip())
+    ) and bool(_TERM_SPLIT.match(text))
 
 
 def _term(text: str, title: str) -> str:

@@ -16,6 +16,7 @@ aligner can be scored against the truth. Nothing here is copied from a real poli
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import random
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from gapcheck.model import ChangeKind, Clause, Edition, Part
 from gapcheck.numbering import ClauseNumber
@@ -554,6 +557,41 @@ def _localize(text: str, body: str, habits: _Habits, reiki: bool) -> str:
 # --- the generator -----------------------------------------------------------------------
 
 
+VOICES = ("digest", "municipal")
+
+
+@functools.lru_cache(maxsize=1)
+def municipal_voice() -> dict[str, tuple[str, str]]:
+    """key → (caption, text) of the second voice (gapcheck/data/voice_municipal.yaml)."""
+    import importlib.resources
+
+    raw = yaml.safe_load(
+        importlib.resources.files("gapcheck")
+        .joinpath("data/voice_municipal.yaml")
+        .read_text(encoding="utf-8")
+    )
+    return {item["key"]: (item.get("caption", ""), item["text"]) for item in raw}
+
+
+def _in_municipal_voice(edition: Edition) -> Edition:
+    """``edition`` with each clause worded and captioned in the second voice, where it has
+    one (clauses removed before the newest edition keep the digest's words)."""
+    from gapcheck.catalog import load_catalog
+
+    voice = municipal_voice()
+    latest = load_catalog().latest
+    clauses = []
+    for c in edition.clauses:
+        now = latest.get(c.key)
+        # the voice words the newest edition: a clause changed since keeps this edition's words
+        if c.key in voice and now is not None and now.text == c.text:
+            caption, text = voice[c.key]
+            headings = (*c.headings[:-1], caption or c.heading) if c.headings else c.headings
+            c = replace(c, text=text, headings=headings)
+        clauses.append(c)
+    return replace(edition, clauses=tuple(clauses), _by_key={})
+
+
 def generate_policy(
     edition: Edition,
     *,
@@ -562,6 +600,7 @@ def generate_policy(
     style: str = "spreadsheet",
     body: str = "本町",
     name: str = "○○",
+    voice: str = "digest",
 ) -> SamplePolicy:
     """A synthetic policy derived from ``edition``'s 例文, with the truth for every row.
 
@@ -569,7 +608,9 @@ def generate_policy(
     provisions) or ``heavy`` (also chapters moved, ~8% dropped, merges, splits, ~30%
     reworded, 5–9 local provisions). ``style`` is ``spreadsheet`` or ``reiki``; ``body`` one
     of 本市 / 本町 / 本村 / 本区; ``name`` the place name in the title. The same arguments
-    always give the same policy.
+    always give the same policy. ``voice`` is ``digest`` (our catalog's own sentences) or
+    ``municipal``: a second, independent wording in 例規 style with its own captions, for
+    clauses the newest edition still holds (issue #11).
 
     >>> from gapcheck.catalog import load_catalog
     >>> sample = generate_policy(load_catalog().edition("2020-12"), seed=1)
@@ -580,6 +621,10 @@ def generate_policy(
         raise ValueError(f"tier '{tier}' は {' / '.join(TIERS)} のいずれかにしてください。")
     if style not in STYLES:
         raise ValueError(f"style '{style}' は {' / '.join(STYLES)} のいずれかにしてください。")
+    if voice not in VOICES:
+        raise ValueError(f"voice '{voice}' は {' / '.join(VOICES)} のいずれかにしてください。")
+    if voice == "municipal":
+        edition = _in_municipal_voice(edition)
     if body not in BODIES:
         raise ValueError(f"body '{body}' は {' / '.join(BODIES)} のいずれかにしてください。")
     rng = random.Random(seed)

@@ -89,3 +89,31 @@ def test_helpers():
         "サーバ",
     )
     assert Settings().accept == 0.30
+
+
+# --- context: the order prior and the 要確認 band (issue #11) --------------------------------
+
+ORDER_TARGETS = [
+    "管理区域の入退室を記録しなければならない。",
+    "記録を保管しなければならない。",
+    "ログを定期的に点検しなければならない。",
+    "記録を保管しなければならない、",
+]
+
+
+@pytest.mark.parametrize(
+    ("positions", "expected"),
+    [
+        # the near-tie goes to the clause lying between the two anchored neighbours …
+        ([0, 1, 2, 20], [(0, 0, "exact", False), (1, 1, "similarity", False), (2, 2, "exact", False)]),
+        # … whichever of the two that is; away from the anchors it falls to 要確認
+        ([0, 20, 2, 1], [(0, 0, "exact", False), (1, 3, "similarity", True), (2, 2, "exact", False)]),
+    ],
+)  # fmt: skip
+def test_order_prior_between_anchors(positions, expected):
+    from gapcheck.align import SourceInfo, TargetInfo
+
+    index = Index(ORDER_TARGETS, info=[TargetInfo(position=p) for p in positions])
+    sources = [ORDER_TARGETS[0], "記録は保管すること。", ORDER_TARGETS[2]]
+    pairs = index.align(sources, info=[SourceInfo()] * 3).pairs
+    assert [(p.source, p.target, p.method.value, p.review) for p in pairs] == expected

@@ -1,0 +1,194 @@
+"""The 例規 reader on every real layout (issue #11). All texts are our own, in the layouts
+real 例規集 show: captions above or beside 第N条, the guideline's numbering without 条,
+definitions on one line or two, 目次, 附則 and 改正 notes, 序 prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapcheck.reiki import amendment_years, parse_reiki
+
+
+def table(text: str) -> list[tuple[str, str, str, str]]:
+    parsed = parse_reiki(text.strip().splitlines())
+    return [(str(r.row), r.heading, r.term, r.text) for r in parsed.rows]
+
+
+LAYOUTS = [
+    (
+        "caption-above",
+        """
+○架空町情報安全規程
+令和2年4月1日
+訓令第3号
+(目的)
+第1条 この規程は、町の情報を守るための基本を定める。
+(定義)
+第2条 この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。
+(1) 機密性 見てよい者だけが情報を見られる状態をいう。
+(2) 課等 町の課及び室をいう。
+""",
+        [
+            ("第1条第1項", "目的", "", "この規程は、町の情報を守るための基本を定める。"),
+            (
+                "第2条第1項",
+                "定義",
+                "",
+                "この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。",
+            ),
+            (
+                "第2条第1項第1号",
+                "定義",
+                "機密性",
+                "機密性 見てよい者だけが情報を見られる状態をいう。",
+            ),
+            ("第2条第1項第2号", "定義", "課等", "課等 町の課及び室をいう。"),
+        ],
+    ),
+    (
+        "caption-on-the-article-line",
+        """
+第1条 対象範囲
+この基準は、村の全ての課に適用する。
+2 議会事務局にも適用する。
+第2条 管理区域への入室
+""",
+        [
+            ("第1条第1項", "対象範囲", "", "この基準は、村の全ての課に適用する。"),
+            ("第1条第2項", "対象範囲", "", "議会事務局にも適用する。"),
+            ("第2条第1項", "管理区域への入室", "", "管理区域への入室"),
+        ],
+    ),
+    (
+        "guideline-numbering-two-line-definitions",
+        """
+1 目的
+この方針は、区の情報資産を守るための考え方を示す。
+2 定義
+(1) ネットワーク
+機器同士をつなぐ通信の網をいう。
+(2) 可用性
+必要なときに使える状態をいう。
+""",
+        [
+            ("1", "目的", "", "この方針は、区の情報資産を守るための考え方を示す。"),
+            (
+                "2(1)",
+                "ネットワーク",
+                "ネットワーク",
+                "ネットワーク\u3000機器同士をつなぐ通信の網をいう。",
+            ),
+            ("2(2)", "可用性", "可用性", "可用性\u3000必要なときに使える状態をいう。"),
+        ],
+    ),
+    (
+        "dai-numbering-and-circled-items",
+        """
+第1 組織体制
+(1) CISO
+① 副市長をCISOとする。
+② CISOは方針を最終決定する。
+""",
+        [
+            ("第1(1)①", "CISO", "", "副市長をCISOとする。"),
+            ("第1(1)②", "CISO", "", "CISOは方針を最終決定する。"),
+        ],
+    ),
+    (
+        "hyphen-numbering",
+        """
+2―4―1 情報資産の分類
+情報資産は機密性により分類する。
+""",
+        [("2-4-1", "情報資産の分類", "", "情報資産は機密性により分類する。")],
+    ),
+    (
+        "jo-prose",
+        """
+序 この方針の位置付け
+本方針は、市の情報を扱う全ての者が守る最も基本の約束事を述べるものである。
+""",
+        [
+            (
+                "序",
+                "この方針の位置付け",
+                "",
+                "本方針は、市の情報を扱う全ての者が守る最も基本の約束事を述べるものである。",
+            )
+        ],
+    ),
+    (
+        "article-line-lost-in-an-excerpt",
+        """
+(目的)
+第1条 この規則は、電算処理の適正な運営を図ることを目的とする。
+(1) 情報システム 電子計算機とその周辺機器の一式をいう。
+""",
+        [
+            ("第1条第1項", "目的", "", "この規則は、電算処理の適正な運営を図ることを目的とする。"),
+            (
+                "第1条第1項第1号",
+                "目的",
+                "情報システム",
+                "情報システム 電子計算機とその周辺機器の一式をいう。",
+            ),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, e) for _, t, e in LAYOUTS], ids=[n for n, _, _ in LAYOUTS]
+)
+def test_layouts(text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    assert table(text) == expected
+
+
+def test_toc_skipped_but_kept_and_dates_read() -> None:
+    parsed = parse_reiki(
+        """
+○架空市情報安全規程
+平成20年3月31日
+訓令第9号
+目次
+第1章 総則(第1条・第2条)
+第2章 情報システム全体の強靭性の向上(第3条)
+附則
+第1章 総則
+(目的)
+第1条 この規程は、市の情報を守る。
+(平30訓令5・一部改正)
+附 則
+この訓令は、令和3年4月1日から施行する。
+""".strip().splitlines()
+    )
+    assert [str(r.row) for r in parsed.rows] == ["第1条第1項"]
+    assert parsed.rows[0].context == ("第1章 総則",)
+    assert parsed.toc == ("第1章 総則", "第2章 情報システム全体の強靭性の向上")
+    assert (parsed.title, parsed.enacted, parsed.revised) == (
+        "架空市情報安全規程",
+        "2008-03-31",
+        ("2018", "2021-04-01"),
+    )
+
+
+def test_revision_history_list_is_dates_not_rows() -> None:
+    parsed = parse_reiki(
+        [
+            "・平成15年8月1日制定",
+            "・令和5年4月1日改正",
+            "1 趣旨",
+            "この方針は区の情報を守るための方針である。",
+        ]
+    )
+    assert (parsed.enacted, parsed.revised) == ("2003-08-01", ("2023-04-01",))
+    assert [str(r.row) for r in parsed.rows] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("note", "years"),
+    [("(平18訓令5・一部改正)", ["2006"]), ("(改正(平27訓令第7号・教委訓令第6号))", ["2015"]),
+     ("(令元規則2・全改)", ["2019"])],
+)  # fmt: skip
+def test_amendment_years(note: str, years: list[str]) -> None:
+    assert amendment_years(note) == years

@@ -21,6 +21,7 @@ from gapcheck.html import bar_chart, render_html
 from gapcheck.io import write_atomic
 from gapcheck.survey import (
     BEHIND,
+    CODE_STATUS,
     FLAG_INFO,
     NOTE,
     UNKNOWN_EDITION,
@@ -384,14 +385,29 @@ def write_survey_html(result: SurveyResult, path: str | Path) -> Path:
 
 def write_clauses_csv(result: SurveyResult, path: str | Path) -> Path:
     """Every body × clause of the target (UTF-8 with BOM, for Excel): a workbook could not
-    hold 1,788 × 338 rows comfortably, a CSV can."""
+    hold 1,788 × 338 rows comfortably, a CSV can.
+
+    600,000 rows: each field is quoted once (the body's, and each clause × status), not once
+    per row; the bytes are those of :func:`csv.writer` row by row (≈ 1.2 → 0.2 s).
+    """
     buf = io.StringIO()
     buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CLAUSE_COLUMNS)
-    titles = {s: s.title for s in Status}
-    writer.writerows(
-        (code, name, key, number, status.value, titles[status])
-        for code, name, key, number, status in result.clause_rows()
-    )
+    tails = [
+        {ch: _csv_fields(c.key, c.number, status.value, status.title) + "\r\n"
+         for ch, status in CODE_STATUS.items()}
+        for c in result.target.clauses
+    ]  # fmt: skip
+    for b in result.bodies:
+        codes = result.statuses.get(b.body, "")
+        head = _csv_fields(b.code or "", b.name) + ","
+        buf.write("".join(head + tail[ch] for tail, ch in zip(tails, codes, strict=False)))
     return write_atomic(path, buf.getvalue())
+
+
+def _csv_fields(*fields: str) -> str:
+    """``fields`` as :func:`csv.writer` writes them in a row (quoted where needed)."""
+    one = io.StringIO()
+    csv.writer(one, lineterminator="").writerow(fields)
+    return one.getvalue()

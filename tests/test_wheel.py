@@ -59,5 +59,5 @@ def test_wheel_in_fresh_venv(tmp_path):
         text=True,
         cwd=tmp_path,
     )
-    assert "令和2年12月版 相当" in demo.stdout
+    assert "令和2年12月版相当" in demo.stdout
     assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000

@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog()
     files = sorted(f for d in dirs for f in d.glob("*.txt"))
     tmp = Path(tempfile.mkdtemp())
+    recalled = 0
     read = right = wrong = missed = review_ok = review_bad = recall_den = labelled = 0
     edition_bad: list[str] = []
     judged: list[bool] = []
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             if finding.status is RowStatus.MATCHED or finding.status is RowStatus.OBSOLETE:
                 if hit:
                     r_ok += 1
+                    recalled += label.clear and bool(label.keys)
                 else:
                     r_bad += 1
                     if args.verbose:
@@ -145,12 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         judged.append(report.evidence is not None and report.evidence.judged)
     total_files = len(files)
     precision = right / (right + wrong) if right + wrong else 0.0
-    recall = right / recall_den if recall_den else 0.0
+    recall = recalled / recall_den if recall_den else 0.0
     print()
     print(f"files read: {read}/{total_files} ({read / max(total_files, 1):.0%})")
     print(f"labelled rows seen: {labelled}")
     print(f"pair precision: {precision:.3f} ({right} right, {wrong} wrong)")
-    print(f"recall (clear provisions with a counterpart): {recall:.3f} ({right}/{recall_den})")
+    print(f"recall (clear provisions with a counterpart): {recall:.3f} ({recalled}/{recall_den})")
     print(f"要確認 rows: {review_ok + review_bad} ({review_ok} would have been right)")
     print(f"post-2015 texts placed wholly before 2015-03: {len(edition_bad)} {edition_bad}")
     print(

@@ -74,6 +74,8 @@ class Settings:
     other_part: float = 0.6  # a clause of the other document (基本方針 vs 対策基準)
     caption_bonus: float = 0.15  # the row's caption is exactly the clause's heading
     parent_item: float = 0.8  # a 号 against a clause whose children hold the detail
+    undefined_row: float = 0.85  # a row that defines no term against a definition clause
+    item_caption_factor: float = 0.5  # a 号's caption (its article's) counts this much
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class TargetInfo:
     position: float = 0.0
     part: str = ""  # the document it belongs to (基本方針 / 対策基準)
     parent: bool = False  # a clause whose children carry the detail (4 適用範囲 → 4.(1), 4.(2))
+    ancestors: tuple[str, ...] = ()  # the headings above its own (適用範囲 for 4.(1))
 
 
 @dataclass(frozen=True)
@@ -272,8 +275,11 @@ class Index:
         """Text cosine + vocabulary hits + defined-term match, then the order prior."""
         assert self.info is not None and self._words is not None
         cfg = self.settings
-        labels = [normalize(f"{s.label} {s.term}") for s in info]
-        vocab = self._words.scores(norm, labels, cfg.label_factor)
+        # a 号's caption is its article's: it says less about the 号 than the 号's own words
+        captions = [normalize(s.label) for s in info]
+        factors = [cfg.item_caption_factor if s.item else cfg.label_factor for s in info]
+        terms = [normalize(s.term) for s in info]
+        vocab = self._words.scores(norm, captions, factors, terms, cfg.label_factor)
         score = sim + cfg.vocabulary_weight * vocab
         term_hit = np.zeros_like(sim, dtype=bool)
         defines_any = np.array([bool(t.defines) for t in self.info])
@@ -283,14 +289,19 @@ class Index:
         for i, s in enumerate(info):
             if i in exact:
                 continue
+            caption = normalize(s.label.split(" ")[0]) if s.label else ""
+            # the caption names the clause (its heading or a caption real texts use for it);
+            # a 号 under the caption of a parent clause belongs to one of its children
+            own, below = self._words.headed(caption)
+            score[i, own] += cfg.caption_bonus
+            if s.item:
+                score[i, below] += cfg.caption_bonus
+                score[i, parents] *= cfg.parent_item
             if s.part:
                 score[i, (parts != s.part) & (parts != "")] *= cfg.other_part
-            if s.item:
-                score[i, parents] *= cfg.parent_item
-            caption = normalize(s.label.split(" ")[0]) if s.label else ""
-            for j in self._words.headed(caption):
-                score[i, j] += cfg.caption_bonus
             if not s.term:
+                # a provision that defines nothing is rarely a definition clause
+                score[i, defines_any] *= cfg.undefined_row
                 continue
             hits = self._words.defined(s.term)
             if hits:
@@ -357,9 +368,13 @@ class _WordMatcher:
                 defined.setdefault(normalize(d), []).append(j)
         self.words = list(words)
         self.headings: dict[str, list[int]] = {}
+        self.ancestors: dict[str, list[int]] = {}
         for j, t in enumerate(info):
-            if t.heading:
-                self.headings.setdefault(normalize(t.heading), []).append(j)
+            names = {normalize(n) for n in (t.heading, *t.words) if n}
+            for name in names:
+                self.headings.setdefault(name, []).append(j)
+            for name in {normalize(n) for n in t.ancestors if n} - names:
+                self.ancestors.setdefault(name, []).append(j)
         self.defined_terms = {k: sorted(set(v)) for k, v in defined.items()}
         n = max(len(info), 1)
         incidence = np.zeros((len(words), len(info)), dtype=np.float32)
@@ -387,14 +402,26 @@ class _WordMatcher:
         return out
 
     def scores(
-        self, texts: Sequence[str], labels: Sequence[str], label_factor: float
+        self,
+        texts: Sequence[str],
+        captions: Sequence[str],
+        caption_factors: Sequence[float],
+        terms: Sequence[str],
+        term_factor: float,
     ) -> np.ndarray:
-        hits = np.maximum(self._hits(texts), label_factor * self._hits(labels))
+        """Per source and target: the weight of the target's words found in the source's
+        text, caption (times its factor) and defined term (times ``term_factor``)."""
+        factors = np.asarray(caption_factors, dtype=np.float32).reshape(-1, 1)
+        hits = np.maximum(self._hits(texts), factors * self._hits(captions))
+        hits = np.maximum(hits, term_factor * self._hits(terms))
         return hits @ self.matrix
 
-    def headed(self, caption: str) -> list[int]:
-        """Targets whose own heading is exactly ``caption`` (normalised)."""
-        return self.headings.get(caption, []) if len(caption) >= 2 else []
+    def headed(self, caption: str) -> tuple[list[int], list[int]]:
+        """Targets whose own heading or one of whose words is exactly ``caption``
+        (normalised), and targets lying under a heading named so."""
+        if len(caption) < 2:
+            return [], []
+        return self.headings.get(caption, []), self.ancestors.get(caption, [])
 
     def defined(self, term: str) -> list[int]:
         """Targets defining ``term``: exactly, or as the end of a longer name

@@ -112,6 +112,10 @@ OUTDATED_MARGIN = 0.02
 # or below the second share when an important term (glossary term, long word) is absent.
 PARTIAL_CONTAINMENT = 0.45
 PARTIAL_TERMS = 0.85
+# Wording can be compared only between near-copies: below this text similarity the row says the
+# same thing in its own words (real policies, issue #11), so neither an older wording nor a
+# missing share of our digest's characters is evidence; only an absent glossary term is.
+NEAR_COPY = 0.45
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class WordingIndex:
     added_in: dict[str, str]  # key -> first edition holding it
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
     important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
+    glossary_terms: frozenset[str]  # normalised glossary terms and aliases
     positions: dict[str, int]  # edition id -> its place in the catalog
 
     def current(self, key: str, edition_id: str) -> int:
@@ -193,6 +198,7 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         added_in=added_in,
         ended_in=ended_in,
         important=important,
+        glossary_terms=frozenset(glossary),
         positions={e: n for n, e in enumerate(catalog.ids)},
     )
 
@@ -229,6 +235,7 @@ def _target_info(clause: Clause, catalog: Catalog, positions: dict[str, float]) 
         defines=defines,
         position=positions[clause.key],
         part=clause.part.value,
+        ancestors=clause.headings[:-1],
     )
 
 
@@ -714,8 +721,12 @@ def _clause_finding(
     # the best of all wordings the rows were matched to (older wordings, predecessors' wordings)
     best_j, s_best = current, s_current
     for i, j in pairs:
-        if float(sim[i, j]) > s_best + OUTDATED_MARGIN:
-            best_j, s_best = j, float(sim[i, j])
+        s = float(sim[i, j])
+        # an older wording counts when the row is a near-copy of it, or when the row was
+        # matched to a predecessor clause (split or merged since)
+        telling = s >= NEAR_COPY or windex.wordings[j].key != clause.key
+        if telling and s > s_best + OUTDATED_MARGIN:
+            best_j, s_best = j, s
     methods = [p for i in rows for p in by_source.get(i, ())]
     exact = s_best >= 0.999 and any(p.method is Method.EXACT for p in methods)
     union = frozenset().union(*(norm_rows[i] for i in rows))
@@ -731,7 +742,13 @@ def _clause_finding(
         status = Status.REVIEW
     elif best_j != current:
         status = Status.OUTDATED
-    elif not exact and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS)):
+    elif not exact and (
+        (
+            s_current >= NEAR_COPY
+            and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS))
+        )
+        or any(t in windex.glossary_terms for t in absent)
+    ):
         status = Status.PARTIAL
     else:
         status = Status.COVERED

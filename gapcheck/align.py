@@ -76,6 +76,7 @@ class Settings:
     parent_item: float = 0.8  # a 号 against a clause whose children hold the detail
     undefined_row: float = 0.85  # a row that defines no term against a definition clause
     item_caption_factor: float = 0.5  # a 号's caption (its article's) counts this much
+    review_text: float = 0.35  # text similarity that makes an undefined term's row 要確認
 
 
 @dataclass(frozen=True)
@@ -312,8 +313,11 @@ class Index:
                 # a term the guideline does not define (「課等」): at most 要確認
                 capped.append(i)
         score = self._order_prior(score + cfg.term_bonus * term_hit, exact)
-        if capped:
-            score[capped] = np.minimum(score[capped], cfg.accept_combined - 0.01)
+        for i in capped:
+            # a term the guideline does not define: 要確認 at most, and only when the
+            # explanation itself reads like a clause; otherwise a local provision (「課等」)
+            ceiling = cfg.accept_combined if sim[i].max() >= cfg.review_text else cfg.review
+            score[i] = np.minimum(score[i], ceiling - 0.01)
         return score, term_hit
 
     def _order_prior(self, score: np.ndarray, exact: set[int]) -> np.ndarray:

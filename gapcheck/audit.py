@@ -139,7 +139,7 @@ class WordingIndex:
     added_in: dict[str, str]  # key -> first edition holding it
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
     important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
-    glossary_terms: frozenset[str]  # normalised glossary terms and aliases
+    glossary_groups: tuple[frozenset[str], ...]  # specific glossary entries: term + aliases
     positions: dict[str, int]  # edition id -> its place in the catalog
 
     def current(self, key: str, edition_id: str) -> int:
@@ -198,7 +198,7 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         added_in=added_in,
         ended_in=ended_in,
         important=important,
-        glossary_terms=frozenset(glossary),
+        glossary_groups=_specific_terms(catalog, index.texts),
         positions={e: n for n, e in enumerate(catalog.ids)},
     )
 
@@ -254,6 +254,19 @@ def _source_info(row: PolicyRow, title: str) -> SourceInfo:
     return SourceInfo(
         label=label, term=row.term, part=document_part(*row.context, title), item=item
     )
+
+
+def _specific_terms(catalog: Catalog, texts: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """Glossary entries (a term and its aliases) that name a specific measure (ISMAP,
+    多要素認証), not the vocabulary many clauses share (情報資産, 可用性): only their absence
+    says that part of a clause is missing."""
+    limit = max(3, len(texts) // 40)
+    out = []
+    for t in catalog.glossary:
+        names = frozenset(n for n in (normalize(x) for x in (t.term, *t.aliases)) if len(n) >= 2)
+        if names and sum(1 for x in texts if any(n in x for n in names)) <= limit:
+            out.append(names)
+    return tuple(out)
 
 
 def _important_terms(text: str, glossary: list[str]) -> frozenset[str]:
@@ -732,6 +745,9 @@ def _clause_finding(
     union = frozenset().union(*(norm_rows[i] for i in rows))
     coverage = containment(windex.index.bigrams_of(current), union)
     row_text = "".join(norm_texts[i] for i in rows)
+    clause_text = windex.index.texts[current]
+    # a specific term counts when real texts are expected to use it for this clause
+    vocabulary = " ".join(normalize(w) for w in windex.catalog.vocabulary.get(clause.key, ()))
     absent = sorted(t for t in windex.important[current] if t not in row_text)
     method = methods[0].method.value if methods else ""
     evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
@@ -747,7 +763,11 @@ def _clause_finding(
             s_current >= NEAR_COPY
             and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS))
         )
-        or any(t in windex.glossary_terms for t in absent)
+        or any(
+            any(n in clause_text and n in vocabulary for n in g)
+            and not any(n in row_text for n in g)
+            for g in windex.glossary_groups
+        )
     ):
         status = Status.PARTIAL
     else:

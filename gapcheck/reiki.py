@@ -43,7 +43,7 @@ _DAI_RE = re.compile(
     rf"^第([0-9０-９]+|[一二三四五六七八九十]+)(?![0-9０-９条章節款編項号])(?:{_SP}+|$)(.*)$"
 )
 _DOTTED_RE = re.compile(rf"^([0-9０-９]+(?:[.．―\-－][0-9０-９]+)+)[.．]?(?:{_SP}+|$)(.*)$")
-_NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+)(.*)$")
+_NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+|$)(.*)$")
 _PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_SP}*(.*)$")
 _CIRCLED_RE = re.compile(rf"^([①-⑳㉑-㉟㊱-㊿]){_SP}*(.*)$")
 _JO_RE = re.compile(rf"^(序|前文)(?:{_SP}+(.*))?$")
@@ -75,6 +75,10 @@ _TERM_SPLIT = re.compile(
     r"(?:[\s　]+|[:：]|とは、?)(.+)$"
 )
 _TITLE_MAX = 30
+_BOILERPLATE_RE = re.compile(
+    r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
+)
+_INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリシー|訓令")
 _LEADER_RE = re.compile(
     r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
 )
@@ -332,6 +336,8 @@ class _Reader:
                 len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))
             ):
                 return False  # 「2025年…」 or a bare figure is text, not a number
+            if kind in ("number", "paren") and not rest and _int(label) != self._next(kind):
+                return kind == "number"  # alone and out of sequence: a page number, dropped
             self._flush()
             self.mode = "body"
             if kind == "dotted":
@@ -358,6 +364,14 @@ class _Reader:
             self._start(self._ref(), self._outline_heading(), rest, notes, item=True)
             return True
         return False
+
+    def _next(self, kind: str) -> int:
+        """The number a new item of ``kind`` would take (1 when there is none yet)."""
+        for k, label, _ in reversed(self.outline):
+            if k == kind:
+                digits = re.sub(r"\D", "", label)
+                return int(digits) + 1 if digits else 1
+        return 1
 
     def _push_outline(self, kind: str, label: str) -> None:
         kinds = [k for k, _, _ in self.outline]
@@ -412,12 +426,12 @@ class _Reader:
                 self.unit.parts.insert(0, title + "\u3000")  # type: ignore[union-attr]
             return
         if self.mode == "pre" and not self.rows:
-            if (
-                not self.title
-                and _is_title(line)
-                and not re.match(r"^(?:更新日|ページID|ここから)", line)
-            ):
-                self.title = line
+            if _is_title(line) and not _BOILERPLATE_RE.match(line):
+                # the first short line, or a later one that names the instrument
+                if not self.title or (
+                    _INSTRUMENT_RE.search(line) and not _INSTRUMENT_RE.search(self.title)
+                ):
+                    self.title = line
                 return
             if line.endswith("。") and len(line) >= 40 and self.article is None:
                 if not re.search(r"全部を改正する。$|廃止する。$", line):
@@ -489,6 +503,22 @@ def _term(text: str, title: str) -> str:
     return m.group(1) if m else ""
 
 
+_RUN_SPLIT_RE = re.compile(
+    rf"(?<=[。）)]){_SP}*(?=第[0-9０-９一二三四五六七八九十]+条|[（(][0-9０-９]+[）)]|[0-9０-９]{{1,2}}{_SP})"
+    rf"|{_SP}+(?=[（(][0-9０-９]+[）)]{_SP}?\S|第[0-9０-９]+条{_SP})"
+)
+
+
+def _unrun(lines: Iterable[str]) -> Iterable[str]:
+    """Lines as provisions: a very long line (a PDF's whole text on one line) is cut before
+    each 第N条, (N) or N that follows a full stop."""
+    for line in lines:
+        if len(line) > 400:
+            yield from _RUN_SPLIT_RE.split(line)
+        else:
+            yield line
+
+
 def parse_reiki(lines: Iterable[str], max_rows: int | None = None) -> ReikiText:
     """Read 例規 text line by line.
 
@@ -497,7 +527,7 @@ def parse_reiki(lines: Iterable[str], max_rows: int | None = None) -> ReikiText:
     [('第2条第1項', '定義', ''), ('第2条第1項第1号', '定義', '機密性')]
     """
     reader = _Reader()
-    for line in lines:
+    for line in _unrun(lines):
         reader.feed(line)
         if max_rows is not None and len(reader.rows) > max_rows:
             break

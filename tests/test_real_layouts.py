@@ -112,3 +112,39 @@ def test_toc_only_excerpt_is_read_and_its_chapters_are_evidence(tmp_path, catalo
     )
     report = audit(policy, catalog)
     assert report.follows_label == "平成30年9月版以降"
+
+
+# The markup 例規集 hosting systems render (article divs, caption and number in spans, a
+# cited instrument repeated between "[" and "]"), with our own text.
+REIKI_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>架空市情報安全規程</title>
+<script>var x = "第9条 偽物";</script></head><body>
+<div id="menu">ホーム ＞ 例規集</div>
+<div class="title-irregular">○架空市情報安全規程</div>
+<div class="date">令和3年4月1日</div><div class="number">訓令第2号</div>
+<div class="article"><p class="title"><span class="cm">(目的)</span></p>
+<p class="num"><span class="num cm">第1条</span>　<span class="p cm">この規程は、市の情報資産を守るための基本を定めることを目的とする。</span></p></div>
+<div class="article"><p class="title"><span class="cm">(定義)</span></p>
+<p class="num"><span class="num cm">第2条</span>　<span class="p cm">この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。</span></p>
+<div class="item"><p><span class="num cm">(1)</span>　<span class="p cm">可用性　必要なときに情報を使える状態をいう。</span></p></div>
+<p>[</p><p>架空市文書規程(平成2年訓令第1号)</p><p>]</p>
+<div class="item"><p><span class="num cm">(2)</span>　<span class="p cm">情報システム　電子計算機と通信回線からなる仕組みをいう。</span></p></div></div>
+<div class="supplement"><p>附　則</p><p>この訓令は、令和3年4月1日から施行する。</p>
+<p>附　則(令和6年3月29日訓令第5号)</p><p>この訓令は、令和6年4月1日から施行する。</p></div>
+</body></html>"""
+
+
+def test_reiki_html_page(tmp_path):
+    path = tmp_path / "reiki.html"
+    path.write_text(REIKI_HTML, encoding="utf-8")
+    policy = read_policy(path)
+    assert [(r.row, r.heading, r.term) for r in policy.rows] == [
+        ("第1条第1項", "目的", ""),
+        ("第2条第1項", "定義", ""),
+        ("第2条第1項第1号", "定義", "可用性"),
+        ("第2条第1項第2号", "定義", "情報システム"),
+    ]
+    assert (policy.title, policy.enacted, policy.revised) == (
+        "架空市情報安全規程",
+        "2021-04-01",
+        ("2021-04-01", "2024-03-29", "2024-04-01"),
+    )

@@ -192,3 +192,30 @@ def test_revision_history_list_is_dates_not_rows() -> None:
 )  # fmt: skip
 def test_amendment_years(note: str, years: list[str]) -> None:
     assert amendment_years(note) == years
+
+
+def test_number_alone_with_its_heading_below_and_page_numbers_ignored() -> None:
+    # PDF text: the number and its heading on separate lines; a stray page number mid-text
+    assert table(
+        "1\n目的\nこの方針は、市の情報を守るための考え方を示すものである。\n7\n2\n定義\n"
+        "(1)ネットワーク\n機器をつなぐ通信網をいう。\n"
+    ) == [
+        ("1", "目的", "", "この方針は、市の情報を守るための考え方を示すものである。"),
+        ("2(1)", "ネットワーク", "ネットワーク", "ネットワーク\u3000機器をつなぐ通信網をいう。"),
+    ]
+
+
+def test_a_whole_text_on_one_line_is_cut_into_provisions() -> None:
+    line = (
+        "○架空町情報安全方針 第1条 この方針は、町の情報資産を守るための基本を定めるものとする。"
+        "第2条 この方針において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。"
+        "(1) 機密性 見てよい者だけが見られる状態をいう。(2) 完全性 書き換えられていない状態をいう。"
+        + "なお、" * 120
+        + "以上。"
+    )
+    assert [row for row, *_ in table(line)] == [
+        "第1条第1項",
+        "第2条第1項",
+        "第2条第1項第1号",
+        "第2条第1項第2号",
+    ]

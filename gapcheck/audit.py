@@ -33,6 +33,7 @@ from gapcheck.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.model import Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
 from gapcheck.policy import Policy, PolicyRow
+from gapcheck.reiki import definition_term
 
 
 class Status(enum.Enum):
@@ -250,10 +251,10 @@ def document_part(*names: str) -> str:
 
 def _source_info(row: PolicyRow, title: str) -> SourceInfo:
     label = " ".join((row.heading, *row.context[-1:]))
-    item = "号" in str(row.row) or bool(re.search(r"\)|[①-⑳]", str(row.row)))
-    return SourceInfo(
-        label=label, term=row.term, part=document_part(*row.context, title), item=item
-    )
+    ref = f"{row.row} {row.number}"
+    item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
+    term = row.term or definition_term(split_number(row.text)[1] or row.text, row.heading)
+    return SourceInfo(label=label, term=term, part=document_part(*row.context, title), item=item)
 
 
 def _specific_terms(catalog: Catalog, texts: Sequence[str]) -> tuple[frozenset[str], ...]:

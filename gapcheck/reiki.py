@@ -489,6 +489,16 @@ class _Reader:
         )
 
 
+def definition_term(text: str, heading: str = "") -> str:
+    """The term a provision defines, when it reads as a definition (「機密性　…をいう。」, or
+    a heading 「機密性」 over 「…をいう。」); ``""`` otherwise."""
+    if _looks_defined(text):
+        return _term(text, "")
+    if heading and _is_title(heading) and re.search(r"をいう[。）)]?$", text.strip()):
+        return heading
+    return ""
+
+
 def _looks_defined(text: str) -> bool:
     """「情報システム　…をいう。」: a definition even where the article line was lost."""
     return bool(

@@ -633,7 +633,7 @@ def _matched_clauses(
                 removed_after=None,
                 score=max([f.score, *(rows[i].score for i in f.rows)]),
                 where=where,
-                what=f"{f.clause.display_number} {f.clause.heading}",
+                what=f"{f.clause.display_number}（{f.clause.heading}）",
             )
         )
     for r in rows:

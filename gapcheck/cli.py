@@ -27,7 +27,7 @@ from gapcheck.model import Catalog
 from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
 from gapcheck.report_html import write_html
 from gapcheck.report_xlsx import read_decisions, write_workbook
-from gapcheck.summary import summarize
+from gapcheck.summary import is_thin, summarize
 from gapcheck.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -228,7 +228,7 @@ def _echo_audit(report: AuditReport) -> None:
     click.echo(f"条項 {len(report.clauses)}: {counts}")
     row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)
     click.echo(f"行 {len(report.rows)}: {row_counts}")
-    if read["clauses_matched"] < 10:
+    if is_thin(report):
         click.echo(
             "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性）。"
         )

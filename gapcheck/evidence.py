@@ -36,7 +36,7 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
     (r"lgwan接続系", "2018-09", "LGWAN接続系（三層の対策）"),
     (r"インターネット接続系", "2018-09", "インターネット接続系（三層の対策）"),
     (r"情報システム全体の強靭性", "2018-09", "情報システム全体の強靭性の向上"),
-    (r"β'モデル|βモデル", "2020-12", "β/β'モデル"),
+    (r"β'モデル|βモデル", "2020-12", "βモデル・β'モデル"),
     (r"特定通信", "2020-12", "特定通信"),
     (r"テレワーク", "2020-12", "テレワーク"),
     (
@@ -172,7 +172,7 @@ def edition_range(
         strong = [em for em in olds if em[1].score >= STRONG]
         newest = strong[1][0] if len(strong) >= 2 else olds[max(2, -(-len(olds) // 4)) - 1][0]
         supporting = [m for e, m in olds if pos[e] <= pos[newest]][:3]
-        kind = "removed" if any(m.removed_after for _, m in olds) else "wording"
+        kind = "removed" if all(m.removed_after for m in supporting) else "wording"
         clues.append(
             Clue(
                 kind,

@@ -14,7 +14,7 @@ MAX_AVERAGE_SENTENCE = 50
 _SENTENCE_END = re.compile(r"(?<=[。！？])|\n")
 # A clause number as printed: 4.(1)⑦, 6.4.(2), 2.(13) …
 _CLAUSE_NUMBER = re.compile(r"\d+(?:\.\d+)*\.\([0-9]+\)[①-⑳㉑-㉟]?")
-_UNITS = "件年月日版条項号%％人名回個歳"
+_UNITS = "件年月日版条項号行%％人名回個歳"
 _NUMBER = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?![0-9.])")
 
 

@@ -25,7 +25,7 @@ STATUS_COLOURS = {
 def summary_texts(s: ExecutiveSummary) -> list[str]:
     """The executive summary's sentences in reading order (what the plain-language rules
     are checked on)."""
-    texts = [s.headline, s.lag_sentence, *s.decisions]
+    texts = [s.headline, s.lag_sentence, *s.key_evidence, *s.decisions]
     for a in s.top_actions:
         texts += [a.title, a.what, a.why, a.affects_us, a.if_nothing]
     return texts
@@ -38,6 +38,7 @@ def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> s
     annotated = {
         "headline": next(it),
         "lag": next(it),
+        "evidence": [next(it) for _ in s.key_evidence],
         "decisions": [next(it) for _ in s.decisions],
     }
     annotated["actions"] = [

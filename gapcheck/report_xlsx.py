@@ -90,7 +90,8 @@ def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
     ws.merge_cells("A3:E3")
     put(ws, 3, 1, s.headline + s.lag_sentence, font=Font(name=FONT_NAME, size=13, bold=True),
         border=False)  # fmt: skip
-    ws.row_dimensions[3].height = 24
+    # 13-pt bold runs about a quarter wider than the body text the estimate is made for
+    fit_height(ws, 3, [s.headline + s.lag_sentence], [sum(widths[:5]) / 1.3], line_height=19)
 
     put(ws, 5, 1, "条項の状況", font=BOLD, border=False, wrap=False)
     put(ws, 6, 1, "件数", font=BOLD)
@@ -113,10 +114,10 @@ def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
     for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
         setattr(chart.dataLabels, flag, False)
     chart.gapWidth = 40
-    chart.height, chart.width = 5.5, 15
+    chart.height, chart.width = 6.2, 15
     ws.add_chart(chart, "C5")
 
-    top = 14
+    top = 8 + len(Status) + 3  # below the table and the chart (6.2 cm ≈ 11 rows)
     put(ws, top, 1, "優先して取り組むこと（上位5件）", font=BOLD, border=False, wrap=False)
     headers = ["優先度", "条項", "何が求められているか", "なぜ（理由）", "何もしないと"]
     rows = []
@@ -278,7 +279,8 @@ def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
         ["作成日時", dt.datetime.now().strftime("%Y-%m-%d %H:%M")],
         ["照合先の版", report.target.id],
         ["照合先の名称", report.target.label],
-        ["準拠している版", report.follows or ""],
+        ["準拠している版", report.follows_label or ""],
+        *(["判定の根拠", line] for line in s.evidence),
         ["入力ファイル", Path(report.policy.path).name],
         ["SHA-256", report.policy.sha256],
         ["シート", report.policy.sheet],

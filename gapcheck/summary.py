@@ -80,6 +80,14 @@ class ExecutiveSummary:
     glossary: tuple[Term, ...]  # terms used in the report
     priorities: dict[str, str]  # clause key -> 高/中/低 for every gap
     amendment: tuple[AmendmentEntry, ...]
+    evidence: tuple[str, ...] = ()  # what the edition judgement rests on, one line each
+
+    @property
+    def key_evidence(self) -> tuple[str, ...]:
+        """The strongest lines: the newest lower bounds and every upper bound, four at most."""
+        lower = [e for e in self.evidence if "以降:" in e][:2]
+        upper = [e for e in self.evidence if "以前:" in e][:2]
+        return tuple(lower + upper)
 
     @property
     def top_actions(self) -> tuple[Action, ...]:
@@ -107,6 +115,14 @@ def localize(text: str, body: str) -> str:
     return text.replace("本市", body).replace("副市長", f"副{unit}長").replace("市長", f"{unit}長")
 
 
+THIN = 10  # fewer clauses matched than this: too little read to call anything missing
+
+
+def is_thin(report: AuditReport) -> bool:
+    """Too little of the input matched to say that a clause is absent from the policy."""
+    return report.read_summary["clauses_matched"] < THIN
+
+
 def read_sentence(report: AuditReport) -> str:
     """How much of the input was read and matched, and what that allows (issue #11)."""
     r = report.read_summary
@@ -114,7 +130,7 @@ def read_sentence(report: AuditReport) -> str:
         f"読み込んだ規定{r['rows']}件のうち{r['matched']}件をガイドラインの条項と照合できました"
         f"（要確認{r['review']}件、独自規定{r['local']}件）。"
     )
-    if r["clauses_matched"] < 10:
+    if is_thin(report):
         out += "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性があります）。"
     return out
 
@@ -185,8 +201,11 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     follows_label = report.follows_label or "判定できない版"
     actions = []
     priorities: dict[str, str] = {}
+    # With few clauses matched (an excerpt, a thin enabling rule), an absent clause is no
+    # evidence of a gap: it is listed in 対応一覧 but never recommended as an action (#11).
+    thin = is_thin(report)
     for f in report.clauses:
-        if f.status not in _GAP:
+        if f.status not in _GAP or (thin and f.status is Status.MISSING):
             continue
         prio = priority_of(f, report, catalog)
         priorities[f.key] = prio
@@ -237,14 +256,19 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     counts = report.counts
     high = sum(1 for a in actions if a.priority == "高")
     decisions = []
-    if counts["missing"] or counts["outdated"] or counts["partial"]:
+    if thin:
+        decisions.append(
+            "照合できた条項が少ないため、基本方針と対策基準の全文で点検し直すこと"
+            "（この結果の「未対応」は、規定がないことを意味しません）。"
+        )
+    elif counts["missing"] or counts["outdated"] or counts["partial"]:
         decisions.append(
             f"{target.label}に合わせてポリシーを改正するか（見直しが必要な条項 "
             f"{counts['missing'] + counts['outdated'] + counts['partial']}件、うち優先度「高」{high}件）。"
         )
         decisions.append("改正案を情報セキュリティ委員会に諮る時期と、担当する課。")
     missing_proc = sum(1 for p in procedures if not p.named)
-    if missing_proc:
+    if missing_proc and not thin:
         decisions.append(f"実施手順（現場向けの手順書）を整える条項 {missing_proc}件の担当と期限。")
     if report.row_counts["obsolete"]:
         decisions.append(
@@ -278,7 +302,25 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
         glossary=glossary,
         priorities=priorities,
         amendment=amendment(report, body),
+        evidence=evidence_lines(report),
     )
+
+
+def evidence_lines(report: AuditReport) -> tuple[str, ...]:
+    """The provisions behind the edition judgement, in plain words (issue #11)."""
+    if report.evidence is None:
+        return ()
+    out = []
+    for c in report.evidence.clues:
+        bound = "以降" if c.bound == "lower" else "以前"
+        kind = {
+            "topic": "その版で加わった用語",
+            "added": "その版で加わった条項",
+            "wording": "後の版で改められた書きぶり",
+            "removed": "後の版で削除された条項",
+        }[c.kind]
+        out.append(f"{c.label}{bound}: {kind}「{c.what}」（{c.where}）")
+    return tuple(out)
 
 
 _ARTICLE_RE = re.compile(r"^(第[0-9０-９]+条(?:の[0-9]+)*)")

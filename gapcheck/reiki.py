@@ -75,6 +75,7 @@ _TERM_SPLIT = re.compile(
     r"(?:[\s　]+|[:：]|とは、?)(.+)$"
 )
 _TITLE_MAX = 30
+_RUN_IN_RE = re.compile(r"^([^\s　。、,（）()]{2,15})(?:　|\s{2,})(.+)$")
 _BOILERPLATE_RE = re.compile(
     r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
 )
@@ -361,7 +362,12 @@ class _Reader:
                 return True
             if len(self.outline) == 1:
                 self.definition_article = bool(_DEFINITION_LEAD.search(rest))
-            self._start(self._ref(), self._outline_heading(), rest, notes, item=True)
+            heading = self._outline_heading()
+            if kind in ("dai", "dotted", "number") and (m := _RUN_IN_RE.match(rest)):
+                # 「2 定義　この基準で使用する…」: a heading run into its text
+                heading, rest = m.group(1), m.group(2)
+                self.outline[-1] = (kind, label, heading)
+            self._start(self._ref(), heading, rest, notes, item=True)
             return True
         return False
 
@@ -421,7 +427,7 @@ class _Reader:
             self._bare = False
             heading = title or self._outline_heading()
             self._start(self._ref(), heading, line, notes)
-            if title and len(self.outline) > 1:
+            if title and kind in ("paren", "circled"):  # a defined term, not a heading
                 self.unit.title = title  # type: ignore[union-attr]
                 self.unit.parts.insert(0, title + "\u3000")  # type: ignore[union-attr]
             return

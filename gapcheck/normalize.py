@@ -8,6 +8,7 @@ variant (DOMAIN.md §4: 強靭/強靱/強じん, 統括/総括, 本市/本町/�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,6 +45,7 @@ _HEAD_RE = re.compile(r"(副?)(?:町|村|区)長")
 _SPACE_RE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 15)  # captions, headings and rows repeat across policies
 def normalize(text: str) -> str:
     """The matching form of ``text``: width-, variant- and space-insensitive.
 

@@ -35,8 +35,8 @@ bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the read
 bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
 	$(PY) benchmarks/import_bench.py
 
-bench-survey: $(STAMP)  ## survey a synthetic nation of 1,788 bodies, cold and warm, 2 jobs (issue #7)
-	$(PY) benchmarks/survey_bench.py --count 1788 --jobs 2
+bench-survey: $(STAMP)  ## `gapcheck survey` on a synthetic nation of 1,788 bodies, cold and warm, 2 jobs: wall, CPU per body (issues #7, #11)
+	$(PY) benchmarks/survey_bench.py --count 1788 --jobs 2 --cli
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

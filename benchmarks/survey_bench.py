@@ -35,7 +35,7 @@ from pathlib import Path
 from gapcheck.catalog import load_catalog
 from gapcheck.nation import write_nation
 from gapcheck.report_survey import write_survey
-from gapcheck.survey import SurveyResult, available_cpus, survey
+from gapcheck.survey import available_cpus, survey
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Run:
     bodies: int  # inputs surveyed (bodies and failed files)
     audited: int
     others: float | None = None  # CPU seconds other processes used on the machine meanwhile
-    result: SurveyResult | None = None
+    follows: dict[str, str | None] | None = None  # body code -> followed edition
 
     @property
     def wall(self) -> float:
@@ -98,9 +98,10 @@ def library_run(policies: Path, master: Path, db: Path, out: Path, args, catalog
     own1, kids1 = cpu_seconds()
     n = len(result.bodies) + len(result.failed)
     ours = own1 - own0 + kids1 - kids0
+    follows = {b.code: b.follows for b in result.bodies if b.code}
     return Run(
         surveyed, reported, own1 - own0, kids1 - kids0, n, result.audited,
-        _others(busy0, ours), result,
+        _others(busy0, ours), follows,
     )  # fmt: skip
 
 
@@ -124,11 +125,16 @@ def cli_run(policies: Path, master: Path, db: Path, out: Path, args) -> Run:
     own1, kids1 = cpu_seconds()
     if proc.returncode != 0:
         sys.exit(f"gapcheck survey failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    summary = json.loads(proc.stdout)["summary"]
+    data = json.loads(proc.stdout)
+    summary = data["summary"]
     n = summary["bodies"] + summary["failed"]
+    follows = {b["code"]: b["follows"] for b in data["bodies"] if b["code"]}
     # the CLI does not say how its time splits: all of it counts as "survey"
     ours = own1 - own0 + kids1 - kids0
-    return Run(wall, 0.0, own1 - own0, kids1 - kids0, n, summary["audited"], _others(busy0, ours))
+    return Run(
+        wall, 0.0, own1 - own0, kids1 - kids0, n, summary["audited"], _others(busy0, ours),
+        follows,
+    )  # fmt: skip
 
 
 def describe(label: str, run: Run) -> str:
@@ -138,9 +144,13 @@ def describe(label: str, run: Run) -> str:
         if run.report_wall
         else f"{run.wall:.2f} s end to end"
     )
+    who = (
+        f"main {run.cpu_parent:.1f} + workers {run.cpu_children:.1f}"
+        if run.report_wall
+        else "gapcheck and its workers"
+    )
     return (
-        f"{label}: {split} wall; CPU {run.cpu:.1f} s (main {run.cpu_parent:.1f} + workers "
-        f"{run.cpu_children:.1f}) = {1000 * run.cpu / n:.1f} ms CPU/body; "
+        f"{label}: {split} wall; CPU {run.cpu:.1f} s ({who}) = {1000 * run.cpu / n:.1f} ms CPU/body; "
         f"{n / run.wall:.1f} bodies/s (audited {run.audited})"
         + (f"; other processes used {run.others:.1f} CPU s meanwhile" if run.others else "")
     )
@@ -213,17 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         print(describe(f"cold median of {args.repeat}", median_run(cold)))
         print(describe(f"warm median of {args.repeat}", median_run(warm)))
 
-    result = cold[0].result
-    if result is not None:
-        right = 0
-        for b in result.bodies:
-            truth = base / "nation" / "truth" / f"{b.code}.json"
-            if b.code and truth.exists():
-                right += json.loads(truth.read_text(encoding="utf-8"))["edition"] == b.follows
-        n = max(len(result.bodies), 1)
-        print(f"followed edition right: {right}/{len(result.bodies)} ({right / n:.1%})")
+    follows = cold[0].follows or {}
+    right = 0
+    for code, edition in follows.items():
+        truth = base / "nation" / "truth" / f"{code}.json"
+        if truth.exists():
+            right += json.loads(truth.read_text(encoding="utf-8"))["edition"] == edition
+    print(f"followed edition right: {right}/{len(follows)} ({right / max(len(follows), 1):.1%})")
     own, children = peak_mb()
-    print(f"peak RSS: main {own:.0f} MB, largest worker {children:.0f} MB")
+    child = "largest gapcheck process" if args.cli else "largest worker"
+    print(f"peak RSS: main {own:.0f} MB, {child} {children:.0f} MB")
     cold_wall = median_run(cold).wall
     warm_wall = median_run(warm).wall
     goals = cold_wall <= 60 and warm_wall <= 5 and own + children * args.jobs <= 2048

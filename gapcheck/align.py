@@ -260,6 +260,7 @@ class Index:
         ordered = sorted(pairs, key=lambda q: (q.source, q.method is Method.MERGE, q.target))
         return Alignment(
             similarity=sim,
+            source_bigrams=tuple(src_bigrams),
             pairs=tuple(
                 Pair(q.source, q.target, round(min(q.score, 1.0), 4), q.method,
                      shared_terms(self.texts[q.target], norm[q.source]), q.review)
@@ -473,6 +474,7 @@ class Alignment:
 
     pairs: tuple[Pair, ...]
     similarity: np.ndarray
+    source_bigrams: tuple[frozenset[str], ...] = ()  # of the normalised sources
 
     def by_source(self) -> dict[int, list[Pair]]:
         out: dict[int, list[Pair]] = {}

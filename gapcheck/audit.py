@@ -106,6 +106,9 @@ ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
     RowStatus.LOCAL: ("独自規定", "ガイドラインに対応する条項がない、団体独自の規定です。"),
 }
 DECISIONS = ("対応済", "改定予定", "対象外", "要検討")
+# Bump when the audit's results change for the same input and catalog (the survey archive
+# reuses stored results only under the same revision).
+AUDIT_REVISION = "2026-11-30.issue11"
 
 # A row follows an older wording only when it is clearly closer to it than to the target's.
 OUTDATED_MARGIN = 0.02
@@ -277,6 +280,12 @@ def _important_terms(text: str, glossary: list[str]) -> frozenset[str]:
     terms |= {t for t in TERM_RE.findall(text) if len(t) >= 5}
     # keep the longest: 多要素認証 makes 認証 redundant
     return frozenset(t for t in terms if not any(t != u and t in u for u in terms))
+
+
+@functools.lru_cache(maxsize=16)
+def _successors(catalog: Catalog, edition_id: str) -> dict[str, frozenset[str]]:
+    """:func:`successors`, once per catalog and edition (a survey audits 1,788 policies)."""
+    return successors(catalog, catalog.edition(edition_id))
 
 
 def successors(catalog: Catalog, target: Edition) -> dict[str, frozenset[str]]:
@@ -554,7 +563,7 @@ def audit(
     """
     edition = catalog.edition(target)
     windex = wording_index(catalog)
-    succ = successors(catalog, edition)
+    succ = _successors(catalog, edition.id)
     sources = [split_number(r.text)[1] or r.text for r in policy.rows]
     norm_texts = [normalize(s) for s in sources]
     references = [_references(r.ref, edition, windex) for r in policy.rows]
@@ -567,7 +576,7 @@ def audit(
     by_source = alignment.by_source()
 
     row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
-    norm_rows = [bigrams(t) for t in norm_texts]
+    norm_rows = list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts]
     findings = [
         _clause_finding(
             c, clause_rows.get(c.key, []), windex, alignment, by_source, norm_texts, norm_rows,
@@ -656,10 +665,18 @@ def _references(ref: str, edition: Edition, windex: WordingIndex) -> tuple[int, 
     if not ref:
         return ()
     number = unicodedata.normalize("NFKC", ref).replace(" ", "")
-    for c in edition:
-        if c.number == number or unicodedata.normalize("NFKC", c.number) == number:
-            return windex.by_key.get(c.key, ())
-    return ()
+    key = _numbers(windex.catalog, edition.id).get(number)
+    return windex.by_key.get(key, ()) if key else ()
+
+
+@functools.lru_cache(maxsize=16)
+def _numbers(catalog: Catalog, edition_id: str) -> dict[str, str]:
+    """Clause number (as printed, and NFKC) → key, for explicit references."""
+    out: dict[str, str] = {}
+    for c in catalog.edition(edition_id):
+        out.setdefault(c.number, c.key)
+        out.setdefault(unicodedata.normalize("NFKC", c.number), c.key)
+    return out
 
 
 def _rows(

@@ -33,7 +33,7 @@ from os import PathLike
 from pathlib import Path
 
 from gapcheck import __version__
-from gapcheck.audit import Status, audit, wording_index
+from gapcheck.audit import AUDIT_REVISION, Status, audit, wording_index
 from gapcheck.bodies import (
     KINDS,
     PREFECTURES,
@@ -653,8 +653,11 @@ def _connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
 
 def catalog_fingerprint(catalog: Catalog) -> str:
     """Changes whenever a result could: any clause (text, number, heading), any edition,
-    the glossary or the vocabulary the alignment uses, or gapcheck's version."""
-    h = hashlib.sha256(f"gapcheck {__version__} schema {SCHEMA_VERSION}\n".encode())
+    the glossary or the vocabulary the alignment uses, gapcheck's version, or the audit's
+    revision (:data:`gapcheck.audit.AUDIT_REVISION`)."""
+    h = hashlib.sha256(
+        f"gapcheck {__version__} schema {SCHEMA_VERSION} audit {AUDIT_REVISION}\n".encode()
+    )
     for ed in catalog.editions:
         h.update(f"{ed.id}|{ed.date}\n".encode())
         for c in ed:

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench bench-import bench-survey clean system
+.PHONY: demo test lint fmt bench bench-import bench-survey bench-real bench-hostile clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,7 @@ fmt: $(STAMP)
 
 bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the readers
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/real_text.py
 	$(PY) benchmarks/fuzz.py
 
 bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
@@ -37,6 +38,12 @@ bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and p
 
 bench-survey: $(STAMP)  ## `gapcheck survey` on a synthetic nation of 1,788 bodies, cold and warm, 2 jobs: wall, CPU per body (issues #7, #11)
 	$(PY) benchmarks/survey_bench.py --count 1788 --jobs 2 --cli
+
+bench-real: $(STAMP)  ## the audit on real 例規 texts in ../shared/realtext (skipped when absent): files read, precision, recall, edition (issue #11)
+	$(PY) benchmarks/real_text.py
+
+bench-hostile: $(STAMP)  ## hostile inputs, one process each: wall time and peak memory, ≤ 60 s and ≤ 1 GB (issue #14)
+	$(PY) benchmarks/hostile_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -28,8 +28,9 @@ from gapcheck.align import (
     bigrams,
     containment,
 )
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.evidence import EditionRange, MatchedClause, edition_range
+from gapcheck.io import read_bytes_capped
 from gapcheck.model import Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
 from gapcheck.policy import Policy, PolicyRow
@@ -336,48 +337,106 @@ class Decision:
         }
 
 
+MAX_PREVIOUS_BYTES = 50_000_000  # an audit.json of a 20,000-row policy is a few MB
+_DECISION_FIELDS = ("decision", "reason", "owner", "due", "target")
+
+
 def load_decisions(path: str | Path) -> tuple[Decision, ...]:
     """Reviewer decisions from last year's audit JSON (``gapcheck audit --json`` output).
 
     Clauses carry ``"decision": {"decision": "対象外", "reason": …, "owner": …, "due": …}``.
+    Only a regular file is read, with a size cap; every entry's shape is checked and a wrong
+    one is named (``clauses`` の N 件目), quoting at most 80 characters of it.
     """
     path = Path(path)
+    hint = "`gapcheck audit --json` で出力した JSON を指定してください。"
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        raw_bytes = read_bytes_capped(path, MAX_PREVIOUS_BYTES, "前回の結果ファイル")
     except FileNotFoundError as exc:
         raise PolicyFormatError(f"{path}: 前回の結果ファイルが見つかりません。") from exc
+    except GapcheckError as exc:
+        raise PolicyFormatError(str(exc)) from exc
+    try:
+        data = json.loads(raw_bytes.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PolicyFormatError(f"{path}: 前回の結果として読めません。{hint}") from exc
+    except RecursionError as exc:
         raise PolicyFormatError(
-            f"{path}: 前回の結果として読めません。`gapcheck audit --json` で出力した JSON を指定してください。"
+            f"{path}: 前回の結果として読めません（JSON の入れ子が深すぎます）。{hint}"
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("clauses"), list):
         raise PolicyFormatError(
             f"{path}: 前回の結果に clauses がありません。`gapcheck audit --json` の出力を指定してください。"
         )
-    target = str(data.get("target") or "")
+    target = _plain(data.get("target"))
+    if target is None:
+        raise PolicyFormatError(
+            f"{path}: target は文字列にしてください（{quote(json_dump(data.get('target')))}）。{hint}"
+        )
     out = []
     for n, item in enumerate(data["clauses"], 1):
-        raw = item.get("decision") if isinstance(item, dict) else None
+        where = f"{path}: clauses の {n} 件目"
+        if not isinstance(item, dict):
+            raise PolicyFormatError(
+                f"{where}がオブジェクト（{{…}}）ではありません（{quote(json_dump(item))}）。{hint}"
+            )
+        raw = item.get("decision")
         if not raw:
             continue
-        decision = str(raw.get("decision") or "").strip()
+        if not isinstance(raw, dict):
+            raise PolicyFormatError(
+                f"{where}の decision はオブジェクト"
+                f'（{{"decision": "対象外", "reason": …}}）にしてください'
+                f"（{quote(json_dump(raw))}）。"
+            )
+        fields: dict[str, str] = {}
+        for name in _DECISION_FIELDS:
+            value = _plain(raw.get(name))
+            if value is None:
+                raise PolicyFormatError(
+                    f"{where}の decision.{name} は文字列にしてください（{quote(json_dump(raw.get(name)))}）。"
+                )
+            fields[name] = value
+        key, number = _plain(item.get("key")), _plain(item.get("number"))
+        if key is None or number is None:
+            raise PolicyFormatError(f"{where}の key・number は文字列にしてください。{hint}")
+        decision = fields["decision"].strip()
+        if not decision:
+            continue
         if decision not in DECISIONS:
             raise PolicyFormatError(
-                f"{path}: clauses の {n} 件目（{item.get('number', '')}）の判断 '{decision}' は"
+                f"{where}（{quote(number)}）の判断 '{quote(decision)}' は"
                 f" {' / '.join(DECISIONS)} のいずれかにしてください。"
             )
         out.append(
             Decision(
-                key=str(item.get("key")),
+                key=key,
                 decision=decision,
-                reason=str(raw.get("reason") or ""),
-                owner=str(raw.get("owner") or ""),
-                due=str(raw.get("due") or ""),
-                target=str(raw.get("target") or target),
-                number=str(item.get("number") or ""),
+                reason=fields["reason"],
+                owner=fields["owner"],
+                due=fields["due"],
+                target=fields["target"] or target,
+                number=number,
             )
         )
     return tuple(out)
+
+
+def _plain(value: object) -> str | None:
+    """A JSON scalar as text (``None`` → ``""``); ``None`` for a list or an object."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, bool)):
+        return str(value)
+    return None
+
+
+def json_dump(value: object) -> str:
+    """``value`` as short JSON for an error line (the caller cuts it with ``quote``)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)[:200]
+    except (ValueError, RecursionError):
+        return repr(type(value).__name__)
 
 
 # --- findings ----------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from gapcheck.errors import CatalogError
+from gapcheck.errors import CatalogError, GapcheckError
+from gapcheck.io import read_bytes_capped
 from gapcheck.model import (
     CLAUSE_CHANGE_KINDS,
     NEW_KEY_KINDS,
@@ -65,21 +66,68 @@ def bundled_dir() -> Path:
     return Path(str(importlib.resources.files("gapcheck._editions")))
 
 
+MAX_YAML_BYTES = 20_000_000  # the whole bundled catalog is under 2 MB
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse one catalog file, turning syntax errors into a message with the line."""
+    """Parse one catalog file, turning syntax errors into a message with the line.
+
+    Only a regular file of at most 20 MB is read (``/dev/zero`` or a FIFO is refused before
+    it is opened). Anchors and aliases are allowed (PyYAML writes them for repeated lists) but
+    what they expand to is counted first: an alias bomb would turn a few KB into gigabytes.
+    """
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_bytes_capped(path, MAX_YAML_BYTES, "YAML ファイル")
     except FileNotFoundError as exc:
         raise CatalogError("ファイルがありません。", path=path) from exc
+    except GapcheckError as exc:
+        raise CatalogError(str(exc).removeprefix(f"{path}: "), path=path) from exc
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError("UTF-8 で保存してください。", path=path) from exc
     try:
+        if "&" in text:  # an alias needs an anchor; without one it is a syntax error below
+            _check_expansion(text, path)
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise CatalogError(f"YAML の書式が正しくありません（{exc.problem}）。", path, line) from exc
     except yaml.YAMLError as exc:
         raise CatalogError(f"YAML の書式が正しくありません（{exc}）。", path=path) from exc
+    except RecursionError as exc:
+        raise CatalogError("YAML の入れ子が深すぎます。", path=path) from exc
+
+
+MAX_YAML_NODES = 2_000_000  # the whole bundled catalog expands to well under 200,000 nodes
+
+
+def _check_expansion(text: str, path: Path) -> None:
+    """Refuse a document whose aliases expand beyond :data:`MAX_YAML_NODES` nodes. The node
+    graph is composed once (an alias is a shared node, nothing is copied) and sizes are
+    counted per node, so a bomb is found in time linear in the text."""
+    root = yaml.compose(text, Loader=_BaseLoader)
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        sizes[id(node)] = min(total, MAX_YAML_NODES + 1)
+        return sizes[id(node)]
+
+    if root is not None and size(root) > MAX_YAML_NODES:
+        raise CatalogError(
+            f"YAML のエイリアス（*）を展開すると上限（{MAX_YAML_NODES:,} 要素）を超えます。"
+            "エイリアスを使わず、必要な内容をそのまま書いてください。",
+            path,
+        )
 
 
 def load_catalog(extra: str | os.PathLike[str] | None = None) -> Catalog:

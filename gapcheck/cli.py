@@ -21,8 +21,14 @@ import click
 from gapcheck import __version__
 from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
 from gapcheck.catalog import ENV_VAR, load_catalog
-from gapcheck.errors import GapcheckError
-from gapcheck.io import write_atomic
+from gapcheck.errors import GapcheckError, OutputError
+from gapcheck.io import (
+    ensure_writable_dir,
+    os_cause,
+    output_set,
+    refuse_overwrite,
+    write_atomic,
+)
 from gapcheck.model import Catalog
 from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
 from gapcheck.report_html import write_html
@@ -247,6 +253,22 @@ def _echo_audit(report: AuditReport) -> None:
         )
 
 
+@contextlib.contextmanager
+def _os_errors_as_messages() -> Iterator[None]:
+    """An OS error the library did not word itself (a read-only or full catalog folder)
+    becomes an ``Error:`` line naming the file and the cause."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, GapcheckError):
+            raise
+        where = exc.filename or "ファイル"
+        raise OutputError(
+            f"{where} を読み書きできません（{os_cause(exc)}）。"
+            "書き込みの権限と空き容量を確かめるか、別のフォルダを指定してください。"
+        ) from exc
+
+
 def _run_audit(
     settings: Settings,
     policy_path: Path,
@@ -266,16 +288,24 @@ def _run_audit(
     return audit(policy, catalog, target=target, decisions=decisions)
 
 
+AUDIT_OUTPUTS = ("audit.json", "report.xlsx", "report.html")
+
+
 def _write_outputs(report: AuditReport, catalog: Catalog, out: Path) -> list[Path]:
-    """audit.json, the workbook and the HTML page, each written atomically."""
+    """audit.json, the workbook and the HTML page as one set: written into a staging folder
+    and moved into ``out`` only when all three are complete (a full disk or a read-only
+    folder leaves last run's set as it was)."""
     summary = summarize(report, catalog)
-    return [
-        write_atomic(
-            out / "audit.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        ),
-        write_workbook(summary, catalog, out / "report.xlsx"),
-        write_html(summary, catalog, out / "report.html"),
-    ]
+    with output_set(out) as stage:
+        staged = [
+            write_atomic(
+                stage / "audit.json",
+                json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+            ),
+            write_workbook(summary, catalog, stage / "report.xlsx"),
+            write_html(summary, catalog, stage / "report.html"),
+        ]
+    return [stage.final(p) for p in staged]
 
 
 @cli.command(name="audit")
@@ -334,6 +364,11 @@ def audit_command(
     例: gapcheck audit 対策基準.xlsx --target 2025-03 --out reports/2026
     """
     limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
+    if out is not None:  # before any work: the report must never replace its own input
+        refuse_overwrite(
+            [out / name for name in AUDIT_OUTPUTS],
+            [("入力のポリシー", policy), ("--previous で指定した前回の結果", previous)],
+        )
     report = _run_audit(settings, policy, target, sheet, encoding, previous, limits)
     written = _write_outputs(report, settings.catalog(), out) if out is not None else []
     if as_json:
@@ -429,9 +464,10 @@ def demo(settings: Settings, out: Path) -> None:
     from gapcheck.sample import generate_policy, write_sample
 
     catalog = settings.catalog()
-    policy_file = out / "sample_policy.xlsx"
     generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
-    write_sample(generated, policy_file, out / "sample_truth.json")
+    with output_set(out) as stage:  # the input first, as its own complete pair
+        write_sample(generated, stage / "sample_policy.xlsx", stage / "sample_truth.json")
+    policy_file = out / "sample_policy.xlsx"
     report = audit(read_policy(policy_file), catalog)
     written = _write_outputs(report, catalog, out)
     _echo_audit(report)
@@ -470,10 +506,12 @@ def diff_command(
     result = diff_editions(catalog, old, new, section=section)
     written = []
     if out is not None:
-        written = [
-            write_diff_workbook(result, catalog, out / "diff.xlsx"),
-            write_diff_html(result, catalog, out / "diff.html"),
-        ]
+        with output_set(out) as stage:  # both or neither
+            staged = [
+                write_diff_workbook(result, catalog, stage / "diff.xlsx"),
+                write_diff_html(result, catalog, stage / "diff.html"),
+            ]
+        written = [stage.final(p) for p in staged]
     if as_json:
         _echo_json(result.to_dict())
         return
@@ -528,7 +566,10 @@ def import_guideline_command(
     """
     from gapcheck.importer import import_guideline, render_import
 
-    with progress_bar("ページを読み込み中", not quiet and sys.stderr.isatty()) as progress:
+    with (
+        progress_bar("ページを読み込み中", not quiet and sys.stderr.isatty()) as progress,
+        _os_errors_as_messages(),
+    ):
         result = import_guideline(
             files,
             version,
@@ -594,12 +635,19 @@ def survey_command(
 
     catalog = settings.catalog()
     catalog.edition(target)  # an unknown edition fails before the folder is read
+    # a folder that cannot take the reports fails now, not after every body was audited
+    ensure_writable_dir(out)
+    if db is not None:
+        ensure_writable_dir(db.parent)
     with progress_bar("照合中", not as_json and sys.stderr.isatty()) as progress:
         result = survey(
             input_dir, catalog, target=target, master=master, db=db or out / "survey.sqlite",
             year=year, jobs=jobs, progress=progress, exclude=[out],
         )  # fmt: skip
-    written = write_survey(result, out)
+    # the reports as one set: last year's stay whole if this year's cannot all be written
+    with output_set(out) as stage:
+        staged = write_survey(result, stage.stage)
+    written = [stage.final(p) for p in staged]
     if as_json:
         _echo_json(result.to_dict())
         return

@@ -52,3 +52,19 @@ class GuidelineParseError(GapcheckError, ValueError):
 
 class PolicyFormatError(GapcheckError, ValueError):
     """A municipality's policy file cannot be read as a policy."""
+
+
+class OutputError(GapcheckError, OSError):
+    """An output folder or file cannot be written (permissions, full disk, a file in the way)."""
+
+
+def quote(text: object, limit: int = 80) -> str:
+    """``text`` for an error line: at most ``limit`` characters, cut with ``…``, on one line.
+
+    >>> quote("あ" * 100)[-3:]
+    'ああ…'
+    >>> len(quote("x" * 10_000))
+    81
+    """
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[:limit] + "…"

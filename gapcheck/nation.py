@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gapcheck.bodies import KINDS, MUNICIPALITY_COUNTS, check_digit
-from gapcheck.io import write_atomic
+from gapcheck.io import csv_safe, write_atomic
 from gapcheck.model import Catalog
 from gapcheck.sample import SamplePolicy, SampleSheet, generate_policy, write_sample
 
@@ -196,7 +196,7 @@ def master_csv(bodies: list[NationBody]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["団体コード", "都道府県", "団体名", "区分", "人口"])
     for b in bodies:
-        writer.writerow([b.code, b.prefecture, b.name, b.kind, b.population])
+        writer.writerow([csv_safe(v) for v in (b.code, b.prefecture, b.name, b.kind, b.population)])
     return buf.getvalue()
 
 

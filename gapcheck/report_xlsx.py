@@ -9,6 +9,8 @@ Sheets (issue 6): 概要 (one A4 page), 対応一覧 (every clause, reviewer col
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from gapcheck import __version__
 from gapcheck.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import PolicyFormatError, quote
 from gapcheck.model import Catalog
 from gapcheck.summary import ExecutiveSummary, localize
 from gapcheck.xlsx import (
@@ -294,11 +296,28 @@ def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
 # --- reading the reviewer columns back ----------------------------------------------------
 
 
+MAX_PREVIOUS_XLSX_BYTES = 100_000_000
+
+
 def read_decisions(path: str | Path) -> tuple[Decision, ...]:
     """Reviewer decisions from last year's workbook (also after Excel/LibreOffice re-saved it)."""
     import pandas as pd
 
     path = Path(path)
+    try:  # a regular file of bounded size only: never /dev/zero, a FIFO or a folder
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise PolicyFormatError(
+                f"{path}: 通常のファイルではありません（フォルダ・デバイス・名前付きパイプなど）。"
+                "gapcheck が書き出した報告書（.xlsx）を指定してください。"
+            )
+    except FileNotFoundError as exc:
+        raise PolicyFormatError(f"{path}: 前回の結果ファイルが見つかりません。") from exc
+    if st.st_size > MAX_PREVIOUS_XLSX_BYTES:
+        raise PolicyFormatError(
+            f"{path}: 前回の報告書として大きすぎます（上限 {MAX_PREVIOUS_XLSX_BYTES // 1_000_000} MB）。"
+            "gapcheck が書き出した報告書（.xlsx）を指定してください。"
+        )
     try:
         book = pd.ExcelFile(path, engine="calamine")
         if LIST_SHEET not in book.sheet_names:
@@ -329,7 +348,7 @@ def read_decisions(path: str | Path) -> tuple[Decision, ...]:
             continue
         if decision not in DECISIONS:
             raise PolicyFormatError(
-                f"{path}: シート「{LIST_SHEET}」の {n + 2} 行目の判断 '{decision}' は"
+                f"{path}: シート「{LIST_SHEET}」の {n + 2} 行目の判断 '{quote(decision)}' は"
                 f" {' / '.join(DECISIONS)} のいずれかにしてください。"
             )
         out.append(

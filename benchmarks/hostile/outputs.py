@@ -1,0 +1,162 @@
+"""Hostile catalog, review and --previous files (issue #14, items 6 and 11): time and memory.
+
+``cases()`` gives (name, callable) pairs; each callable builds its input in a fresh temporary
+folder, runs the ``gapcheck`` command on it in-process and returns the command's last output
+line (the expected ``Error: …``). ``benchmarks/hostile_bench.py`` runs each in a subprocess;
+this file also runs on its own, one subprocess per case, printing wall time and peak RSS:
+
+    python benchmarks/hostile/outputs.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+LIMIT_S = 60.0
+LIMIT_MB = 1024.0
+
+
+def _gapcheck(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from gapcheck.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise RuntimeError(f"crashed: {result.exception!r}"[:200])
+    lines = result.output.strip().splitlines()
+    return f"exit {result.exit_code}: {lines[-1] if lines else ''}"
+
+
+def alias_bomb(levels: int = 10) -> str:
+    """9**levels strings (3.5 G for 10 levels) from about 400 bytes."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def _catalog(tmp: Path) -> Path:
+    from gapcheck.catalog import bundled_dir
+
+    folder = tmp / "gl" / "2025-03"
+    folder.mkdir(parents=True)
+    shutil.copy(bundled_dir() / "2025-03" / "edition.yaml", folder / "edition.yaml")
+    return tmp / "gl"
+
+
+def _policy(tmp: Path) -> Path:
+    path = tmp / "policy.txt"
+    path.write_text("第1条 この規程は、情報資産の機密性を守るため必要な事項を定める。\n", "utf-8")
+    return path
+
+
+def alias_bomb_catalog() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        gl = _catalog(Path(tmp))
+        (gl / "2025-03" / "clauses.yaml").write_text(alias_bomb(), encoding="utf-8")
+        return _gapcheck("--guidelines", str(gl), "versions")
+
+
+def alias_bomb_review() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        review = Path(tmp) / "review.yaml"
+        review.write_text(alias_bomb(), encoding="utf-8")
+        doc = _policy(Path(tmp))
+        return _gapcheck("--guidelines", str(Path(tmp) / "gl"), "import-guideline", str(doc),
+                         "--version", "2026-03", "--review", str(review))  # fmt: skip
+
+
+def dev_zero_catalog() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        gl = _catalog(Path(tmp))
+        (gl / "2025-03" / "clauses.yaml").symlink_to("/dev/zero")
+        return _gapcheck("--guidelines", str(gl), "versions")
+
+
+def fifo_catalog() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        gl = _catalog(Path(tmp))
+        os.mkfifo(gl / "2025-03" / "clauses.yaml")
+        return _gapcheck("--guidelines", str(gl), "versions")
+
+
+def _previous_case(make: Callable[[Path], None], suffix: str = ".json") -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        previous = Path(tmp) / f"previous{suffix}"
+        make(previous)
+        return _gapcheck("audit", str(_policy(Path(tmp))), "--previous", str(previous),
+                         "--out", str(Path(tmp) / "o"))  # fmt: skip
+
+
+def dev_zero_previous_json() -> str:
+    return _previous_case(lambda p: p.symlink_to("/dev/zero"))
+
+
+def dev_zero_previous_xlsx() -> str:
+    return _previous_case(lambda p: p.symlink_to("/dev/zero"), ".xlsx")
+
+
+def fifo_previous() -> str:
+    return _previous_case(lambda p: os.mkfifo(p))
+
+
+def deep_nesting_previous() -> str:
+    depth = 100_000
+    text = '{"clauses": [{"decision": ' + "[" * depth + "]" * depth + "}]}"
+    return _previous_case(lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def huge_decision_previous() -> str:
+    text = '{"clauses": [{"key": "basic.purpose", "number": "1", "decision": {"decision": "'
+    text += "あ" * 1_000_000 + '"}}]}'
+    return _previous_case(lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def cases() -> list[tuple[str, Callable[[], str]]]:
+    return [
+        ("alias_bomb_catalog", alias_bomb_catalog),
+        ("alias_bomb_review", alias_bomb_review),
+        ("dev_zero_catalog", dev_zero_catalog),
+        ("fifo_catalog", fifo_catalog),
+        ("dev_zero_previous_json", dev_zero_previous_json),
+        ("dev_zero_previous_xlsx", dev_zero_previous_xlsx),
+        ("fifo_previous", fifo_previous),
+        ("deep_nesting_previous", deep_nesting_previous),
+        ("huge_decision_previous", huge_decision_previous),
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--run"]:
+        print(dict(cases())[argv[1]]()[:200])
+        return 0
+    failed = 0
+    print(f"{'case':<28} {'wall s':>7} {'peak MB':>8}  outcome")
+    for name, _ in cases():
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, __file__, "--run", name],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        peak = usage.ru_maxrss / 1024
+        lines = proc.stdout.read().strip().splitlines() if proc.stdout else []
+        code = os.waitstatus_to_exitcode(status)
+        ok = wall <= LIMIT_S and peak <= LIMIT_MB and code == 0
+        failed += not ok
+        outcome = lines[-1] if lines else f"exit {code}"
+        print(f"{name:<28} {wall:>7.2f} {peak:>8.0f}  {outcome[:110]}{'' if ok else '  ← FAIL'}")
+    print(f"\n{'all cases within' if not failed else f'{failed} case(s) over'} "
+          f"{LIMIT_S:.0f} s and {LIMIT_MB:.0f} MB")  # fmt: skip
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -64,8 +65,11 @@ def read_policy(
 ) -> Policy:
     """Read a policy file: a spreadsheet or CSV, or 例規 text (.txt, .html, .docx).
 
-    ``sheet`` picks a workbook sheet (default: the one that looks most like a policy; a CSV
-    has one sheet, named after the file, and ignores it); ``encoding`` overrides the
+    ``sheet`` picks a workbook sheet, any of them (default: the one that looks most like a
+    policy among the first MAX_SHEETS; a CSV has one sheet, named after the file, and ignores
+    it). A stray cell far outside the table (XFD1048576) is ignored: only the first
+    ``max_rows`` rows and MAX_COLUMNS columns are read, and memory follows the cells present;
+    an .xls too large to open safely is refused. ``encoding`` overrides the
     detection for CSV and text; more than ``max_rows`` rows is an error, so a runaway sheet
     cannot exhaust memory; so is a file over ``max_file_mb`` or a workbook part inflating
     beyond ``max_inflated_mb`` (a zip bomb). Macros in .xlsm are never run: the file is only
@@ -466,50 +470,524 @@ def _read_workbook(
 ) -> Policy:
     import pandas as pd  # heavy: only when a workbook is read
 
+    if data.startswith(_OLE_MAGIC):
+        _check_xls_extent(path, data)
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
         names = [str(n) for n in book.sheet_names]
         if sheet is not None and sheet not in names:
             raise PolicyFormatError(
-                f"{path}: シート「{sheet}」がありません。このファイルのシート: {', '.join(names)}"
+                f"{path}: シート「{sheet}」がありません。このファイルのシート: {_name_list(names)}"
             )
-        wanted = [sheet] if sheet is not None else names
-        frames = {
-            name: pd.read_excel(book, sheet_name=name, header=None, dtype=str, nrows=max_rows + 1)
-            for name in wanted
-        }
+        # Only the first MAX_SHEETS sheets are examined (a 10,000-sheet workbook stays fast);
+        # --sheet reaches any sheet by name.
+        wanted = [sheet] if sheet is not None else names[:MAX_SHEETS]
+        archive = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(_ZIP_MAGIC) else None
+        parts = _sheet_parts(archive) if archive is not None else {}
+        strings: list[list[str]] = []  # the shared strings, once read
+        grids: dict[str, list[list[str]]] = {}
+        for name in wanted:
+            grid = _bounded_grid(path, archive, book, name, parts.get(name), max_rows, strings)
+            if grid is None:  # small enough for a dense read
+                frame = pd.read_excel(
+                    book, sheet_name=name, header=None, dtype=str, nrows=max_rows + 1
+                )
+                if len(frame) > max_rows:
+                    raise _too_many(path, f"シート「{name}」の行数", max_rows)
+                grid = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+            grids[name] = grid
     except PolicyFormatError:
         raise
     except Exception as exc:  # calamine's errors differ by format; all mean "not readable"
         raise _not_excel(path) from exc
-    sheets = []
-    for name, frame in frames.items():
-        if len(frame) > max_rows:
-            raise _too_many(path, f"シート「{name}」の行数", max_rows)
-        grid = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-        sheets.append(_parse_sheet(name, grid))
+    sheets = [_parse_sheet(name, grid) for name, grid in grids.items()]
     if sheet is not None:
         return _sheet_policy(path, digest, sheets[0], f"シート「{sheet}」の")
     usable = [s for s in sheets if s.usable]
     if not usable:
         with_header = [s for s in sheets if s.header is not None] or sheets
         if len(sheets) == 1 or with_header is not sheets:
-            raise _sheet_error(path, with_header[0], f"シート「{with_header[0].name}」の")
-        raise _sheet_error(path, sheets[0], f"どのシート（{', '.join(names)}）にも")
+            error = _sheet_error(path, with_header[0], f"シート「{with_header[0].name}」の")
+        else:
+            label = f"どのシート（{', '.join(wanted)}）にも"
+            if len(names) > len(wanted):
+                label = f"先頭の {len(wanted)} シート（{wanted[0]} 〜 {wanted[-1]}）のどれにも"
+            error = _sheet_error(path, sheets[0], label)
+        if len(names) > len(wanted):
+            error = PolicyFormatError(
+                f"{error}シートが {len(names):,} 枚あるため、先頭の {MAX_SHEETS} 枚だけを"
+                "調べました。ほかのシートの表は --sheet でシート名を指定してください。"
+            )
+        raise error
     # The sheet that looks most like a policy (a header row and the most text), plus any
     # other sheet of provisions: 基本方針 and 対策基準 are often kept on separate sheets.
     chosen = max(usable, key=lambda s: sum(len(r.text) for r in s.rows))
-    parts = [s for s in usable if s is chosen or _looks_like_provisions(s)]
-    if len(parts) == 1:
+    parts_used = [s for s in usable if s is chosen or _looks_like_provisions(s)]
+    if len(parts_used) == 1:
         return _sheet_policy(path, digest, chosen, "")
     return Policy(
         path=str(path),
         sha256=digest,
         kind="spreadsheet",
-        rows=tuple(r for s in parts for r in s.rows),
-        sheet=", ".join(s.name for s in parts),
+        rows=tuple(r for s in parts_used for r in s.rows),
+        sheet=", ".join(s.name for s in parts_used),
         title=_title_above(chosen.grid, chosen.header) if chosen.header else "",
     )
+
+
+def _name_list(names: list[str]) -> str:
+    """Sheet names for a message: all of them, or the first MAX_SHEETS and a count."""
+    if len(names) <= MAX_SHEETS:
+        return ", ".join(names)
+    return f"{', '.join(names[:MAX_SHEETS])} ほか {len(names) - MAX_SHEETS:,} シート"
+
+
+# --- spreadsheets: never a dense rectangle to a far cell ---------------------------------------
+#
+# calamine (behind pandas) builds a dense grid from A1 to the farthest cell with a value: one
+# stray value in XFD1048576 asks for 512 GiB and aborts the process. So the extent of each
+# sheet is checked first: a sheet that fits in DENSE_CELLS within MAX_COLUMNS columns and
+# max_rows + 1 rows is read as before; any other is read cell by cell, keeping only the cells
+# in the first MAX_COLUMNS columns and max_rows rows (a policy has a few thousand rows and
+# some 30 columns), so memory follows the cells present. Stray cells beyond are ignored; a
+# sheet with more than max_rows rows of content is still refused.
+
+MAX_SHEETS = 50
+MAX_COLUMNS = 200
+DENSE_CELLS = 4_000_000
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_ROW_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?row>)", re.S
+)
+_ROW_NUMBER_RE = re.compile(rb".*?\br\s*=\s*[\"']([0-9]{1,7})[\"']")
+_CELL_TAG_OR_REF_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])(?:[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"'])?"
+)
+_BAD_CHAR_REF_RE = re.compile(rb"&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});")
+_CELL_REF_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
+)
+_REF_RE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_SCAN_SLICE = 4_000_000
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part inside an .xlsx/.xlsm (empty if the workbook is unusual)."""
+    from defusedxml import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    parts = {}
+    for node in workbook.iter():  # by local name: transitional and strict namespaces alike
+        if _local(node.tag) == "sheet":
+            rid = next((v for k, v in node.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid)
+            if target is not None:
+                parts[str(node.get("name"))] = target
+    return parts
+
+
+def _bounded_grid(
+    path: Path,
+    archive: zipfile.ZipFile | None,
+    book: Any,
+    name: str,
+    part: str | None,
+    max_rows: int,
+    strings: list[list[str]],
+) -> list[list[str]] | None:
+    """The sheet's grid read cell by cell, or None when a dense read is safe and cheap.
+
+    ``strings`` caches the workbook's shared strings and date styles across sheets.
+    """
+    if archive is not None:
+        if part is None:
+            return None
+        try:
+            xml = archive.read(part)
+        except KeyError:
+            return None
+        if _xml_fits(xml, max_rows):
+            return None
+        if not strings:
+            strings.append(_shared_strings(archive))
+            strings.append(_date_styles(archive))
+        return _xml_grid(path, name, xml, strings[0], strings[1], max_rows)
+    # .xls: calamine's own dimensions (at most 65,536 x 256 cells) decide
+    calamine_sheet = book.book.get_sheet_by_name(name)
+    if _dense_ok(calamine_sheet.height, calamine_sheet.width, max_rows):
+        return None
+    grid: list[list[str]] = []
+    filled = 0
+    for values in calamine_sheet.iter_rows():
+        cells = [_value_text(v) for v in values[:MAX_COLUMNS]]
+        if any(cells):
+            filled += 1
+            if filled > max_rows:
+                raise _too_many(path, f"シート「{name}」の行数", max_rows)
+        if len(grid) < max_rows:
+            grid.append(cells)
+    return _trim(grid)
+
+
+def _xml_fits(xml: bytes, max_rows: int) -> bool:
+    """Whether every cell element of a worksheet's XML lies within a safe dense rectangle."""
+    height = width = cells = refs = 0
+    start = 0
+    while start < len(xml):  # in slices cut before a tag, so that memory stays small
+        end = xml.find(b"<", start + _SCAN_SLICE)
+        end = len(xml) if end < 0 else end
+        piece = xml[start:end]
+        start = end
+        cells += len(_CELL_TAG_RE.findall(piece))
+        found = _CELL_REF_RE.findall(piece)
+        if found:
+            refs += len(found)
+            height = max(height, max(int(row) for _, row in found))
+            width = max(width, max(_column_index(c.decode()) for c in {c for c, _ in found}) + 1)
+        if refs < cells:
+            break  # some cells have no reference: their place needs the rows
+    if refs == cells:
+        return _dense_ok(height, width, max_rows)
+    # Cells without a reference sit after the previous cell of their row (calamine does the same)
+    height = width = 0
+    for row in _ROW_RE.finditer(xml):
+        given = _ROW_NUMBER_RE.match(row.group(1))
+        height = int(given.group(1)) if given else height + 1
+        col = 0
+        for cell in _CELL_TAG_OR_REF_RE.finditer(row.group(2) or b""):
+            col = _column_index(cell.group(1).decode()) + 1 if cell.group(1) else col + 1
+            height = max(height, int(cell.group(2))) if cell.group(2) else height
+            width = max(width, col)
+        if not _dense_ok(height, width, max_rows):
+            return False
+    return True
+
+
+# calamine builds every .xls sheet as a dense grid when it opens the file (32 bytes a cell,
+# up to 65,536 x 256 cells a sheet), so the cells' extent is read from the BIFF records first.
+XLS_DENSE_CELLS = 8_000_000
+_XLS_CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6, 0x00BD}
+
+
+def _check_xls_extent(path: Path, data: bytes) -> None:
+    """Refuse an .xls whose sheets would need more than XLS_DENSE_CELLS cells in all."""
+    try:
+        found = _xls_too_wide(data)
+    except Exception:  # not a readable compound file or BIFF stream: calamine says so
+        return
+    if found is not None:
+        sheet, last, cells = found
+        raise PolicyFormatError(
+            f"{path}: シート「{sheet}」の使用範囲が広すぎます（{last} まで、{cells:,} セル）。"
+            "安全のため読み込みを中止しました。表の外にある不要なセルを Excel で削除するか、"
+            ".xlsx 形式で保存し直してください。"
+        )
+
+
+def _xls_too_wide(data: bytes) -> tuple[str, str, int] | None:
+    """(sheet name, last cell, cells) of the sheet that takes the total over the limit."""
+    stream = _ole_stream(data, ("Workbook", "Book"))
+    if stream is None:
+        return None
+    total = 0
+    names: list[str] = []  # BOUNDSHEET records, in sheet order
+    sheet = depth = 0  # substreams nest: a chart inside a sheet has its own BOF and EOF
+    bounds: list[int] | None = None  # min row, max row, min col, max col of this sheet
+    pos = 0
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET: a sheet's name
+            wide = body[7] & 1
+            raw = body[8 : 8 + body[6] * (2 if wide else 1)]
+            names.append(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
+        elif kind == 0x0809:  # BOF
+            if depth == 0 and struct.unpack_from("<H", body, 2)[0] != 0x0005:  # not globals
+                sheet += 1
+                bounds = None
+            depth += 1
+        elif kind == 0x000A:  # EOF
+            depth = max(depth - 1, 0)
+            if depth == 0 and bounds is not None:
+                cells = (bounds[1] - bounds[0] + 1) * (bounds[3] - bounds[2] + 1)
+                total += cells
+                if total > XLS_DENSE_CELLS:
+                    name = names[sheet - 1] if sheet <= len(names) else f"{sheet}枚目"
+                    return name, f"{_column_letters(bounds[3])}{bounds[1] + 1}", cells
+                bounds = None
+        elif kind in _XLS_CELL_RECORDS and len(body) >= 6:
+            row, col = struct.unpack_from("<HH", body)
+            last_col = struct.unpack_from("<H", body, len(body) - 2)[0] if kind == 0x00BD else col
+            if bounds is None:
+                bounds = [row, row, col, last_col]
+            else:
+                bounds = [
+                    min(bounds[0], row),
+                    max(bounds[1], row),
+                    min(bounds[2], col),
+                    max(bounds[3], last_col),
+                ]
+    return None
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """A stream of an OLE compound file (the container of .xls), or None if absent."""
+    shift = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    first_dir, _, cutoff, first_mini, _, first_difat, difat_count = struct.unpack_from(
+        "<IIIIIII", data, 0x30
+    )
+    if shift not in (512, 4096) or mini_size != 64:
+        raise ValueError("unusual sector size")
+
+    def sector(sid: int) -> bytes:
+        start = (sid + 1) * shift
+        if sid >= 0xFFFFFFFA or start + shift > len(data) + shift:
+            raise ValueError("bad sector")
+        return data[start : start + shift]
+
+    fat_sids = [v for v in struct.unpack_from("<109I", data, 0x4C) if v < 0xFFFFFFFA]
+    sid, seen = first_difat, 0
+    while sid < 0xFFFFFFFA and seen < difat_count:
+        values = struct.unpack(f"<{shift // 4}I", sector(sid))
+        fat_sids += [v for v in values[:-1] if v < 0xFFFFFFFA]
+        sid, seen = values[-1], seen + 1
+    fat: list[int] = []
+    for fat_sid in fat_sids:
+        fat += struct.unpack(f"<{shift // 4}I", sector(fat_sid))
+
+    def chain(sid: int, table: list[int]) -> Iterator[int]:
+        for _ in range(len(table) + 1):
+            if sid >= 0xFFFFFFFA:
+                return
+            yield sid
+            sid = table[sid]
+        raise ValueError("sector chain loops")
+
+    directory = b"".join(sector(s) for s in chain(first_dir, fat))
+    root_start = struct.unpack_from("<I", directory, 0x74)[0]
+    for offset in range(0, len(directory) - 127, 128):
+        entry = directory[offset : offset + 128]
+        length = struct.unpack_from("<H", entry, 0x40)[0]
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+        if entry[0x42] != 2 or name not in names:
+            continue
+        start, size = struct.unpack_from("<II", entry, 0x74)
+        if size >= cutoff:
+            return b"".join(sector(s) for s in chain(start, fat))[:size]
+        mini_fat: list[int] = []
+        for s in chain(first_mini, fat):
+            mini_fat += struct.unpack(f"<{shift // 4}I", sector(s))
+        mini_stream = b"".join(sector(s) for s in chain(root_start, fat))
+        return b"".join(
+            mini_stream[m * mini_size : (m + 1) * mini_size] for m in chain(start, mini_fat)
+        )[:size]
+    return None
+
+
+def _dense_ok(height: int, width: int, max_rows: int) -> bool:
+    return height <= max_rows + 1 and width <= MAX_COLUMNS and height * width <= DENSE_CELLS
+
+
+def _value_text(value: Any) -> str:
+    """A calamine value as pandas (dtype=str) writes it: 1.0 → ``1``, a date → ``2024-04-01 00:00:00``."""
+    import datetime as dt
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return _cell_text(value)
+
+
+def _trim(grid: list[list[str]]) -> list[list[str]]:
+    while grid and not any(grid[-1]):
+        grid.pop()
+    return grid
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    """The shared strings table; phonetic guides (rPh, furigana) are not text."""
+    from defusedxml import ElementTree
+
+    try:
+        xml = archive.read("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    strings: list[str] = []
+    for item in ElementTree.fromstring(xml):
+        if _local(item.tag) == "si":
+            strings.append(_rich_text(item))
+    return strings
+
+
+# Excel's built-in number formats that show a date or time
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.|general', re.IGNORECASE)
+
+
+def _date_styles(archive: zipfile.ZipFile) -> list[str]:
+    """For each cell style (the ``s`` of a cell): "d" if it shows a date or time, else ""."""
+    from defusedxml import ElementTree
+
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except Exception:
+        return []
+    custom = {}
+    for node in styles.iter(f"{{{_SHEET_NS}}}numFmt"):
+        code = _FORMAT_NOISE_RE.sub("", node.get("formatCode", ""))
+        custom[node.get("numFmtId")] = any(ch in code for ch in "ymdhsegYMDHSEG")
+    result: list[str] = []
+    for xfs in styles.iter(f"{{{_SHEET_NS}}}cellXfs"):
+        for xf in xfs:
+            fmt = xf.get("numFmtId", "0")
+            is_date = custom.get(fmt, fmt.isdigit() and int(fmt) in _DATE_FORMAT_IDS)
+            result.append("d" if is_date else "")
+    return result
+
+
+def _serial_text(serial: float) -> str:
+    """An Excel date serial as pandas writes calamine's value: ``2024-04-01 00:00:00``."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime(1899, 12, 30) + dt.timedelta(milliseconds=round(serial * 86_400_000))
+    except (OverflowError, ValueError):
+        return _value_text(serial)
+    return str(moment.time()) if 0 <= serial < 1 else str(moment)
+
+
+def _rich_text(node: Any) -> str:
+    """Text of an <si> or <is>: its <t> and the <t> of its runs, without phonetic runs."""
+    parts = []
+    for child in node:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _xml_grid(
+    path: Path, name: str, xml: bytes, strings: list[str], dates: list[str], max_rows: int
+) -> list[list[str]]:
+    """The first max_rows rows and MAX_COLUMNS columns of a worksheet, from the cells present.
+
+    The standard (C) parser is used for speed; as with defusedxml, a DOCTYPE is refused, so no
+    entity can be declared or fetched.
+    """
+    from xml.etree import ElementTree
+
+    rows: dict[int, dict[int, str]] = {}
+    filled = 0
+    row_index = -1
+    if b"<!DOCTYPE" in xml:
+        raise ValueError("DOCTYPE in a worksheet")  # reported as an unreadable workbook
+    if b"&#" in xml:  # control characters (&#7;) are not XML 1.0: expat refuses them
+        xml = _BAD_CHAR_REF_RE.sub(_xml_char_ref, xml)
+    for _, node in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
+        if node.tag != "row" and not node.tag.endswith("}row"):
+            continue
+        given = node.get("r")
+        row_index = int(given) - 1 if given and given.isdigit() else row_index + 1
+        col = -1
+        row_has_text = False
+        for cell in node:
+            ref = _REF_RE.match(cell.get("r") or "")
+            if ref:
+                col = _column_index(ref.group(1))
+                row_index = int(ref.group(2)) - 1
+            else:
+                col += 1
+            text = _xml_cell_text(cell, strings, dates)
+            if text:
+                if not row_has_text:
+                    row_has_text = True
+                    filled += 1
+                    if filled > max_rows:
+                        raise _too_many(path, f"シート「{name}」の行数", max_rows)
+                if row_index < max_rows and col < MAX_COLUMNS:
+                    rows.setdefault(row_index, {})[col] = text
+        node.clear()  # an empty element stays: about 60 bytes a row
+    height = max(rows, default=-1) + 1
+    grid: list[list[str]] = []
+    for index in range(height):
+        cells = rows.get(index, {})
+        line = [""] * (max(cells, default=-1) + 1)
+        for col, text in cells.items():
+            line[col] = text
+        grid.append(line)
+    return grid
+
+
+def _xml_char_ref(match: re.Match[bytes]) -> bytes:
+    token = match.group(1)
+    code = int(token[1:], 16) if token.startswith(b"x") else int(token)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return match.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b""
+
+
+def _xml_cell_text(node: Any, strings: list[str], dates: list[str]) -> str:
+    kind = node.get("t", "n")
+    value = None
+    for child in node:
+        tag = _local(child.tag)
+        if tag == "v":
+            value = child.text or ""
+        elif tag == "is":
+            return _cell_text(_rich_text(child))
+    if value is None:
+        return ""
+    if kind == "s":
+        try:
+            return _cell_text(strings[int(value)])
+        except (ValueError, IndexError):
+            return ""
+    if kind == "b":
+        return "True" if value.strip() == "1" else "False"
+    if kind == "n":
+        try:
+            number = float(value)
+        except ValueError:
+            return _cell_text(value)
+        style = node.get("s", "0")
+        if style.isdigit() and int(style) < len(dates) and dates[int(style)]:
+            return _serial_text(number)
+        return _value_text(number)
+    return _cell_text(value)
 
 
 def _looks_like_provisions(sheet: _Sheet) -> bool:

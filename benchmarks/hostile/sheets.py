@@ -1,0 +1,190 @@
+"""Hostile workbooks (issue #14, items 1 and 10): time and peak memory of reading them.
+
+``cases()`` gives (name, callable) pairs; each callable builds its workbook in a fresh
+temporary folder, reads it with :func:`gapcheck.readers.read_policy` and returns a one-line
+outcome (rows read and the sheet, or the ``PolicyFormatError``). A runner times each case in
+a fresh subprocess; this file also runs on its own, one subprocess per case, printing wall
+time and peak RSS (the child's ``ru_maxrss``) against the targets, ≤ 60 s and ≤ 1 GB:
+
+    python benchmarks/hostile/sheets.py [CASE ...]
+
+Cases: the sample policy with one value in XFD1048576 (a dense read asked for 512 GiB and
+aborted) or in CV1048576 (3.6 GB, 36 s); 10,000 sheets (324 s: quadratic in sheets); an .xls
+with a value in its last cell IV65536 on each of 3 sheets (calamine builds every .xls sheet
+densely when it opens the file, 512 MB a sheet: now refused before it is opened).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+LIMIT_S = 60.0
+LIMIT_MB = 1024.0
+SHEETS = 10_000
+
+
+def _read(path: Path) -> str:
+    from gapcheck.errors import PolicyFormatError
+    from gapcheck.readers import read_policy
+
+    try:
+        policy = read_policy(path)
+    except PolicyFormatError as exc:
+        return f"Error: {str(exc)[:120]}"
+    return f"{len(policy.rows)} rows from sheet {policy.sheet[:40]}"
+
+
+def _sample_policy(path: Path) -> Path:
+    """The fictional town's policy that ``gapcheck sample`` writes (about 37 KB)."""
+    from gapcheck.catalog import load_catalog
+    from gapcheck.sample import generate_policy, write_sample
+
+    edition = load_catalog().latest
+    write_sample(generate_policy(edition, seed=7, tier="light"), path, path.with_suffix(".json"))
+    return path
+
+
+def _far_cell(ref: str) -> Callable[[], str]:
+    def run() -> str:
+        import openpyxl
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = _sample_policy(Path(tmp) / "policy.xlsx")
+            book = openpyxl.load_workbook(path)
+            book.worksheets[0][ref] = "x"
+            book.save(path)
+            return _read(path)
+
+    return run
+
+
+def _many_sheets() -> str:
+    """SHEETS sheets, the policy table on the first, a memo on each other (written as XML)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    table = [["条番号", "見出し", "本文"]] + [
+        [f"第{n}条", f"見出し{n}", f"職員は情報資産を第{n}条のとおり適切に管理する。"]
+        for n in range(1, 201)
+    ]
+
+    def sheet(rows: list[list[str]]) -> str:
+        body = "".join(
+            f'<row r="{r}">'
+            + "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' for v in row)
+            + "</row>"
+            for r, row in enumerate(rows, start=1)
+        )
+        return f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
+
+    numbers = range(1, SHEETS + 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sheets.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(
+                "[Content_Types].xml",
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+                + "".join(
+                    f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+                    f'ContentType="{ct}.worksheet+xml"/>'
+                    for n in numbers
+                )
+                + "</Types>",
+            )
+            zf.writestr(
+                "_rels/.rels",
+                f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+            )
+            zf.writestr(
+                "xl/workbook.xml",
+                f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in numbers)
+                + "</sheets></workbook>",
+            )
+            zf.writestr(
+                "xl/_rels/workbook.xml.rels",
+                f'<Relationships xmlns="{pkg}">'
+                + "".join(
+                    f'<Relationship Id="rId{n}" Type="{rel}/worksheet" '
+                    f'Target="worksheets/sheet{n}.xml"/>'
+                    for n in numbers
+                )
+                + "</Relationships>",
+            )
+            for n in numbers:
+                zf.writestr(
+                    f"xl/worksheets/sheet{n}.xml", sheet(table if n == 1 else [[f"メモ{n}"]])
+                )
+        return _read(path)
+
+
+def _xls_last_cell() -> str:
+    import xlwt
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "policy.xls"
+        book = xlwt.Workbook()
+        for sheet in ("基準", "別紙1", "別紙2"):
+            ws = book.add_sheet(sheet)
+            ws.write(0, 0, "条番号")
+            ws.write(0, 1, "本文")
+            for n in range(1, 201):
+                ws.write(n, 0, f"第{n}条")
+                ws.write(n, 1, f"職員は情報資産を第{n}条のとおり適切に管理する。")
+            ws.write(65535, 255, "x")
+        book.save(str(path))
+        return _read(path)
+
+
+def cases() -> list[tuple[str, Callable[[], object]]]:
+    return [
+        ("far-cell-XFD1048576", _far_cell("XFD1048576")),
+        ("far-cell-CV1048576", _far_cell("CV1048576")),
+        (f"sheets-{SHEETS}", _many_sheets),
+        ("xls-3-sheets-IV65536", _xls_last_cell),
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--run"]:
+        print(dict(cases())[argv[1]]())
+        return 0
+    names = argv or [n for n, _ in cases()]
+    print(f"{'case':<24} {'wall s':>8} {'peak MB':>8}  outcome")
+    worst = 0
+    for name in names:
+        t = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--run", name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # wait4: this child's own peak (RUSAGE_CHILDREN would keep the largest of all so far)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        lines = proc.stdout.read().strip().splitlines() if proc.stdout else []
+        code = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024
+        ok = code == 0 and wall <= LIMIT_S and peak <= LIMIT_MB
+        worst |= not ok
+        outcome = lines[-1][:100] if lines else f"exit {code}"
+        print(f"{name:<24} {wall:>8.1f} {peak:>8.0f}  {outcome}{'' if ok else '  ← FAILED'}")
+    return int(worst)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -211,6 +211,8 @@ def load_master(path: str | PathLike[str] | None = None) -> dict[str, Body]:
         )
     col = {name: header.index(name) for name in COLUMNS if name in header}
     bodies: dict[str, Body] = {}
+    lines: dict[str, int] = {}
+    problems: list[str] = []
     for line, record in enumerate(reader, start=2):
         if not any(v.strip() for v in record):
             continue
@@ -222,26 +224,81 @@ def load_master(path: str | PathLike[str] | None = None) -> dict[str, Body]:
         raw = value("団体コード")
         code = raw + check_digit(raw) if re.fullmatch(r"[0-9]{5}", raw) else raw
         if not valid_code(code):
-            raise MasterError(
-                f"{p}: {line}行目の団体コード '{raw}' が正しくありません"
+            problems.append(
+                f"{line}行目の団体コード '{_clip(raw)}' が正しくありません"
                 "（6桁で、最後の1桁が検査数字。例: 131016 千代田区）。"
             )
+            continue
         if code in bodies:
-            raise MasterError(f"{p}: {line}行目の団体コード {code} は前の行と重複しています。")
+            problems.append(
+                f"{line}行目の団体コード {code} は前の行と重複しています（{lines[code]}行目）。"
+                "どちらかの行を削除してください。"
+            )
+            continue
         prefecture, name = value("都道府県"), value("団体名")
         if not prefecture or not name:
-            raise MasterError(f"{p}: {line}行目の都道府県か団体名が空です。")
+            problems.append(f"{line}行目の都道府県か団体名が空です。")
+            continue
+        problem = _prefecture_problem(prefecture, code)
+        if problem:
+            problems.append(f"{line}行目の{problem}")
+            continue
         kind = value("区分") or kind_from_name(name, prefecture)
         if kind not in KINDS:
-            raise MasterError(
-                f"{p}: {line}行目の区分 '{kind}' は {' / '.join(KINDS)} のいずれかにしてください。"
+            problems.append(
+                f"{line}行目の区分 '{_clip(kind)}' は {' / '.join(KINDS)} のいずれかにしてください。"
             )
+            continue
         pop_text = value("人口").replace(",", "")
         if pop_text and not pop_text.isdigit():
-            raise MasterError(
-                f"{p}: {line}行目の人口 '{value('人口')}' は数字で書いてください（不明なら空欄）。"
+            problems.append(
+                f"{line}行目の人口 '{_clip(value('人口'))}' は数字で書いてください（不明なら空欄）。"
             )
+            continue
+        lines[code] = line
         bodies[code] = Body(code, prefecture, name, kind, int(pop_text) if pop_text else None)
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        more = len(problems) - len(shown)
+        tail = f"\n（ほかに {more} 件）" if more else ""
+        raise MasterError(
+            f"{p}: "
+            + "\n".join(shown)
+            + tail
+            + "\n団体の一覧を直してから、もう一度実行してください。"
+        )
     if not bodies:
         raise MasterError(f"{p}: 団体が1件もありません。")
     return bodies
+
+
+MAX_PROBLEMS = 20  # problems listed at once (the rest counted)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """A user's cell quoted in a message, cut short (a 1 MB cell must not become the message)."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def _prefecture_problem(prefecture: str, code: str) -> str:
+    """Why a row's 都道府県 is wrong ("" when right): one of the 47, and the code's own.
+
+    >>> _prefecture_problem("青森", "022012")
+    "都道府県 '青森' は47都道府県の名前ではありません。「青森県」のように正式な名前で書いてください。"
+    >>> _prefecture_problem("岩手県", "022012")
+    "都道府県 '岩手県' が団体コード 022012 の都道府県（青森県）と合いません。どちらかを直してください。"
+    """
+    own = PREFECTURES[int(code[:2]) - 1]
+    if prefecture not in PREFECTURES:
+        close = [q for q in PREFECTURES if q.startswith(prefecture) or prefecture.startswith(q)]
+        hint = close[0] if len(close) == 1 else own
+        return (
+            f"都道府県 '{_clip(prefecture)}' は47都道府県の名前ではありません。"
+            f"「{hint}」のように正式な名前で書いてください。"
+        )
+    if prefecture != own:
+        return (
+            f"都道府県 '{prefecture}' が団体コード {code} の都道府県（{own}）と合いません。"
+            "どちらかを直してください。"
+        )
+    return ""

@@ -18,10 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gapcheck.audit import Status
 from gapcheck.html import bar_chart, render_html
-from gapcheck.io import write_atomic
+from gapcheck.io import csv_safe, write_atomic
 from gapcheck.survey import (
     BEHIND,
+    CHANGED_REASON,
     CODE_STATUS,
+    CRASHED,
     FLAG_INFO,
     NOTE,
     UNKNOWN_EDITION,
@@ -101,11 +103,28 @@ def summary_lines(result: SurveyResult) -> list[str]:
         lines.append(
             f"読み取れなかった資料: {len(result.failed)}件（理由は「読み取れない資料」を参照）。"
         )
+        crashed = sum(1 for f in result.failed if f.reason.startswith(CRASHED))
+        if crashed:
+            lines.append(
+                f"うち照合の処理を異常終了させた資料: {crashed}件"
+                "（次回からは、ファイルが変わるまで読まずに失敗として記録します）。"
+            )
+        changed = sum(1 for f in result.failed if f.reason == CHANGED_REASON)
+        if changed:
+            lines.append(
+                f"うち読み取り中に書き換えられた資料: {changed}件"
+                "（コピーや保存が終わってから、もう一度調べてください）。"
+            )
     else:
         lines.append("読み取れなかった資料はありません。")
     flagged = sum(1 for b in result.bodies if "no-code" in b.flags)
     if flagged:
         lines.append(f"団体コードが分からずファイル名で集計した資料: {flagged}件。")
+    odd = sum(1 for b in result.bodies if "name-encoding" in b.flags)
+    if odd:
+        lines.append(
+            f"ファイル名が UTF-8 でない資料: {odd}件（Shift_JIS として読める名前はそのように表示しています）。"
+        )
     return lines
 
 
@@ -409,5 +428,5 @@ def write_clauses_csv(result: SurveyResult, path: str | Path) -> Path:
 def _csv_fields(*fields: str) -> str:
     """``fields`` as :func:`csv.writer` writes them in a row (quoted where needed)."""
     one = io.StringIO()
-    csv.writer(one, lineterminator="").writerow(fields)
+    csv.writer(one, lineterminator="").writerow([csv_safe(f) for f in fields])
     return one.getvalue()

@@ -9,25 +9,35 @@ every unchanged body (a file whose size and mtime are unchanged is not even read
 bodies surveyed each year give the year-over-year trend.
 
 Findings are data: a file that cannot be read is a :class:`Failure` (file and the Japanese
-reason), and the survey carries on. Aggregates are computed once on :class:`SurveyResult`;
+reason), and the survey carries on. So is a file whose audit kills its worker process (a
+native abort, the OOM killer: the pool is restarted, the file recorded by its hash and not
+run again until it changes), a file that changes while it is read (its result is discarded,
+never stored under the hash of other bytes), and a file name that is not UTF-8 (shown
+decoded as cp932, or escaped; see :func:`display_name`). Aggregates are computed once on
+:class:`SurveyResult`, and every table of them sums to the bodies surveyed (不明 rows);
 rendering lives in :mod:`gapcheck.report_survey`.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import functools
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import statistics
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -106,7 +116,23 @@ FLAG_INFO: dict[str, tuple[str, str]] = {
         "版を判定できず",
         "ガイドラインに対応する規定が見つからず、準拠している版を判定できませんでした。",
     ),
+    "name-encoding": (
+        "ファイル名の文字コード",
+        "ファイル名が UTF-8 ではありません（Windows で作った zip を展開したときなど）。"
+        "Shift_JIS（cp932）として読める名前はそのように、読めない文字は \\x.. の形で表示しています。"
+        "ファイル名を付け直すと確実です。",
+    ),
 }
+
+# The start of the reason of a file whose audit killed its process (see crash_reason).
+CRASHED = "照合の処理がこのファイルの読み取り中に異常終了しました"
+
+# A file that changed while it was read: its result is not kept (it would be stored under
+# the hash of bytes that were not the ones audited).
+CHANGED_REASON = (
+    "読み取っている間にファイルが書き換えられたため、結果を記録しませんでした。"
+    "コピーや保存が終わってから、もう一度調べてください。"
+)
 
 # What the figures can and cannot say (DOMAIN.md §1): shown on every report.
 NOTE: tuple[str, ...] = (
@@ -388,9 +414,14 @@ class SurveyResult:
     def _groups(
         self, label: Callable[[BodyResult], str], order: Sequence[str]
     ) -> tuple[GroupRow, ...]:
+        # A label outside ``order`` (a misspelt 都道府県 in an archive row, say) counts as
+        # 不明: every table sums to the number of bodies surveyed.
+        known = set(order)
+        fallback = order[-1]
         groups: dict[str, list[BodyResult]] = {}
         for b in self.bodies:
-            groups.setdefault(label(b), []).append(b)
+            key = label(b)
+            groups.setdefault(key if key in known else fallback, []).append(b)
         return tuple(_group(k, groups[k], self.target.id) for k in order if k in groups)
 
     def to_dict(self) -> dict[str, object]:
@@ -449,10 +480,11 @@ def _group(label: str, bodies: list[BodyResult], target: str) -> GroupRow:
 
 @dataclass(frozen=True)
 class _File:
-    rel: str  # relative to the input folder, "/"-separated
-    path: str  # absolute
+    rel: str  # relative to the input folder, "/"-separated, always printable (see display_name)
+    path: str  # absolute, as the OS gives it (may hold surrogate escapes of a non-UTF-8 name)
     size: int
     mtime_ns: int
+    odd_name: bool = False  # the name is not UTF-8 (shown decoded as cp932 or escaped)
 
 
 def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Skipped]]:
@@ -494,14 +526,62 @@ def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Sk
                 subfolders.append(path)
             elif entry.is_file(follow_symlinks=False):
                 st = entry.stat(follow_symlinks=False)
-                files.append(_File(rel, str(path), st.st_size, st.st_mtime_ns))
+                files.append(
+                    _File(rel, str(path), st.st_size, st.st_mtime_ns, not _printable(str(path)))
+                )
         stack.extend(reversed(subfolders))
     files.sort(key=lambda f: f.rel)
     return files, skipped
 
 
 def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
+    return display_name(path.relative_to(root).as_posix())
+
+
+def _printable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def display_name(text: str) -> str:
+    r"""A path as a person can read it, safe to print, store and write anywhere.
+
+    On Linux a file name that is not UTF-8 (``unzip`` of a Windows zip keeps the cp932
+    bytes) arrives as a ``str`` with surrogate escapes, which no report can encode. Each
+    such ``/``-separated part is decoded as cp932 where that works, otherwise shown with
+    backslash escapes (``\x93``); a UTF-8 part is left alone.
+
+    >>> display_name(os.fsdecode(b"13_\x93\x8c\x8b\x9e/\x93\xfa\x96\x7b.xlsx"))
+    '13_東京/日本.xlsx'
+    >>> display_name(os.fsdecode(b"\xff\xfe.txt"))
+    '\\xff\\xfe.txt'
+    """
+    if _printable(text):
+        return text
+    parts = []
+    for part in text.split("/"):
+        if _printable(part):
+            parts.append(part)
+            continue
+        try:
+            raw = part.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate not made by the OS
+            parts.append(part.encode("utf-8", "backslashreplace").decode("ascii"))
+            continue
+        try:
+            decoded = raw.decode("cp932")
+        except UnicodeDecodeError:
+            decoded = raw.decode("utf-8", "backslashreplace")
+        parts.append(decoded if decoded.isprintable() else raw.decode("utf-8", "backslashreplace"))
+    return "/".join(parts)
+
+
+def _db_path(path: str) -> str:
+    """The stat cache's key for ``path`` (a non-UTF-8 name by its bytes, in hex)."""
+    return path if _printable(path) else "bytes:" + os.fsencode(path).hex()
 
 
 def _link_reason(path: Path, root: Path) -> str:
@@ -686,6 +766,9 @@ class _Task:
     paths: tuple[str, ...]  # absolute
     rels: tuple[str, ...]
     json: bool
+    # (size, mtime_ns) of each file when it was hashed: a file that differs when the worker
+    # reads it, or after the audit, changed under us and its result is discarded
+    stamps: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -699,6 +782,7 @@ class _Outcome:
     older: bool = False
     rows: int = 0
     statuses: str = ""
+    changed: bool = False  # the file changed while it was read: not to be stored
 
 
 _WORKER: dict[str, object] = {}
@@ -757,35 +841,94 @@ def _init_worker(catalog: Catalog, target: str) -> None:
     wording_index(catalog)
 
 
-def _start_worker(catalog: Catalog, target: str) -> None:
-    """A worker process's initializer: one BLAS thread for its lifetime, then the above."""
+def _start_worker(catalog: Catalog, target: str, marks: str | None = None) -> None:
+    """A worker process's initializer: one BLAS thread for its lifetime, then the above.
+
+    ``marks`` is a folder where the worker notes the input it is auditing (a file named by
+    its process id): if the worker dies, the survey knows which input killed it.
+    """
     _one_blas_thread()  # not restored: the process ends with the pool
+    _WORKER["mark"] = os.path.join(marks, str(os.getpid())) if marks else None
     _init_worker(catalog, target)
 
 
+def _note(text: str) -> None:
+    mark = _WORKER.get("mark")
+    if isinstance(mark, str):
+        with contextlib.suppress(OSError), open(mark, "w", encoding="ascii") as fh:
+            fh.write(text)
+
+
 def _audit_chunk(tasks: list[_Task]) -> list[_Outcome]:
-    return [_audit_task(t) for t in tasks]
+    out = []
+    for t in tasks:
+        _note(t.sha256)
+        out.append(_audit_task(t))
+    _note("")
+    return out
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _unchanged(task: _Task) -> bool:
+    """Each file still has the size and mtime it had when it was hashed."""
+    if not task.stamps:
+        return True
+    return all(_stamp(p) == s for p, s in zip(task.paths, task.stamps, strict=True))
+
+
+def _digest(paths: Sequence[str]) -> str:
+    """The input key of ``paths``: a file's SHA-256, or the combined key of several files."""
+    if len(paths) == 1:
+        return _sha256_of(paths[0])
+    return _several_digest(_sha256_of(p) for p in paths)
+
+
+def _several_digest(hashes: Iterable[str]) -> str:
+    joined = "\n".join(sorted(hashes))
+    return hashlib.sha256(f"several\n{joined}".encode()).hexdigest()
 
 
 def _audit_task(task: _Task) -> _Outcome:
     catalog = _WORKER["catalog"]
     assert isinstance(catalog, Catalog)
     edition = catalog.edition(str(_WORKER["target"]))
+    changed = _Outcome(task.sha256, False, CHANGED_REASON, changed=True)
     try:
+        # The bytes read must be the bytes hashed: same size and mtime as when hashed, and
+        # the same SHA-256 now; and still the same size and mtime once audited.
+        if task.stamps and (not _unchanged(task) or _digest(task.paths) != task.sha256):
+            return changed
         if task.json:
-            return _from_audit_json(task, edition, catalog)
+            outcome = _from_audit_json(task, edition, catalog)
+            return outcome if _unchanged(task) else changed
         policies = [read_policy(p) for p in task.paths]
         policy = policies[0] if len(policies) == 1 else _combine(policies, task.sha256)
         report = audit(policy, catalog, target=edition.id)
     except GapcheckError as exc:
-        return _Outcome(task.sha256, False, _strip_path(str(exc), task.paths))
+        if not _unchanged(task):
+            return changed
+        return _Outcome(task.sha256, False, display_name(_strip_path(str(exc), task.paths)))
     except Exception as exc:  # a hostile file must not stop 1,788 others (recorded instead)
+        if not _unchanged(task):
+            return changed
         return _Outcome(
             task.sha256,
             False,
-            f"読み取り中に予期しないエラーが起きました（{type(exc).__name__}: {exc}）。"
-            "ファイルを開いて保存し直すか、開発者に知らせてください。",
+            display_name(
+                f"読み取り中に予期しないエラーが起きました（{type(exc).__name__}: "
+                f"{_strip_path(str(exc), task.paths)[:300]}）。"
+                "ファイルを開いて保存し直すか、開発者に知らせてください。"
+            ),
         )
+    if not _unchanged(task):
+        return changed
     return _Outcome(
         sha256=task.sha256,
         ok=True,
@@ -873,38 +1016,135 @@ def _run(
     target: str,
     jobs: int,
     done: Callable[[list[_Outcome]], None],
+    *,
+    in_process: bool = False,
 ) -> None:
-    """Audit ``tasks``, in ``jobs`` processes; ``done`` gets each finished chunk."""
+    """Audit ``tasks``, in ``jobs`` processes (or in this one); ``done`` gets each finished
+    chunk."""
     if not tasks:
         return
-    if jobs <= 1:
+    if in_process:
         with _one_blas_thread():
             _init_worker(catalog, target)
             for task in tasks:
                 done([_audit_task(task)])
         return
-    # Big files first; chunks shrink as the work runs out (see _chunks); at most a few
-    # chunks in flight per worker (results are stored as they come).
-    tasks = sorted(tasks, key=lambda t: -sum(os.path.getsize(p) for p in t.paths))
+    # Big files first; chunks shrink as the work runs out (see _chunks).
+    tasks = sorted(tasks, key=lambda t: -sum(_size(p) for p in t.paths))
+    # A worker that dies (a native abort, the kernel's OOM killer) breaks the whole pool:
+    # the inputs it was on are each retried alone in a process of their own, the one that
+    # kills that process too is recorded as failed (and, by its hash, never run again
+    # until it changes), and a new pool takes the rest.
+    with tempfile.TemporaryDirectory(prefix="gapcheck-workers-") as marks:
+        remaining = tasks
+        while remaining:
+            suspects, remaining = _run_pool(remaining, catalog, target, jobs, done, marks)
+            for task in suspects:
+                done([_isolated(task, catalog, target)])
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _run_pool(
+    tasks: list[_Task],
+    catalog: Catalog,
+    target: str,
+    jobs: int,
+    done: Callable[[list[_Outcome]], None],
+    marks: str,
+) -> tuple[list[_Task], list[_Task]]:
+    """Audit ``tasks`` in a pool: ``([], [])`` when all are done; if a worker died, the
+    tasks that were being audited then (to try alone) and the tasks not yet done."""
     chunks = _chunks(tasks, jobs)
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)),
-        initializer=_start_worker,
-        initargs=(catalog, target),
-    ) as pool:
-        pending: set[Future[list[_Outcome]]] = set()
-        queue = iter(chunks)
-        for chunk in queue:
-            pending.add(pool.submit(_audit_chunk, chunk))
-            if len(pending) >= jobs * 3:
-                break
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                done(future.result())
-                chunk = next(queue, None)
-                if chunk is not None:
-                    pending.add(pool.submit(_audit_chunk, chunk))
+    queue = collections.deque(chunks)  # a chunk leaves it only once submitted
+    inflight: dict[Future[list[_Outcome]], list[_Task]] = {}
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)),
+            initializer=_start_worker,
+            initargs=(catalog, target, marks),
+        ) as pool:
+
+            def submit() -> None:
+                inflight[pool.submit(_audit_chunk, queue[0])] = queue[0]
+                queue.popleft()
+
+            # at most a few chunks in flight per worker (results are stored as they come)
+            while queue and len(inflight) < jobs * 3:
+                submit()
+            while inflight:
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcomes = future.result()
+                    del inflight[future]
+                    done(outcomes)
+                    if queue:
+                        submit()
+    except BrokenProcessPool:
+        pass
+    else:
+        return [], []
+    started = set()
+    for name in os.listdir(marks):
+        with contextlib.suppress(OSError):
+            started.add(Path(marks, name).read_text(encoding="ascii").strip())
+            os.remove(os.path.join(marks, name))
+    busy = [t for chunk in inflight.values() for t in chunk]
+    suspects = [t for t in busy if t.sha256 in started] or busy
+    rest = [t for t in busy if t not in suspects] + [t for chunk in queue for t in chunk]
+    return suspects, rest
+
+
+def _isolated(task: _Task, catalog: Catalog, target: str) -> _Outcome:
+    """Audit ``task`` alone in a new process; if that process dies, say how (a failure)."""
+    ctx = multiprocessing.get_context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_isolated_worker, args=(catalog, target, task, sender))
+    process.start()
+    sender.close()
+    outcome = None
+    with contextlib.suppress(EOFError, OSError):
+        outcome = receiver.recv()
+    process.join()
+    receiver.close()
+    if isinstance(outcome, _Outcome):
+        return outcome
+    return _Outcome(task.sha256, False, crash_reason(process.exitcode))
+
+
+def _isolated_worker(catalog: Catalog, target: str, task: _Task, sender: object) -> None:
+    _start_worker(catalog, target)
+    outcome = _audit_task(task)
+    sender.send(outcome)  # type: ignore[attr-defined]
+    sender.close()  # type: ignore[attr-defined]
+
+
+def crash_reason(exitcode: int | None) -> str:
+    """Why a file is recorded as failed when the process auditing it died.
+
+    >>> "SIGKILL" in crash_reason(-9), "メモリ不足" in crash_reason(-9)
+    (True, True)
+    """
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        cause = f"シグナル {name}"
+        if -exitcode == signal.SIGKILL:
+            cause += "。メモリ不足で止められた可能性があります"
+    else:
+        cause = f"終了コード {exitcode}"
+    return (
+        f"{CRASHED}（{cause}）。"
+        "ファイルが壊れているか、極端に大きい可能性があります。Excel などで開いて確認し、"
+        "保存し直してください。ファイルが変わるまで、次回からはこのファイルを読まずに失敗として記録します。"
+    )
 
 
 def _chunks(tasks: list[_Task], jobs: int, largest: int = 32) -> list[list[_Task]]:
@@ -938,7 +1178,8 @@ def survey(
 
     ``master`` is the bodies CSV (default: the bundled sample, whose absence of a body is
     not flagged); ``db`` the SQLite archive (default: in memory, nothing kept); ``year``
-    the survey year (default: this year); ``jobs`` worker processes (default: all cores);
+    the survey year (default: this year); ``jobs`` worker processes (default: all cores;
+    ``1`` audits in this process, where a native crash in a reader ends the survey);
     ``progress(done, total)`` is called as bodies finish; ``exclude`` lists paths inside
     the folder not to read (the output folder).
 
@@ -955,6 +1196,9 @@ def survey(
     bodies_master = load_master(master)
     names = _Names(bodies_master)
     year = year or datetime.date.today().year
+    # an explicit jobs=1 audits in this process; otherwise in worker processes, even on one
+    # CPU, so that a file that kills its process is recorded and the survey goes on
+    in_process = jobs == 1
     jobs = jobs or available_cpus()
     fingerprint = catalog_fingerprint(catalog)
     extra = [Path(p) for p in exclude]
@@ -967,7 +1211,8 @@ def survey(
     try:
         return _survey(
             conn, files, skipped, catalog, edition, fingerprint, bodies_master, names,
-            strict=master is not None, year=year, jobs=jobs, progress=progress,
+            strict=master is not None, year=year, jobs=jobs, in_process=in_process,
+            progress=progress,
             db=str(db) if db is not None else None,
         )  # fmt: skip
     finally:
@@ -987,10 +1232,11 @@ def _survey(
     strict: bool,
     year: int,
     jobs: int,
+    in_process: bool = False,
     progress: Callable[[int, int], None] | None,
     db: str | None,
 ) -> SurveyResult:
-    hashes = _hashes(conn, files)
+    hashes, stamps = _hashes(conn, files)
     # group files by body
     groups: dict[str, tuple[_Identity, list[_File]]] = {}
     for f in files:
@@ -1014,17 +1260,28 @@ def _survey(
             group = [f for f in group if f not in jsons]
         if not group:
             continue
+        changing = [f for f in group if hashes[f.path].startswith("changing:")]
+        if changing:
+            failures.extend(Failure(f.rel, CHANGED_REASON, ident.code) for f in changing)
+            group = [f for f in group if f not in changing]
+            if not group:
+                continue
         if len(group) == 1:
             digest = hashes[group[0].path]
         else:
-            joined = "\n".join(sorted(hashes[f.path] for f in group))
-            digest = hashlib.sha256(f"several\n{joined}".encode()).hexdigest()
+            digest = _several_digest(hashes[f.path] for f in group)
         is_json = len(group) == 1 and group[0].rel.lower().endswith(".json")
         entries.append((ident, group, digest, is_json))
 
     known = _known(conn, edition.id, fingerprint)
     tasks = {
-        digest: _Task(digest, tuple(f.path for f in group), tuple(f.rel for f in group), is_json)
+        digest: _Task(
+            digest,
+            tuple(f.path for f in group),
+            tuple(f.rel for f in group),
+            is_json,
+            tuple(stamps[f.path] for f in group) if all(f.path in stamps for f in group) else (),
+        )
         for _, group, digest, is_json in entries
         if digest not in known
     }
@@ -1035,7 +1292,13 @@ def _survey(
         progress(reused_count, total)
     per_digest = Counter(d for _, _, d, _ in entries)
 
+    changed: set[str] = set()
+    counted: set[str] = set()
+
     def store(outcomes: list[_Outcome]) -> None:
+        # a result of bytes that changed while read is never kept (nor reused)
+        changed.update(o.sha256 for o in outcomes if o.changed)
+        outcomes = [o for o in outcomes if not o.changed]
         with conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -1048,24 +1311,31 @@ def _survey(
         for o in outcomes:
             known[o.sha256] = o
         finished[0] += sum(per_digest[o.sha256] for o in outcomes)
+        finished[0] += sum(per_digest[d] for d in changed if d not in counted)
+        counted.update(changed)
         if progress:
             progress(finished[0], total)
 
-    _run(list(tasks.values()), catalog, edition.id, jobs, store)
+    _run(list(tasks.values()), catalog, edition.id, jobs, store, in_process=in_process)
 
     ids = catalog.ids
     at = ids.index(edition.id)
     results: list[BodyResult] = []
     statuses: dict[str, str] = {}
     for ident, group, digest, _ in entries:
-        o = known[digest]
         rels = ", ".join(f.rel for f in group)
+        if digest in changed:
+            failures.append(Failure(rels, CHANGED_REASON, ident.code))
+            continue
+        o = known[digest]
         if not o.ok:
             failures.append(Failure(rels, o.reason, ident.code))
             continue
         flags = list(ident.flags)
         if len(group) > 1:
             flags.append("several-files")
+        if any(f.odd_name for f in group):
+            flags.append("name-encoding")
         if o.older:
             flags.append("older-than-oldest")
         if o.follows is None:
@@ -1125,8 +1395,12 @@ def _survey(
     )
 
 
-def _hashes(conn: sqlite3.Connection, files: list[_File]) -> dict[str, str]:
-    """SHA-256 of every file: from the stat cache when size and mtime match, else read."""
+def _hashes(
+    conn: sqlite3.Connection, files: list[_File]
+) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """SHA-256 of every file (from the stat cache when size and mtime match, else read),
+    and the (size, mtime_ns) each hash belongs to. A file whose size or mtime changed while
+    it was hashed gets the key ``changing:…`` and is reported, not audited."""
     cached = {
         path: (size, mtime, digest)
         for path, size, mtime, digest in conn.execute(
@@ -1134,22 +1408,32 @@ def _hashes(conn: sqlite3.Connection, files: list[_File]) -> dict[str, str]:
         )
     }
     out: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int]] = {}
     fresh = []
     for f in files:
-        hit = cached.get(f.path)
+        key = _db_path(f.path)
+        hit = cached.get(key)
         if hit is not None and hit[0] == f.size and hit[1] == f.mtime_ns:
             out[f.path] = hit[2]
+            stamps[f.path] = (f.size, f.mtime_ns)
             continue
+        before = _stamp(f.path)
         try:
-            out[f.path] = _sha256_of(f.path)
+            digest = _sha256_of(f.path)
         except OSError:
-            out[f.path] = f"unreadable:{f.path}"  # read_policy reports it in words
+            out[f.path] = f"unreadable:{key}"  # read_policy reports it in words
             continue
-        fresh.append((f.path, f.size, f.mtime_ns, out[f.path]))
+        after = _stamp(f.path)
+        if before is None or before != after:
+            out[f.path] = f"changing:{key}"
+            continue
+        out[f.path] = digest
+        stamps[f.path] = after
+        fresh.append((key, after[0], after[1], digest))
     if fresh:
         with conn:
             conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", fresh)
-    return out
+    return out, stamps
 
 
 def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, _Outcome]:

@@ -109,7 +109,7 @@ ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
 DECISIONS = ("対応済", "改定予定", "対象外", "要検討")
 # Bump when the audit's results change for the same input and catalog (the survey archive
 # reuses stored results only under the same revision).
-AUDIT_REVISION = "2026-11-30.issue11"
+AUDIT_REVISION = "2026-11-30.issue11.2"
 
 # A row follows an older wording only when it is clearly closer to it than to the target's.
 OUTDATED_MARGIN = 0.02

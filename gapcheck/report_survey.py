@@ -99,6 +99,14 @@ def summary_lines(result: SurveyResult) -> list[str]:
         f"最新版からの遅れの中央値: {_years(result.median_lag)}。",
         f"{BEHIND}版以上遅れている団体: {len(result.behind)}団体。",
     ]
+    # what the figures above leave out: bodies whose edition the evidence does not pin (#11)
+    unknown = sum(1 for b in result.bodies if "no-match" in b.flags)
+    ranged = sum(1 for b in result.bodies if "range" in b.flags)
+    if unknown or ranged:
+        lines.append(
+            f"版を一つに絞れず、上の集計に含めていない団体: {unknown + ranged}団体"
+            f"（判定できない {unknown}団体、版の範囲までわかる {ranged}団体）。"
+        )
     if result.failed:
         lines.append(
             f"読み取れなかった資料: {len(result.failed)}件（理由は「読み取れない資料」を参照）。"

@@ -114,7 +114,12 @@ FLAG_INFO: dict[str, tuple[str, str]] = {
     ),
     "no-match": (
         "版を判定できず",
-        "ガイドラインに対応する規定が見つからず、準拠している版を判定できませんでした。",
+        "照合できた規定が少ないか、どの版かを示す規定が見つからず、準拠している版を判定できませんでした。",
+    ),
+    "range": (
+        "版は範囲まで",
+        "根拠から言えるのは版の範囲（例: 平成30年9月版以降）までで、一つの版には絞れません。"
+        "版別・遅れの集計では「判定できない」に数えています。",
     ),
     "name-encoding": (
         "ファイル名の文字コード",
@@ -932,7 +937,9 @@ def _audit_task(task: _Task) -> _Outcome:
     return _Outcome(
         sha256=task.sha256,
         ok=True,
-        follows=report.follows,
+        # counted under an edition only when the evidence pins one (issue #11); a range such as
+        # 「平成30年9月版以降」 keeps its label but is not counted as that edition or as behind
+        follows=report.follows if report.lag_years is not None else None,
         follows_label=report.follows_label,
         lag_years=report.lag_years,
         older=report.older_than_oldest,
@@ -1339,7 +1346,8 @@ def _survey(
         if o.older:
             flags.append("older-than-oldest")
         if o.follows is None:
-            flags.append("no-match")
+            ranged = bool(o.follows_label) and not o.follows_label.startswith("判定できません")
+            flags.append("range" if ranged else "no-match")
         counts = {s.value: 0 for s in Status}
         for ch, n in Counter(o.statuses).items():
             counts[CODE_STATUS[ch].value] = n

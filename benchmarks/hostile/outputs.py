@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
-
-LIMIT_S = 60.0
-LIMIT_MB = 1024.0
 
 
 def _gapcheck(*args: str) -> str:
@@ -134,29 +129,8 @@ def cases() -> list[tuple[str, Callable[[], str]]]:
     ]
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--run"]:
-        print(dict(cases())[argv[1]]()[:200])
-        return 0
-    failed = 0
-    print(f"{'case':<28} {'wall s':>7} {'peak MB':>8}  outcome")
-    for name, _ in cases():
-        t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--run", name],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        peak = usage.ru_maxrss / 1024
-        lines = proc.stdout.read().strip().splitlines() if proc.stdout else []
-        code = os.waitstatus_to_exitcode(status)
-        ok = wall <= LIMIT_S and peak <= LIMIT_MB and code == 0
-        failed += not ok
-        outcome = lines[-1] if lines else f"exit {code}"
-        print(f"{name:<28} {wall:>7.2f} {peak:>8.0f}  {outcome[:110]}{'' if ok else '  ← FAIL'}")
-    print(f"\n{'all cases within' if not failed else f'{failed} case(s) over'} "
-          f"{LIMIT_S:.0f} s and {LIMIT_MB:.0f} MB")  # fmt: skip
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile_bench import run_module
+
+    sys.exit(run_module(__file__, sys.argv[1:]))

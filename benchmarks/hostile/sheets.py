@@ -16,18 +16,13 @@ densely when it opens the file, 512 MB a sheet: now refused before it is opened)
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-LIMIT_S = 60.0
-LIMIT_MB = 1024.0
 SHEETS = 10_000
 
 
@@ -158,33 +153,8 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--run"]:
-        print(dict(cases())[argv[1]]())
-        return 0
-    names = argv or [n for n, _ in cases()]
-    print(f"{'case':<24} {'wall s':>8} {'peak MB':>8}  outcome")
-    worst = 0
-    for name in names:
-        t = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--run", name],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        # wait4: this child's own peak (RUSAGE_CHILDREN would keep the largest of all so far)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        lines = proc.stdout.read().strip().splitlines() if proc.stdout else []
-        code = os.waitstatus_to_exitcode(status)
-        peak = usage.ru_maxrss / 1024
-        ok = code == 0 and wall <= LIMIT_S and peak <= LIMIT_MB
-        worst |= not ok
-        outcome = lines[-1][:100] if lines else f"exit {code}"
-        print(f"{name:<24} {wall:>8.1f} {peak:>8.0f}  {outcome}{'' if ok else '  ← FAILED'}")
-    return int(worst)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile_bench import run_module
+
+    sys.exit(run_module(__file__, sys.argv[1:]))

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import faulthandler
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,32 +142,8 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--run"]:
-        print(dict(cases())[argv[1]]())
-        return 0
-    names = argv or [n for n, _ in cases()]
-    print(f"{'case':<22} {'wall s':>8} {'peak MB':>8}  outcome")
-    worst = 0
-    for name in names:
-        t = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--run", name],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        lines = proc.stdout.read().strip().splitlines() if proc.stdout else []
-        code = os.waitstatus_to_exitcode(status)
-        peak = usage.ru_maxrss / 1024
-        ok = code == 0 and wall <= 60 and peak <= 1024
-        worst |= not ok
-        outcome = lines[-1] if lines else f"exit {code}"
-        print(f"{name:<22} {wall:>8.1f} {peak:>8.0f}  {outcome}{'' if ok else '  ← FAILED'}")
-    return int(worst)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile_bench import run_module
+
+    sys.exit(run_module(__file__, sys.argv[1:]))

@@ -666,7 +666,7 @@ def audit(
 
 def _texts(policy: Policy) -> list[tuple[str, str]]:
     """Everything of the policy a topic may be found in, with where it is."""
-    out = [(str(r.row) if not r.sheet else r.where, f"{r.heading} {r.text}") for r in policy.rows]
+    out = [(r.where, f"{r.heading} {r.text}") for r in policy.rows]
     out += [("目次", t) for t in policy.toc]
     if policy.title:
         out.append(("表題", policy.title))
@@ -691,8 +691,7 @@ def _matched_clauses(
             added = None  # matched through an older wording or a predecessor: not this clause
         elif added == oldest.id and f.key not in new_in_oldest:
             added = None  # present before the oldest edition we hold: says nothing
-        where = "、".join(str(rows[i].row.row) if not rows[i].row.sheet else rows[i].row.where
-                         for i in f.rows[:2])  # fmt: skip
+        where = "、".join(rows[i].row.where for i in f.rows[:2])
         out.append(
             MatchedClause(
                 key=f.key,
@@ -713,7 +712,7 @@ def _matched_clauses(
                     wording_last=None,
                     removed_after=r.follows,
                     score=r.score,
-                    where=str(r.row.row) if not r.row.sheet else r.row.where,
+                    where=r.row.where,
                     what=f"廃止された条項 {r.clauses[0]}",
                 )
             )

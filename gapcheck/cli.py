@@ -223,13 +223,8 @@ def _echo_audit(report: AuditReport) -> None:
     else:
         click.echo(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
     if report.evidence is not None:
-        clues = report.evidence.clues
-        shown = [c for c in clues if c.bound == "lower"][:2] + [
-            c for c in clues if c.bound == "upper"
-        ]
-        for clue in shown:
-            bound = "以降" if clue.bound == "lower" else "以前"
-            click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{bound}")
+        for clue in report.evidence.key_clues:
+            click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{clue.bound_label}")
     counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)
     click.echo(f"条項 {len(report.clauses)}: {counts}")
     row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)

@@ -68,6 +68,11 @@ class Clue:
     where: str  # the row reference(s) it was found in
     label: str = ""  # the edition's label (令和2年12月版)
 
+    @property
+    def bound_label(self) -> str:
+        """以降 (at least) or 以前 (at most)."""
+        return "以降" if self.bound == "lower" else "以前"
+
     def to_dict(self) -> dict[str, str]:
         return {
             "kind": self.kind,
@@ -93,6 +98,14 @@ class EditionRange:
     @property
     def judged(self) -> bool:
         return self.lower is not None or self.upper is not None
+
+    @property
+    def key_clues(self) -> tuple[Clue, ...]:
+        """What a summary shows: the two newest lower bounds and the upper bounds (the clues
+        are sorted lower first, newest first)."""
+        lower = [c for c in self.clues if c.bound == "lower"][:2]
+        upper = [c for c in self.clues if c.bound == "upper"][:2]
+        return (*lower, *upper)
 
     def label(self, catalog: Catalog) -> str:
         """「令和2年12月版〜令和4年3月版相当」, 「平成30年9月版以降」, … or 「判定できません（…）」."""

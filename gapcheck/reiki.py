@@ -75,6 +75,7 @@ _TERM_SPLIT = re.compile(
     r"(?:[\s　]+|[:：]|とは、?)(.+)$"
 )
 _TITLE_MAX = 30
+_HEADS = ("jo", "dai", "dotted", "number")  # 番号型 labels at the top of the outline
 _RUN_IN_RE = re.compile(r"^([^\s　。、,（）()]{2,15})(?:　|\s{2,})(.+)$")
 _BOILERPLATE_RE = re.compile(
     r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
@@ -88,13 +89,9 @@ _BARE_NUMBER_RE = re.compile(
 )
 
 
-def _int(numeral: str) -> int:
-    return kanji_to_int(numeral)
-
-
 def _branch(suffix: str) -> str:
     """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
-    return "".join(f"の{_int(n)}" for n in re.findall(_N, suffix))
+    return "".join(f"の{kanji_to_int(n)}" for n in re.findall(_N, suffix))
 
 
 def _is_title(text: str) -> bool:
@@ -286,7 +283,7 @@ class _Reader:
     def _article(self, m: re.Match[str], notes: list[str]) -> None:
         self._flush()
         self.mode = "body"
-        self.article = f"第{_int(m.group(1))}条{_branch(m.group(2))}"
+        self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
         rest = m.group(3).strip()
         # 「第1条 対象範囲」: the caption on the article's own line, the text below it
@@ -302,13 +299,13 @@ class _Reader:
 
     def _in_article(self, line: str, notes: list[str]) -> bool:
         m = _PARAGRAPH_RE.match(line)
-        if m and _int(m.group(1)) == self.paragraph + 1:
+        if m and kanji_to_int(m.group(1)) == self.paragraph + 1:
             self._flush()
             self.paragraph, self.item = self.paragraph + 1, 0
             self._start(f"{self.article}第{self.paragraph}項", self.caption, m.group(2), notes)
             return True
         m = _ITEM_RE.match(line)
-        if m and _int(m.group(1) or m.group(2)) == self.item + 1:
+        if m and kanji_to_int(m.group(1) or m.group(2)) == self.item + 1:
             self._flush()
             self.item += 1
             ref = f"{self.article}第{self.paragraph}項第{self.item}号"
@@ -337,18 +334,18 @@ class _Reader:
                 len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))
             ):
                 return False  # 「2025年…」 or a bare figure is text, not a number
-            if kind in ("number", "paren") and not rest and _int(label) != self._next(kind):
+            if kind in ("number", "paren") and not rest and kanji_to_int(label) != self._next(kind):
                 return kind == "number"  # alone and out of sequence: a page number, dropped
             self._flush()
             self.mode = "body"
             if kind == "dotted":
                 label = re.sub(r"[―\-－]", "-", _nfkc(label))
             elif kind == "paren":
-                label = f"({_int(label)})"
+                label = f"({kanji_to_int(label)})"
             elif kind in ("dai",):
-                label = f"第{_int(label)}"
+                label = f"第{kanji_to_int(label)}"
             elif kind == "number":
-                label = str(_int(label))
+                label = str(kanji_to_int(label))
             self._push_outline(kind, label)
             self._bare = not rest
             title = rest if _is_title(rest) else ""
@@ -380,17 +377,16 @@ class _Reader:
         return 1
 
     def _push_outline(self, kind: str, label: str) -> None:
+        """A label replaces its equal and everything below it; a top-level label replaces any
+        other top-level one, except 「1」 under 「第1」, which is a level below."""
         kinds = [k for k, _, _ in self.outline]
-        if kind in ("jo", "dai", "dotted", "number") and any(
-            k in ("jo", "dai", "dotted", "number") for k in kinds
-        ):
-            first = next(n for n, k in enumerate(kinds) if k in ("jo", "dai", "dotted", "number"))
-            if kind not in kinds and kind == "number" and "dai" in kinds:
-                pass  # 「第1 目的」 then 「1 …」: a level below
-            else:
-                del self.outline[first if kind not in kinds else kinds.index(kind) :]
-        elif kind in kinds:
-            del self.outline[kinds.index(kind) :]
+        if kind in kinds:
+            cut = kinds.index(kind)
+        elif kind in _HEADS and not (kind == "number" and "dai" in kinds):
+            cut = next((n for n, k in enumerate(kinds) if k in _HEADS), len(kinds))
+        else:
+            cut = len(kinds)
+        del self.outline[cut:]
         self.outline.append((kind, label, ""))
 
     def _ref(self) -> str:

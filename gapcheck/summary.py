@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gapcheck.audit import AuditReport, ClauseFinding, RowStatus, Status
 from gapcheck.diff import Span, mark_changes
+from gapcheck.evidence import Clue
 from gapcheck.model import Catalog, ChangeKind, Clause, Level, Term
 
 # Sections where a gap exposes the body most directly (三層, technical measures, incident
@@ -84,10 +85,9 @@ class ExecutiveSummary:
 
     @property
     def key_evidence(self) -> tuple[str, ...]:
-        """The strongest lines: the newest lower bounds and every upper bound, four at most."""
-        lower = [e for e in self.evidence if "以降:" in e][:2]
-        upper = [e for e in self.evidence if "以前:" in e][:2]
-        return tuple(lower + upper)
+        """The strongest lines (:attr:`EditionRange.key_clues`), four at most."""
+        evidence = self.report.evidence
+        return tuple(clue_line(c) for c in evidence.key_clues) if evidence else ()
 
     @property
     def top_actions(self) -> tuple[Action, ...]:
@@ -306,21 +306,22 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     )
 
 
+_CLUE_KINDS = {
+    "topic": "その版で加わった用語",
+    "added": "その版で加わった条項",
+    "wording": "後の版で改められた書きぶり",
+    "removed": "後の版で削除された条項",
+}
+
+
+def clue_line(c: Clue) -> str:
+    """One piece of edition evidence in plain words."""
+    return f"{c.label}{c.bound_label}: {_CLUE_KINDS[c.kind]}「{c.what}」（{c.where}）"
+
+
 def evidence_lines(report: AuditReport) -> tuple[str, ...]:
     """The provisions behind the edition judgement, in plain words (issue #11)."""
-    if report.evidence is None:
-        return ()
-    out = []
-    for c in report.evidence.clues:
-        bound = "以降" if c.bound == "lower" else "以前"
-        kind = {
-            "topic": "その版で加わった用語",
-            "added": "その版で加わった条項",
-            "wording": "後の版で改められた書きぶり",
-            "removed": "後の版で削除された条項",
-        }[c.kind]
-        out.append(f"{c.label}{bound}: {kind}「{c.what}」（{c.where}）")
-    return tuple(out)
+    return tuple(clue_line(c) for c in report.evidence.clues) if report.evidence else ()
 
 
 _ARTICLE_RE = re.compile(r"^(第[0-9０-９]+条(?:の[0-9]+)*)")

@@ -13,6 +13,7 @@ Deterministic: ties resolve to the lower target index.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Sequence
@@ -343,18 +344,12 @@ class Index:
         if len(anchors) < 2:
             return score
         out = score.copy()
-        k = 0
+        anchored = set(anchors)
         for i in range(len(score)):
-            while k < len(anchors) and anchors[k] < i:
-                k += 1
-            prev = anchors[k - 1] if k > 0 else None
-            nxt = (
-                anchors[k]
-                if k < len(anchors) and anchors[k] > i
-                else (anchors[k + 1] if k + 1 < len(anchors) else None)
-            )
-            if i in anchors or prev is None or nxt is None:
+            k = bisect.bisect_left(anchors, i)  # the first anchor after row i
+            if i in anchored or k == 0 or k == len(anchors):
                 continue
+            prev, nxt = anchors[k - 1], anchors[k]
             lo, hi = sorted((pos[best[prev]], pos[best[nxt]]))
             if hi - lo > 40:  # the neighbours jump: no ordering to lean on
                 continue

@@ -253,11 +253,12 @@ def document_part(*names: str) -> str:
     return ""
 
 
-def _source_info(row: PolicyRow, title: str) -> SourceInfo:
+def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:
+    """What the alignment weighs besides ``text`` (the row's text without its number)."""
     label = " ".join((row.heading, *row.context[-1:]))
     ref = f"{row.row} {row.number}"
     item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
-    term = row.term or definition_term(split_number(row.text)[1] or row.text, row.heading)
+    term = row.term or definition_term(text, row.heading)
     return SourceInfo(label=label, term=term, part=document_part(*row.context, title), item=item)
 
 
@@ -630,7 +631,7 @@ def audit(
         sources,
         references,
         normalized=norm_texts,
-        info=[_source_info(r, policy.title) for r in policy.rows],
+        info=[_source_info(r, s, policy.title) for r, s in zip(policy.rows, sources, strict=True)],
     )
     by_source = alignment.by_source()
 

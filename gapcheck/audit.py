@@ -31,7 +31,7 @@ from gapcheck.align import (
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.io import read_bytes_capped
-from gapcheck.model import Catalog, Clause, Edition
+from gapcheck.model import NEW_KEY_KINDS, Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
 from gapcheck.policy import Policy, PolicyRow
 from gapcheck.reiki import definition_term
@@ -141,7 +141,7 @@ class WordingIndex:
     wordings: tuple[Wording, ...]
     index: Index
     by_key: dict[str, tuple[int, ...]]
-    added_in: dict[str, str]  # key -> first edition holding it
+    added_in: dict[str, str]  # key -> the edition that added it, when that is on record
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
     important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
     glossary_groups: tuple[frozenset[str], ...]  # specific glossary entries: term + aliases
@@ -165,11 +165,17 @@ def wording_index(catalog: Catalog) -> WordingIndex:
     done: list[Wording] = []
     added_in: dict[str, str] = {}
     ended_in: dict[str, str] = {}
+    seen: set[str] = set()
     for ed in catalog.editions:
         present = set()
         for c in ed:
             present.add(c.key)
-            added_in.setdefault(c.key, ed.id)
+            if c.key not in seen:
+                seen.add(c.key)
+                # only a recorded addition dates a text: a key first held by the oldest
+                # edition, or by the edition after an outline one, may be older than that
+                if c.change and c.change.kind in NEW_KEY_KINDS and not c.change.basis.estimate:
+                    added_in[c.key] = ed.id
             w = open_.get(c.key)
             if w is not None and w.text == c.text:
                 open_[c.key] = replace(w, last=ed.id)
@@ -681,8 +687,6 @@ def _matched_clauses(
     catalog: Catalog,
 ) -> list[MatchedClause]:
     """The confident matches, as evidence of the edition (要確認 rows do not count)."""
-    oldest = catalog.editions[0]
-    new_in_oldest = {c.key for c in oldest if c.change is not None}
     out = []
     for f in findings:
         if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
@@ -690,8 +694,6 @@ def _matched_clauses(
         added = windex.added_in.get(f.key)
         if f.status is Status.OUTDATED:
             added = None  # matched through an older wording or a predecessor: not this clause
-        elif added == oldest.id and f.key not in new_in_oldest:
-            added = None  # present before the oldest edition we hold: says nothing
         where = "、".join(rows[i].row.where for i in f.rows[:2])
         out.append(
             MatchedClause(

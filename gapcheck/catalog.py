@@ -28,15 +28,19 @@ from gapcheck.errors import CatalogError, GapcheckError
 from gapcheck.io import read_bytes_capped
 from gapcheck.model import (
     CLAUSE_CHANGE_KINDS,
+    ESTIMATE,
     NEW_KEY_KINDS,
+    Basis,
     Catalog,
     Change,
     ChangeKind,
     Clause,
+    Depth,
     Edition,
     Level,
     Part,
     Removal,
+    SourceKind,
     Term,
 )
 from gapcheck.numbering import ClauseNumber, is_valid
@@ -224,7 +228,13 @@ def load_edition(folder: Path) -> Edition:
                 meta_path,
                 entry.get(_LINE, line) if isinstance(entry, dict) else line,
             )
-        removed.append(Removal(key=str(entry["key"]), note=str(entry["note"]).strip()))
+        removed.append(
+            Removal(
+                key=str(entry["key"]),
+                note=str(entry["note"]).strip(),
+                basis=_basis(entry, f"removed の '{entry['key']}'", meta_path, entry.get(_LINE)),
+            )
+        )
 
     clauses_path = folder / "clauses.yaml"
     raw = read_yaml(clauses_path)
@@ -232,6 +242,24 @@ def load_edition(folder: Path) -> Edition:
         raise CatalogError("条項の一覧（- key: … の並び）が空です。", clauses_path)
     clauses = [_clause(item, clauses_path) for item in raw]
     _check_edition(clauses, clauses_path)
+    published = meta.get("published")
+    if published is not None:
+        published = str(published)  # YAML reads 2025-03-28 as a date
+        if not re.fullmatch(rf"{edition_id}-(0[1-9]|[12]\d|3[01])", published):
+            raise CatalogError(
+                f"published '{published}' は {edition_id}-DD の形（公表日）にしてください。",
+                meta_path,
+                line,
+            )
+    ordinal = meta.get("ordinal")
+    if ordinal is not None and (not isinstance(ordinal, int) or ordinal < 1):
+        raise CatalogError(f"ordinal '{ordinal}' は第何版かを表す正の整数にしてください。", meta_path, line)
+    try:
+        depth = Depth(meta.get("depth") or "full")
+    except ValueError:
+        raise CatalogError(
+            f"depth '{meta.get('depth')}' は full か outline にしてください。", meta_path, line
+        ) from None
     return Edition(
         id=edition_id,
         label=_str(meta, "label", meta_path, required=True),
@@ -242,7 +270,49 @@ def load_edition(folder: Path) -> Edition:
         removed=tuple(removed),
         notes=tuple(str(n).strip() for n in meta.get("notes") or []),
         path=str(folder),
+        published=published,
+        ordinal=ordinal,
+        drivers=tuple(str(d).strip() for d in meta.get("drivers") or []),
+        public_comment=_str(meta, "public_comment", meta_path) or None,
+        depth=depth,
     )
+
+
+def _basis(item: dict[str, Any], who: str, path: Path, line: int | None) -> Basis:
+    """``basis: estimate``, or ``basis: source`` with ``sources: [summary, reiki, …]``.
+
+    A missing basis is read as an estimate: the conservative claim (the bundled catalog
+    states every basis explicitly; a test checks it)."""
+    raw = item.get("basis")
+    kinds = " / ".join(k.value for k in SourceKind)
+    if raw is None or raw == "estimate":
+        if item.get("sources"):
+            raise CatalogError(
+                f"{who}は basis: estimate なので sources は書けません（出典があるなら basis: source）。",
+                path,
+                line,
+            )
+        return ESTIMATE
+    if raw != "source":
+        raise CatalogError(
+            f"{who}の basis '{raw}' は source（公的な資料に基づく）か estimate（推定）にしてください。",
+            path,
+            line,
+        )
+    sources = item.get("sources") or []
+    if isinstance(sources, str):
+        sources = [sources]
+    try:
+        parsed = tuple(SourceKind(s) for s in sources)
+    except ValueError:
+        parsed = ()
+    if not parsed:
+        raise CatalogError(
+            f"{who}は basis: source なので、sources に資料の種類（{kinds}）を書いてください。",
+            path,
+            line,
+        )
+    return Basis(tuple(dict.fromkeys(parsed)))
 
 
 def _str(mapping: dict[str, Any], name: str, path: Path, required: bool = False) -> str:
@@ -312,6 +382,7 @@ def _clause(item: Any, path: Path) -> Clause:
         plain=_str(item, "plain", path, required=True),
         change=_change(item.get("change"), key, path, line),
         source=f"{path}:{line}",
+        basis=_basis(item, f"条項 '{key}' ", path, line),
     )
 
 
@@ -353,6 +424,12 @@ def _change(raw: Any, key: str, path: Path, line: int) -> Change | None:
         note=note,
         sources=tuple(str(s) for s in sources),
         old_number=str(old) if old is not None else None,
+        basis=_basis(
+            {"basis": raw.get("basis"), "sources": raw.get("sources")},
+            f"条項 '{key}' の change ",
+            path,
+            line,
+        ),
     )
 
 
@@ -470,6 +547,8 @@ def _check_clause_lineage(
     old = prev.get(clause.key)
     where = f"条項 '{clause.key}'（{clause.number}）"
     if old is None:
+        if change is None and prev.depth is Depth.OUTLINE:
+            return  # below the depth recorded for the older edition: no history before this
         if change is None or change.kind not in NEW_KEY_KINDS:
             raise CatalogError(
                 f"{where}は前の版 {prev.id} にない新しいキーです。change.kind を added / split /"

@@ -6,6 +6,7 @@ Everything here is immutable; the loader (:mod:`gapcheck.catalog`) builds it and
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -76,18 +77,74 @@ CLAUSE_CHANGE_KINDS = frozenset(ChangeKind) - {ChangeKind.REMOVED}
 NEW_KEY_KINDS = frozenset({ChangeKind.ADDED, ChangeKind.SPLIT, ChangeKind.MERGED})
 
 
+class SourceKind(enum.Enum):
+    """Kinds of public record a catalog fact rests on (docs/catalog-basis.md)."""
+
+    SUMMARY = "summary"  # 総務省's own revision summary (改定の概要, 報道資料)
+    REIKI = "reiki"  # municipal 例規 that copy the 例文's numbering and headings
+    PRESS = "press"  # press and trade coverage of the revision
+    DOCUMENT = "document"  # the guideline itself, imported on the user's machine
+
+    @property
+    def label(self) -> str:
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    SourceKind.SUMMARY: "総務省の改定概要",
+    SourceKind.REIKI: "ガイドラインの例文を写した団体の例規",
+    SourceKind.PRESS: "改定の報道",
+    SourceKind.DOCUMENT: "ガイドライン本文（取り込み）",
+}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Where a catalog entry stands: on public sources (``sources``) or, with none, on our
+    own arrangement where the public record is silent (an estimate, shown 「（推定）」)."""
+
+    sources: tuple[SourceKind, ...] = ()
+
+    @property
+    def estimate(self) -> bool:
+        return not self.sources
+
+    @property
+    def label(self) -> str:
+        """「推定」 or 「出典: 総務省の改定概要、…」."""
+        if self.estimate:
+            return "推定"
+        return "出典: " + "、".join(s.label for s in self.sources)
+
+    @property
+    def mark(self) -> str:
+        """What follows an estimated statement in a report: 「（推定）」, else nothing."""
+        return "（推定）" if self.estimate else ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "basis": "estimate" if self.estimate else "source",
+            "sources": [s.value for s in self.sources],
+        }
+
+
+ESTIMATE = Basis()
+
+
 @dataclass(frozen=True)
 class Change:
     """What an edition did to a clause.
 
     ``sources`` are the previous edition's keys a split or merged clause came from;
-    ``old_number`` is the number the clause had in the previous edition, when it changed.
+    ``old_number`` is the number the clause had in the previous edition, when it changed;
+    ``basis`` says whether the change itself is on record or our estimate.
     """
 
     kind: ChangeKind
     note: str = ""
     sources: tuple[str, ...] = ()
     old_number: str | None = None
+    basis: Basis = ESTIMATE
 
 
 @dataclass(frozen=True)
@@ -109,6 +166,7 @@ class Clause:
     plain: str
     change: Change | None = None
     source: str = ""  # "file:line" it was read from, for messages
+    basis: Basis = ESTIMATE  # is this clause (its place, number, heading) on record?
 
     @property
     def section(self) -> str:
@@ -137,6 +195,7 @@ class Clause:
             "level": self.level.value,
             "needs_procedure": self.needs_procedure,
             "plain": self.plain,
+            **self.basis.to_dict(),
             "change": None
             if self.change is None
             else {
@@ -144,6 +203,7 @@ class Clause:
                 "note": self.change.note,
                 "from": list(self.change.sources),
                 "old_number": self.change.old_number,
+                **self.change.basis.to_dict(),
             },
         }
 
@@ -154,6 +214,19 @@ class Removal:
 
     key: str
     note: str
+    basis: Basis = ESTIMATE
+
+
+class Depth(enum.Enum):
+    """How much of an edition the catalog holds.
+
+    ``full``: every item of the 例文, as far as our digest goes. ``outline``: only what the
+    public record shows of an old edition (sections and the items its revision named); a key
+    the next edition holds and this one lacks has no recorded history before it.
+    """
+
+    FULL = "full"
+    OUTLINE = "outline"
 
 
 @dataclass(frozen=True)
@@ -169,10 +242,16 @@ class Edition:
     removed: tuple[Removal, ...] = ()
     notes: tuple[str, ...] = ()  # uncertain facts and how we decided
     path: str = ""  # folder it was loaded from
-    _by_key: dict[str, Clause] = field(default_factory=dict, compare=False, repr=False)
+    published: str | None = None  # exact day when on record: "2025-03-28"
+    ordinal: int | None = None  # 総務省's own count: 平成30年9月版 is the 第6版
+    drivers: tuple[str, ...] = ()  # what the revision answered (政府統一基準の改定, 三層の対策…)
+    public_comment: str | None = None  # the public-comment period, where known
+    depth: Depth = Depth.FULL
 
-    def __post_init__(self) -> None:
-        self._by_key.update({c.key: c for c in self.clauses})
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Clause]:
+        # per instance: a dataclasses.replace copy builds its own from its own clauses
+        return {c.key: c for c in self.clauses}
 
     def __iter__(self) -> Iterator[Clause]:
         return iter(self.clauses)
@@ -208,11 +287,29 @@ class Edition:
             "label": self.label,
             "date": self.date,
             "previous": self.previous,
+            "published": self.published,
+            "ordinal": self.ordinal,
+            "depth": self.depth.value,
+            "drivers": list(self.drivers),
+            "public_comment": self.public_comment,
             "clauses": len(self.clauses),
             "changed": len(self.changed()),
             "removed": len(self.removed),
+            "estimated_clauses": sum(1 for c in self.clauses if c.basis.estimate),
+            "estimated_changes": self.estimated_changes(),
             "summary": self.summary,
         }
+
+    def estimated_changes(self) -> int:
+        """Changes (added, modified…, removed) this edition records that are our estimates."""
+        return sum(1 for c in self.clauses if c.change and c.change.basis.estimate) + sum(
+            1 for r in self.removed if r.basis.estimate
+        )
+
+    @property
+    def cited_label(self) -> str:
+        """The label with 総務省's ordinal when on record: 「平成30年9月版（第6版）」."""
+        return f"{self.label}（第{self.ordinal}版）" if self.ordinal else self.label
 
     def changed(self) -> tuple[Clause, ...]:
         """Clauses this edition added or changed (renumbering alone excluded)."""

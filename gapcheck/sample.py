@@ -589,7 +589,7 @@ def _in_municipal_voice(edition: Edition) -> Edition:
             headings = (*c.headings[:-1], caption or c.heading) if c.headings else c.headings
             c = replace(c, text=text, headings=headings)
         clauses.append(c)
-    return replace(edition, clauses=tuple(clauses), _by_key={})
+    return replace(edition, clauses=tuple(clauses))
 
 
 def generate_policy(

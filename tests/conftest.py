@@ -53,7 +53,12 @@ BASE_CLAUSES: dict[str, list[dict[str, Any]]] = {
             "pw.mfa",
             "1.1.(1)",
             "重要なシステムでは多要素認証を使わなければならない。",
-            change={"kind": "added", "note": "パスワードだけでは破られやすいためです。"},
+            change={
+                "kind": "added",
+                "note": "パスワードだけでは破られやすいためです。",
+                "basis": "source",
+                "sources": ["summary"],
+            },
         ),
         _clause(
             "pw.length",

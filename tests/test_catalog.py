@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from gapcheck.catalog import load_catalog, load_catalog_from
@@ -398,3 +400,12 @@ def test_missing_user_folder(tmp_path):
         f"{tmp_path / 'nowhere'}: 版のフォルダが見つかりません。--guidelines には各版のフォルダ"
         "（YYYY-MM）を含むフォルダを指定してください。"
     )
+
+
+def test_replaced_edition_answers_for_its_own_clauses():
+    """A ``dataclasses.replace`` copy holding fewer clauses no longer finds the dropped keys
+    (the key index once was a dict shared between copies)."""
+    full = load_catalog().latest
+    first = full.clauses[0]
+    copy = dataclasses.replace(full, clauses=full.clauses[1:])
+    assert (first.key in full, first.key in copy, copy.get(first.key)) == (True, False, None)

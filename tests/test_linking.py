@@ -50,7 +50,7 @@ def test_link_kinds():
         ImportedClause("6.4.(5)", Part.STANDARDS, ("人的セキュリティ", "新しい規定"),
                        "職員等は、生成AIに機密情報を入力してはならない。", Level.DUTY, False),
     ]  # fmt: skip
-    linked = link_to_base(items, replace(base, clauses=tuple(pw), _by_key={}), "2026-03")
+    linked = link_to_base(items, replace(base, clauses=tuple(pw)), "2026-03")
     got = [(c.number, c.key, c.change.kind.value if c.change else None) for c in linked.clauses]
     assert got[0] == ("6.4.(1)", a.key, None)
     assert got[3] == ("6.4.(4)", c3.key, "renumbered")
@@ -67,7 +67,7 @@ def test_link_merge():
     pw = [c for c in ED if c.section == "6.4"][:3]
     merged = ImportedClause("6.4.(1)", Part.STANDARDS, pw[0].headings, pw[0].text + pw[1].text,
                             pw[0].level, False)  # fmt: skip
-    base = replace(ED, clauses=tuple(pw), _by_key={})
+    base = replace(ED, clauses=tuple(pw))
     linked = link_to_base([merged, imported(pw[2], number="6.4.(2)")], base, "2026-03")
     first = linked.clauses[0]
     assert (first.change.kind.value, first.change.sources) == ("merged", (pw[0].key, pw[1].key))

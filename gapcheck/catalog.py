@@ -253,7 +253,9 @@ def load_edition(folder: Path) -> Edition:
             )
     ordinal = meta.get("ordinal")
     if ordinal is not None and (not isinstance(ordinal, int) or ordinal < 1):
-        raise CatalogError(f"ordinal '{ordinal}' は第何版かを表す正の整数にしてください。", meta_path, line)
+        raise CatalogError(
+            f"ordinal '{ordinal}' は第何版かを表す正の整数にしてください。", meta_path, line
+        )
     try:
         depth = Depth(meta.get("depth") or "full")
     except ValueError:

@@ -139,10 +139,25 @@ def versions(settings: Settings, as_json: bool) -> None:
         _echo_json([e.to_dict() for e in catalog.editions])
         return
     rows = [
-        [e.id, e.label, e.date, len(e), len(e.changed()), len(e.removed)] for e in catalog.editions
+        [
+            e.id,
+            e.cited_label,
+            e.published or e.date,
+            f"{len(e)}" + ("（概要のみ）" if e.depth.value == "outline" else ""),
+            f"{sum(1 for c in e if c.basis.estimate)}",
+            len(e.changed()),
+            len(e.removed),
+            e.estimated_changes(),
+        ]
+        for e in catalog.editions
     ]
-    click.echo(table(["版", "名称", "公表", "条項数", "追加・変更", "削除"], rows))
+    headers = ["版", "名称", "公表", "条項数", "うち推定", "追加・変更", "削除", "変更のうち推定"]
+    click.echo(table(headers, rows))
     click.echo(f"\n最新版: {catalog.latest.label}（{catalog.latest.id}）")
+    click.echo(
+        "「推定」は、項目の置き場所や改定の時期を総務省の公表資料や団体の例規で確かめられず、"
+        "本カタログが整理したものです（条項の本文はすべて本カタログの要約です）。"
+    )
 
 
 @cli.command()

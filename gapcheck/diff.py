@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gapcheck.errors import GapcheckError
 from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
@@ -99,6 +100,12 @@ class ClauseChange:
     new_spans: tuple[Span, ...] = ()
     part: Part = Part.STANDARDS
     section_heading: str = ""  # title of the top-level section (対策基準 6 → 人的セキュリティ)
+    estimate: bool = False  # some change record behind it is our estimate, not on record
+
+    @property
+    def mark(self) -> str:
+        """「（推定）」 after a change that rests on our estimate, else nothing."""
+        return "（推定）" if self.estimate else ""
 
     @property
     def level_raised(self) -> bool:
@@ -135,6 +142,7 @@ class ClauseChange:
             "new_level": self.new_level.value if self.new_level else None,
             "note": self.note,
             "editions": list(self.editions),
+            "basis": "estimate" if self.estimate else "source",
         }
 
 
@@ -147,6 +155,8 @@ class EditionDiff:
     new: Edition
     changes: tuple[ClauseChange, ...]
     section: str | None = None  # the --section filter, if any
+    # clauses of NEW whose history before it is not held (OLD is an outline edition)
+    unrecorded: int = 0
 
     @functools.cached_property
     def counts(self) -> dict[str, int]:
@@ -184,6 +194,7 @@ class EditionDiff:
                 "level_raised": c.level_raised,
                 "note": c.note,
                 "editions": list(c.editions),
+                "basis": "estimate" if c.estimate else "source",
             }
             out.append([values[name] for name in fields])
         return out
@@ -194,6 +205,7 @@ class EditionDiff:
             "old": self.old.id,
             "new": self.new.id,
             "counts": self.counts,
+            "unrecorded": self.unrecorded,
             "changes": [c.to_dict() for c in self.changes],
         }
 
@@ -216,9 +228,13 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
     old_ed, new_ed = catalog.edition(old), catalog.edition(new)
     ids = catalog.ids
     if ids.index(old_ed.id) >= ids.index(new_ed.id):
+        # the example: the two editions the other way round, or the one before and this one
+        lo, hi = sorted((old_ed, new_ed), key=lambda e: ids.index(e.id))
+        if lo is hi:
+            lo = catalog.editions[max(ids.index(hi.id) - 1, 0)]
         raise GapcheckError(
             f"比較元には比較先より古い版を指定してください（指定: {old_ed.label}（{old_ed.id}）→ "
-            f"{new_ed.label}（{new_ed.id}））。例: gapcheck diff {ids[0]} {ids[-1]}"
+            f"{new_ed.label}（{new_ed.id}））。例: gapcheck diff {lo.id} {hi.id}"
         )
     between = catalog.between(old_ed.id, new_ed.id)
     lineage = _Lineage(between)
@@ -263,10 +279,17 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
             )
         )
     # keys only in NEW and not continuing an OLD key: added
+    unrecorded = 0
     for clause in new_ed:
         if clause.key not in old_ed and clause.key not in reached:
             keys = {clause.key} | lineage.ancestors(clause.key)
-            changes.append(_added(clause, lineage.history(keys)))
+            history = lineage.history(keys)
+            if not history.editions:
+                # first held by the edition after an outline one: below the depth we hold
+                # for the older edition, so not a change we can show (nor claim as added)
+                unrecorded += 1
+                continue
+            changes.append(_added(clause, history))
 
     if section is not None:
         changes = _in_section(changes, old_ed, new_ed, section)
@@ -275,7 +298,14 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
         new=new_ed,
         changes=tuple(_ordered(changes, old_ed, new_ed)),
         section=section,
+        unrecorded=unrecorded,
     )
+
+
+class History(NamedTuple):
+    editions: tuple[str, ...]
+    note: str
+    estimate: bool
 
 
 class _Lineage:
@@ -316,13 +346,15 @@ class _Lineage:
         """The keys of ``target`` that continue ``key`` (cf. :func:`gapcheck.audit.successors`)."""
         return {k for k in self.descendants(key) if k in target}
 
-    def history(self, keys: set[str], numbering: bool = False) -> tuple[tuple[str, ...], str]:
-        """Editions in which any of ``keys`` changed, and their notes joined with " / ".
+    def history(self, keys: set[str], numbering: bool = False) -> History:
+        """Editions in which any of ``keys`` changed, their notes joined with " / ", and
+        whether any of those change records is our estimate.
 
         Renumbering counts only when ``numbering`` is set.
         """
         editions: list[str] = []
         notes: list[str] = []
+        estimate = False
         for ed in self.between:
             hit = False
             for c in ed:
@@ -331,13 +363,15 @@ class _Lineage:
                         continue
                     hit = True
                     notes.append(c.change.note)
+                    estimate |= c.change.basis.estimate
             for r in ed.removed:
                 if r.key in keys:
                     hit = True
                     notes.append(r.note)
+                    estimate |= r.basis.estimate
             if hit:
                 editions.append(ed.id)
-        return tuple(editions), " / ".join(dict.fromkeys(n for n in notes if n))
+        return History(tuple(editions), " / ".join(dict.fromkeys(n for n in notes if n)), estimate)
 
 
 def _majority_sections(old: Edition, new: Edition) -> dict[tuple[Part, str], tuple[Part, str]]:
@@ -376,11 +410,11 @@ def _compare(
         kind = DiffKind.MOVED if moved else DiffKind.RENUMBERED
     else:
         return None
-    editions, note = lineage.history({new.key})
+    editions, note, estimate = lineage.history({new.key})
     if not editions and kind in (DiffKind.RENUMBERED, DiffKind.MOVED):
         # the catalog records pure renumbering without a reason: name the editions anyway,
         # so a 項番対応表 can say when the number changed
-        editions, note = lineage.history({new.key}, numbering=True)
+        editions, note, estimate = lineage.history({new.key}, numbering=True)
     old_spans, new_spans = mark_changes(old.text, new.text)
     return ClauseChange(
         kind=kind,
@@ -400,11 +434,12 @@ def _compare(
         new_spans=new_spans,
         part=new.part,
         section_heading=_section_heading(new),
+        estimate=estimate,
     )
 
 
-def _removed(old: Clause, history: tuple[tuple[str, ...], str]) -> ClauseChange:
-    editions, note = history
+def _removed(old: Clause, history: History) -> ClauseChange:
+    editions, note, estimate = history
     return ClauseChange(
         kind=DiffKind.REMOVED,
         old_keys=(old.key,),
@@ -423,11 +458,12 @@ def _removed(old: Clause, history: tuple[tuple[str, ...], str]) -> ClauseChange:
         new_spans=(),
         part=old.part,
         section_heading=_section_heading(old),
+        estimate=estimate,
     )
 
 
-def _added(new: Clause, history: tuple[tuple[str, ...], str]) -> ClauseChange:
-    editions, note = history
+def _added(new: Clause, history: History) -> ClauseChange:
+    editions, note, estimate = history
     return ClauseChange(
         kind=DiffKind.ADDED,
         old_keys=(),
@@ -446,6 +482,7 @@ def _added(new: Clause, history: tuple[tuple[str, ...], str]) -> ClauseChange:
         new_spans=(Span(new.text, "insert"),),
         part=new.part,
         section_heading=_section_heading(new),
+        estimate=estimate,
     )
 
 
@@ -453,14 +490,14 @@ def _group(
     olds: list[Clause],
     news: list[Clause],
     lineage: _Lineage,
-    history: tuple[tuple[str, ...], str],
+    history: History,
 ) -> ClauseChange:
     if len(olds) == 1 and len(news) == 1:
         created = lineage.created.get(news[0].key)
         kind = DiffKind.MERGED if created is ChangeKind.MERGED else DiffKind.SPLIT
     else:
         kind = DiffKind.MERGED if len(olds) >= len(news) else DiffKind.SPLIT
-    editions, note = history
+    editions, note, estimate = history
     old_text = "\n".join(c.text for c in olds)
     new_text = "\n".join(c.text for c in news)
     old_spans, new_spans = mark_changes(old_text, new_text)
@@ -482,6 +519,7 @@ def _group(
         new_spans=new_spans,
         part=news[0].part,
         section_heading=_section_heading(news[0]),
+        estimate=estimate,
     )
 
 
@@ -645,6 +683,12 @@ def is_editorial(old: str, new: str) -> bool:
 NOTE_WIDTH = 60
 
 
+UNRECORDED = (
+    "{old}は概要のみを収録しているため、{n}件の条項はこの版より前の経緯が分からず、"
+    "差分に含めていません。"
+)
+
+
 def render_text(diff: EditionDiff) -> str:
     """A short Japanese summary: the two editions, counts by kind, then the substantive
     changes one line each, grouped by section.
@@ -658,6 +702,8 @@ def render_text(diff: EditionDiff) -> str:
         header += f"（節 {diff.section}）"
     counts = " / ".join(f"{k.label} {diff.counts[k.value]}" for k in DiffKind)
     lines = [header, f"件数: {counts}"]
+    if diff.unrecorded:
+        lines.append(UNRECORDED.format(old=diff.old.label, n=diff.unrecorded))
     substantive = diff.substantive()
     if not substantive:
         lines.append("実質的な変更はありません。")
@@ -670,6 +716,8 @@ def render_text(diff: EditionDiff) -> str:
             current = group
             lines.append(" ".join(p for p in group if p))
         lines.append("  " + _summary_line(change))
+    if any(c.estimate for c in substantive):
+        lines.append("（推定）: 総務省の公表資料で確かめられない、本カタログの整理による変更です。")
     return "\n".join(lines) + "\n"
 
 
@@ -682,7 +730,7 @@ def _short_level(level: Level) -> str:
 
 
 def _summary_line(change: ClauseChange) -> str:
-    line = f"〔{change.kind.label}〕 {change.number}"
+    line = f"〔{change.kind.label}{change.mark}〕 {change.number}"
     if change.heading:
         line += f" {change.heading}"
     if change.old_level and change.new_level and change.old_level != change.new_level:

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from gapcheck import __version__
-from gapcheck.diff import ClauseChange, DiffKind, EditionDiff, Span
+from gapcheck.diff import UNRECORDED, ClauseChange, DiffKind, EditionDiff, Span
 from gapcheck.html import bar_chart, render_html
 from gapcheck.io import write_atomic
 from gapcheck.model import Catalog, Clause, Level, Part
@@ -153,6 +153,11 @@ def diff_pages(diff: EditionDiff, catalog: Catalog) -> DiffPages:
         )
         if raised:
             lead += f"うち{len(raised)}件は求められる強さが上がりました（推奨→義務など）。"
+        if estimated := sum(1 for c in substantive if c.estimate):
+            lead += (
+                f"「（推定）」の{estimated}件は、改定の時期や置き場所を総務省の公表資料で"
+                "確かめられず、本カタログが整理したものです。"
+            )
     else:
         lead = f"{old.label}から{new.label}までに、内容の変わった決まりはありません。"
     renumbered = diff.counts[DiffKind.RENUMBERED.value]
@@ -164,6 +169,8 @@ def diff_pages(diff: EditionDiff, catalog: Catalog) -> DiffPages:
         )
     else:
         editorial = "番号だけの変更や、表記だけの修正はありません。"
+    if diff.unrecorded:
+        editorial += UNRECORDED.format(old=old.label, n=diff.unrecorded)
     return DiffPages(
         diff=diff,
         title=f"{old.label} → {new.label} の改定のポイント{scope}",
@@ -225,7 +232,8 @@ def _point(title: str, changes: Sequence[ClauseChange]) -> Point:
     who = "・".join(
         dict.fromkeys(p for c in changes for p in affected(c.part, c.section_heading).split("・"))
     )
-    return Point(title, what, reason(lead.note), who, bool(raised))
+    why = reason(lead.note) + lead.mark
+    return Point(title, what, why, who, bool(raised))
 
 
 def _pick(changes: Sequence[ClauseChange]) -> ClauseChange:
@@ -287,18 +295,23 @@ def level_change(c: ClauseChange) -> str:
     return f"{_short_level(c.old_level)}→{_short_level(c.new_level)}（{how}）"
 
 
+ESTIMATE_REMARK = "（推定）総務省の公表資料で確かめられない、本カタログの整理です。"
+
+
 def _labels(editions: Sequence[str], catalog: Catalog) -> str:
     return "、".join(catalog.edition(e).label for e in editions)
 
 
 def _compare_row(c: ClauseChange, catalog: Catalog) -> CompareRow:
-    remarks = [f"〔{c.kind.label}〕"]
+    remarks = [f"〔{c.kind.label}{c.mark}〕"]
     if c.old_number and c.new_number and c.old_number != c.new_number:
         remarks[0] += f" 項番 {c.old_number}→{c.new_number}"
     if level := level_change(c):
         remarks.append(f"★{level}" if c.level_raised else level)
     if c.note:
         remarks.append(c.note)
+    if c.estimate:
+        remarks.append(ESTIMATE_REMARK)
     if c.editions:
         remarks.append(f"改定: {_labels(c.editions, catalog)}")
     head = f"【{c.heading}】\n" if c.heading else ""
@@ -336,7 +349,7 @@ def mapping(diff: EditionDiff, catalog: Catalog) -> tuple[MapRow, ...]:
                 old_number=clause.number,
                 new_number=change.new_number or REMOVED_TEXT,
                 heading=clause.heading,
-                kind=change.kind.label,
+                kind=change.kind.label + change.mark,
                 editions=_labels(change.editions, catalog),
             )
         )

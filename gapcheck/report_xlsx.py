@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from gapcheck import __version__
 from gapcheck.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
 from gapcheck.errors import PolicyFormatError, quote
-from gapcheck.model import Catalog
+from gapcheck.model import Catalog, Edition
 from gapcheck.summary import ExecutiveSummary, localize
 from gapcheck.xlsx import (
     BODY_FONT,
@@ -161,8 +161,9 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
     ws = wb.create_sheet(LIST_SHEET)
     report = s.report
     headers = ["項番", "見出し", "区分", "状況", "優先度", "やさしい説明", "ガイドラインの内容",
-               f"{s.body}の規定", "場所", "類似度", "対応案", *REVIEW_HEADERS, KEY_HEADER]  # fmt: skip
-    widths = [12, 18, 10, 10, 7, 34, 40, 40, 14, 8, 24, 10, 20, 10, 11, 22]
+               f"{s.body}の規定", "場所", "類似度", "対応案", *REVIEW_HEADERS, KEY_HEADER,
+               BASIS_HEADER]  # fmt: skip
+    widths = [12, 18, 10, 10, 7, 34, 40, 40, 14, 8, 24, 10, 20, 10, 11, 22, 24]
     rows = []
     for f in report.clauses:
         body_text = "\n".join(report.rows[i].row.text for i in f.rows)
@@ -174,7 +175,7 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
             localize(f.clause.plain, s.body), localize(f.clause.text, s.body), body_text, where,
             round(f.score * 100) if f.rows else "", _suggestion(f),
             d.decision if d else "", d.reason if d else "", d.owner if d else "", d.due if d else "",
-            f.key,
+            f.key, f.clause.basis.label,
         ])  # fmt: skip
     last = table(ws, 1, headers, rows, widths)
     for r, f in enumerate(report.clauses, 2):
@@ -273,6 +274,18 @@ def _glossary(wb: Workbook, s: ExecutiveSummary) -> None:
     a4(ws)
 
 
+BASIS_HEADER = "番号・見出しの根拠"
+
+
+def _estimate_note(target: Edition) -> str:
+    estimated = sum(1 for c in target if c.basis.estimate)
+    return (
+        f"{target.label}の{len(target)}条項のうち{len(target) - estimated}件は、番号と見出しを総務省の"
+        f"公表資料や団体の例規で確かめられたものです。残る{estimated}件の番号・見出しと、「（推定）」"
+        "の付いた改定理由は、本カタログが整理したものです（「条項一覧」の「番号・見出しの根拠」列）。"
+    )
+
+
 def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
     ws = wb.create_sheet(INFO_SHEET)
     report = s.report
@@ -288,6 +301,7 @@ def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
         ["シート", report.policy.sheet],
         ["カタログの版", ", ".join(catalog.ids)],
         ["注意", "本書の条項の文章はガイドラインの要旨を独自にまとめたものです。原文は総務省の公表資料で確認してください。"],
+        ["推定", _estimate_note(report.target)],
     ]  # fmt: skip
     table(ws, 1, ["項目", "内容"], rows, [18, 90], filters=False)
     a4(ws)

@@ -171,7 +171,8 @@ def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: st
             continue
         c = ed.get(clause.key)
         if c is not None and c.change is not None and c.change.note:
-            notes.append(c.change.note)
+            # an estimated change is never presented as 総務省's: it carries 「（推定）」
+            notes.append(c.change.note + c.change.basis.mark)
         if ed.id == target:
             break
     return " ".join(dict.fromkeys(notes))
@@ -192,6 +193,14 @@ _SUGGEST = {
     Status.OUTDATED: "規定を最新版の内容に改めてください。",
     Status.PARTIAL: "不足している内容を規定に加えてください。",
 }
+
+
+def _wording_label(finding: ClauseFinding, catalog: Catalog) -> str:
+    """The edition whose wording this clause's matched text keeps (「平成30年9月版」): the
+    clause's own evidence, not the policy-wide judgement (which may be 判定できません)."""
+    if finding.follows and finding.follows in catalog.ids:
+        return catalog.edition(finding.follows).label
+    return "以前の版"
 
 
 def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
@@ -216,7 +225,7 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
                 priority=prio,
                 what=localize(f.clause.plain, body),
                 why=note or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
-                affects_us=_AFFECTS[f.status].format(body=body, follows=follows_label),
+                affects_us=_AFFECTS[f.status].format(body=body, follows=_wording_label(f, catalog)),
                 if_nothing=_IF_NOTHING[f.clause.level],
                 suggestion=_SUGGEST[f.status],
             )

@@ -25,9 +25,22 @@ def test_versions_text(run):
     result = run("versions")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["版", "名称", "公表", "条項数", "追加・変更", "削除"]
-    assert [line.split()[0] for line in lines[1:8]] == BUNDLED
-    assert lines[-1] == "最新版: 令和7年3月版（2025-03）"
+    assert lines[0].split() == [
+        "版", "名称", "公表", "条項数", "うち推定", "追加・変更", "削除", "変更のうち推定",
+    ]  # fmt: skip
+    catalog = load_catalog()
+    body = [line.split() for line in lines[1 : 1 + len(catalog.editions)]]
+    assert [row[0] for row in body] == BUNDLED
+    # per edition: clauses, estimated clauses, changes, removals, estimated changes
+    assert [[int(row[i]) for i in (4, 5, 6, 7)] for row in body] == [
+        [sum(1 for c in e if c.basis.estimate), len(e.changed()), len(e.removed),
+         e.estimated_changes()]
+        for e in catalog.editions
+    ]  # fmt: skip
+    latest = body[-1]
+    assert latest[1:3] == ["令和7年3月版（第11版）", "2025-03-28"]
+    assert lines[-2] == "最新版: 令和7年3月版（2025-03）"
+    assert lines[-1].startswith("「推定」は、")
 
 
 def test_versions_json(run):
@@ -37,6 +50,12 @@ def test_versions_json(run):
     assert [(d["id"], d["label"], d["date"], d["clauses"]) for d in data] == [
         (e.id, e.label, e.date, len(e)) for e in catalog.editions
     ]
+    latest = data[-1]
+    assert (latest["published"], latest["ordinal"], latest["depth"]) == ("2025-03-28", 11, "full")
+    assert (latest["estimated_clauses"], latest["estimated_changes"]) == (
+        sum(1 for c in catalog.latest if c.basis.estimate),
+        catalog.latest.estimated_changes(),
+    )
     assert data[1]["previous"] == "2015-03"
 
 
@@ -55,10 +74,13 @@ def test_clauses_json_contract(run):
         "level",
         "needs_procedure",
         "plain",
+        "basis",
+        "sources",
     }
     for item in data:
         assert required <= item.keys()
         assert item["section"] == "6.4"
+        assert (item["basis"] == "estimate") == (item["sources"] == [])
         assert item["level"] in {"duty", "recommendation", "permission"}
     assert [d["key"] for d in data] == [
         c.key for c in load_catalog().edition("2025-03").in_section("6.4")
@@ -164,7 +186,7 @@ def test_audit_text_summary_and_out(sample_policy, tmp_path):
     lines = result.output.splitlines()
     assert lines[1] == "照合先: 令和7年3月版（2025-03）"
     assert lines[2:4] == [
-        "読み込んだ規定 280 件: 照合できた 278 件 / 要確認 2 件 / 独自規定 0 件",
+        "読み込んだ規定 278 件: 照合できた 274 件 / 要確認 3 件 / 独自規定 1 件",
         "準拠している版: 令和2年12月版相当（最新版から 4.2 年の遅れ）",
     ]
     assert lines[-4:] == [

@@ -18,7 +18,7 @@ from gapcheck.diff import (
     render_text,
 )
 from gapcheck.errors import GapcheckError
-from gapcheck.model import ChangeKind
+from gapcheck.model import ChangeKind, Depth
 
 PW = ["人的セキュリティ", "ID及びパスワード等の管理"]
 TRAIN = ["人的セキュリティ", "研修・訓練"]
@@ -322,10 +322,10 @@ def test_split_then_merge_chain_is_followed(build):
     [
         ("2021-01", "2020-01", None,
          "比較元には比較先より古い版を指定してください（指定: 令和3年1月版（2021-01）→ "
-         "令和2年1月版（2020-01））。例: gapcheck diff 2020-01 2022-01"),
+         "令和2年1月版（2020-01））。例: gapcheck diff 2020-01 2021-01"),
         ("2021-01", "2021-01", None,
          "比較元には比較先より古い版を指定してください（指定: 令和3年1月版（2021-01）→ "
-         "令和3年1月版（2021-01））。例: gapcheck diff 2020-01 2022-01"),
+         "令和3年1月版（2021-01））。例: gapcheck diff 2020-01 2021-01"),
         ("2020-01", "2022-01", "7",
          "令和2年1月版 にも 令和4年1月版 にも節 '7' の条項はありません（例: 6 / 6.4 / 基本方針）。"),
     ],
@@ -365,10 +365,15 @@ def _keys(diff, kind: DiffKind, side: str = "new_keys") -> set[str]:
     return {k for c in diff.changes if c.kind is kind for k in getattr(c, side)}
 
 
-@pytest.mark.parametrize("index", range(1, 7))
+@pytest.mark.parametrize("index", range(1, len(load_catalog().editions)))
 def test_consecutive_editions_agree_with_the_catalog_records(catalog, index):
     old, new = catalog.editions[index - 1], catalog.editions[index]
     diff = diff_editions(catalog, old.id, new.id)
+    if old.depth is Depth.OUTLINE:
+        # keys below the outline's depth have no record before NEW: neither added nor shown
+        silent = {c.key for c in new if c.key not in old and c.change is None}
+        assert diff.unrecorded == len(silent) > 0
+        assert not silent & {k for c in diff.changes for k in c.new_keys}
 
     def recorded(*kinds: ChangeKind) -> set[str]:
         return {c.key for c in new if c.change and c.change.kind in kinds}
@@ -443,7 +448,8 @@ def test_net_effect_2018_09_to_2025_03(catalog):
     # added in 2020-12 then merged away in 2022-03: only the result appears, as added
     assert "ext.cloud.foreign-law" not in by_old
     assert by_new["ext.cloud-conf.selection"].kind is DiffKind.ADDED
-    assert by_new["ext.cloud-conf.selection"].editions == ("2020-12", "2022-03")
+    # …and reworded in 2024-10 (自治体機密性2以上)
+    assert by_new["ext.cloud-conf.selection"].editions == ("2020-12", "2022-03", "2024-10")
     # SNS moved 9.3 → 9.4 → 9.5 with its whole subsection: renumbered
     sns = by_new["ext.sns.owner"]
     assert (sns.kind, sns.old_number, sns.new_number) == (DiffKind.RENUMBERED, "9.3.(4)", "9.5.(4)")
@@ -468,13 +474,14 @@ def test_section_filter_on_the_bundled_catalog(catalog):
 
 def test_json_contract(catalog):
     data = diff_editions(catalog, "2020-12", "2022-03").to_dict()
-    assert list(data) == ["old", "new", "counts", "changes"]
+    assert list(data) == ["old", "new", "counts", "unrecorded", "changes"]
     assert (data["old"], data["new"]) == ("2020-12", "2022-03")
     assert list(data["counts"]) == [k.value for k in DiffKind]
     assert {tuple(c) for c in data["changes"]} == {
         (
             "kind", "old_keys", "new_keys", "old_number", "new_number", "part", "section",
             "heading", "old_text", "new_text", "old_level", "new_level", "note", "editions",
+            "basis",
         )
     }  # fmt: skip
     split = next(c for c in data["changes"] if c["kind"] == "split")
@@ -570,8 +577,9 @@ def test_render_text_small_catalog(make_catalog):
         "実質的な変更（節ごと）:\n"
         "対策基準 1 人的セキュリティ\n"
         "  〔追加〕 1.1.(1) ID及びパスワード等の管理 — パスワードだけでは破られやすいためです。\n"
-        "  〔変更〕 1.1.(2)→1.1.(3) ID及びパスワード等の管理 — 共用も禁止しました。\n"
-        "  〔削除〕 1.1.(3) ID及びパスワード等の管理 — 多要素認証の導入で不要になりました。\n"
+        "  〔変更（推定）〕 1.1.(2)→1.1.(3) ID及びパスワード等の管理 — 共用も禁止しました。\n"
+        "  〔削除（推定）〕 1.1.(3) ID及びパスワード等の管理 — 多要素認証の導入で不要になりました。\n"
+        "（推定）: 総務省の公表資料で確かめられない、本カタログの整理による変更です。\n"
     )
 
 
@@ -589,7 +597,8 @@ def test_render_text_level_and_long_note(build):
         "件数: 追加 0 / 削除 0 / 変更 1 / 項番変更 0 / 移動 0 / 分割 0 / 統合 0 / 字句修正 0\n"
         "実質的な変更（節ごと）:\n"
         "対策基準 1 人的セキュリティ\n"
-        f"  〔変更〕 1.2.(2) 研修・訓練（推奨→義務） — {'あ' * 59}…\n"
+        f"  〔変更（推定）〕 1.2.(2) 研修・訓練（推奨→義務） — {'あ' * 59}…\n"
+        "（推定）: 総務省の公表資料で確かめられない、本カタログの整理による変更です。\n"
     )
     only_editorial = render_text(diff_editions(catalog, "2020-01", "2021-01", section="1.1"))
     assert only_editorial.splitlines()[-1] == "実質的な変更はありません。"

@@ -13,10 +13,11 @@ from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog import load_catalog, load_catalog_from
 from gapcheck.cli import cli
-from gapcheck.diff import diff_editions
+from gapcheck.diff import diff_editions, render_text
 from gapcheck.model import Part
 from gapcheck.report_diff import (
     affected,
+    diff_pages,
     points,
     reason,
     render_diff_html,
@@ -93,8 +94,10 @@ def test_mapping_has_every_clause_of_the_old_edition(book):
     assert ws.max_row - 1 == len(d.old)
     olds = [ws.cell(row=r, column=2).value for r in range(2, ws.max_row + 1)]
     assert olds == [c.number for c in d.old]
-    kinds = {ws.cell(row=r, column=5).value for r in range(2, ws.max_row + 1)}
+    marked = {ws.cell(row=r, column=5).value for r in range(2, ws.max_row + 1)}
+    kinds = {k.removesuffix("（推定）") for k in marked}
     assert {"変更なし", "項番変更", "削除", "変更"} <= kinds
+    assert {"変更（推定）", "変更"} <= marked  # estimated changes say so
 
 
 def test_points_page_is_one_landscape_page_of_at_most_ten_lines(book):
@@ -251,10 +254,36 @@ def test_cli_diff_json():
     result = CliRunner().invoke(cli, ["diff", "2024-10", "2025-03", "--json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert list(data) == ["old", "new", "counts", "changes"]
+    assert list(data) == ["old", "new", "counts", "unrecorded", "changes"]
     assert (data["old"], data["new"]) == ("2024-10", "2025-03")
     assert {"kind", "old_keys", "new_keys", "old_number", "new_number", "section", "old_text",
-            "new_text", "note", "editions"} <= set(data["changes"][0])  # fmt: skip
+            "new_text", "note", "editions", "basis"} <= set(data["changes"][0])  # fmt: skip
+    # which changes are our estimate is part of the contract: 2025-03's procurement point is
+    # on record, its incident-response items are our arrangement
+    basis = {c["new_keys"][0]: c["basis"] for c in data["changes"] if c["new_keys"]}
+    assert (
+        basis["tech.dev.procurement.supply-chain"],
+        basis["ops.incident.plan-contents.initial-response"],
+    ) == (
+        "source",
+        "estimate",
+    )
+
+
+def test_estimated_changes_are_marked_in_every_rendering():
+    diff = diff_editions(load_catalog(), "2024-10", "2025-03")
+    estimated = [c for c in diff.changes if c.estimate]
+    recorded = [c for c in diff.changes if not c.estimate]
+    assert estimated and recorded
+    text = render_text(diff)
+    assert all(
+        f"〔{c.kind.label}（推定）〕 {c.number}" in text for c in estimated if c.kind.substantive
+    )
+    assert all(f"〔{c.kind.label}〕 {c.number}" in text for c in recorded if c.kind.substantive)
+    pages = diff_pages(diff, load_catalog())
+    marks = {r.change.new_keys: r.remarks[0].endswith("（推定）〕") for r in pages.rows}
+    assert marks == {c.new_keys: c.estimate for c in diff.changes}
+    assert "「（推定）」の" in pages.lead
 
 
 def test_cli_diff_out_writes_both_files(tmp_path):
@@ -274,5 +303,5 @@ def test_cli_diff_backwards_is_an_error():
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
         "Error: 比較元には比較先より古い版を指定してください（指定: 令和7年3月版（2025-03）→ "
-        "令和6年10月版（2024-10））。例: gapcheck diff 2015-03 2025-03"
+        "令和6年10月版（2024-10））。例: gapcheck diff 2024-10 2025-03"
     )

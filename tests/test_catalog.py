@@ -302,16 +302,16 @@ def _id_mismatch(meta, clauses, glossary):
         ),
         (
             _no_note,
-            "2021-01/clauses.yaml:38: 条項 'pw.share' の change.note（改定の理由）が空です。",
+            "2021-01/clauses.yaml:41: 条項 'pw.share' の change.note（改定の理由）が空です。",
         ),
         (
             _renumbered_but_changed,
-            "2021-01/clauses.yaml:14: 条項 'pw.length'（1.1.(2)）は renumbered"
+            "2021-01/clauses.yaml:17: 条項 'pw.length'（1.1.(2)）は renumbered"
             " ですが内容も変わっています。kind: modified にしてください。",
         ),
         (
             _no_old_number,
-            "2021-01/clauses.yaml:14: 条項 'pw.length'（1.1.(2)）は前の版 2020-01 では"
+            "2021-01/clauses.yaml:17: 条項 'pw.length'（1.1.(2)）は前の版 2020-01 では"
             " 1.1.(1) でした。change に old_number: '1.1.(1)' を書いてください（番号だけの変更なら"
             " kind: renumbered）。",
         ),

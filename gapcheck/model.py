@@ -78,7 +78,7 @@ NEW_KEY_KINDS = frozenset({ChangeKind.ADDED, ChangeKind.SPLIT, ChangeKind.MERGED
 
 
 class SourceKind(enum.Enum):
-    """Kinds of public record a catalog fact rests on (docs/catalog-basis.md)."""
+    """Kinds of public record a catalog fact rests on (guideline_versions/README.md)."""
 
     SUMMARY = "summary"  # 総務省's own revision summary (改定の概要, 報道資料)
     REIKI = "reiki"  # municipal 例規 that copy the 例文's numbering and headings

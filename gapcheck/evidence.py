@@ -7,7 +7,9 @@ them, and a body may keep its own wording. Only what is *present* counts:
   anywhere in the text, its 目次 or its title (:data:`TOPICS`, facts in docs/real-texts.md);
 * **clauses an edition added**, matched with confidence → at least that edition;
 * **wordings that later editions changed**, or clauses they removed, matched with confidence
-  in at least two places → at most the last edition with that wording.
+  in at least two places → at most the last edition with that wording;
+* **a layout later editions dropped**: 外部委託 as a part of 運用 in the 目次 → at most
+  平成22年11月版 (平成27年3月版 gave outsourcing its own section; :data:`LAYOUTS`).
 
 The result is a range (「令和2年12月版〜令和4年3月版相当」) with the provisions behind it, or
 「判定できません」 with the reason. Dates in 附則 and 改正 notes are reported beside it (when
@@ -26,6 +28,13 @@ from gapcheck.normalize import normalize
 # (pattern on normalised text, first edition that has the topic, what it is)
 # Each is a fact about the guideline's history (docs/real-texts.md), not a wording of it.
 TOPICS: tuple[tuple[str, str, str], ...] = (
+    # the 平成18年9月 full rewrite named the roles still in use (earlier texts: 情報統括責任者…)
+    (r"最高情報セキュリティ責任者|ciso", "2006-09", "最高情報セキュリティ責任者（CISO）の役職名"),
+    (
+        r"統括情報セキュリティ責任者|総括情報セキュリティ責任者",
+        "2006-09",
+        "統括情報セキュリティ責任者の役職名",
+    ),
     (r"標的型攻撃", "2015-03", "標的型攻撃への対策"),
     (r"ソーシャルメディア", "2015-03", "ソーシャルメディアの利用"),
     (
@@ -51,6 +60,35 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
 )
 _TOPIC_RES = tuple((re.compile(p), e, what) for p, e, what in TOPICS)
 
+# Layouts of the 対策基準 that later editions dropped, read from the 目次 only (an entry and the
+# nearest entry above it): (pattern on the entry, pattern the entry must not match, pattern on
+# its parent, last edition with the layout, what it is). Facts in docs/real-texts.md. Each is
+# something present (an entry placed under a parent), never a missing section.
+LAYOUTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        r"外部委託|業務委託",
+        r"外部サービス|クラウド",
+        r"運用",
+        "2010-11",
+        "外部委託を「運用」の一部に置く構成",
+    ),
+)
+_LAYOUT_RES = tuple(
+    (re.compile(p), re.compile(n), re.compile(q), e, what) for p, n, q, e, what in LAYOUTS
+)
+# the level of a 目次 entry: 第N章 > 第N節 > 第N款, or 6 > 6.4 > 6.4.1
+_TOC_LEVEL_RES = (
+    (
+        re.compile(r"^第[0-9０-９一二三四五六七八九十百]+章(?:の[0-9０-９一二三四五六七八九十]+)?"),
+        1,
+    ),
+    (re.compile(r"^第[0-9０-９一二三四五六七八九十百]+節"), 2),
+    (re.compile(r"^第[0-9０-９一二三四五六七八九十百]+款"), 3),
+    (re.compile(r"^[0-9０-９]+[.．][0-9０-９]+[.．][0-9０-９]+"), 3),
+    (re.compile(r"^[0-9０-９]+[.．][0-9０-９]+"), 2),
+    (re.compile(r"^[0-9０-９]+(?:[.．](?![0-9０-９])|\s|　)"), 1),
+)
+
 TOO_FEW = 10  # fewer confidently matched clauses than this, and no topic: too little to judge
 STRONG = 0.6  # a single clause match this strong is evidence on its own
 
@@ -58,7 +96,8 @@ STRONG = 0.6  # a single clause match this strong is evidence on its own
 @dataclass(frozen=True)
 class Clue:
     """One piece of evidence: ``kind`` is ``topic``, ``added`` (a clause an edition added),
-    ``wording`` (a wording later changed) or ``removed`` (a clause later removed);
+    ``wording`` (a wording later changed), ``removed`` (a clause later removed) or ``layout``
+    (a layout of the 目次 later editions dropped);
     ``bound`` is ``lower`` (at least ``edition``) or ``upper`` (at most ``edition``)."""
 
     kind: str
@@ -156,6 +195,40 @@ def topic_clues(texts: Sequence[tuple[str, str]]) -> list[Clue]:
     return list(out.values())
 
 
+def _toc_level(entry: str) -> int | None:
+    for pattern, level in _TOC_LEVEL_RES:
+        if pattern.match(entry.strip()):
+            return level
+    return None
+
+
+def layout_clues(texts: Sequence[tuple[str, str]]) -> list[Clue]:
+    """Layouts of older editions found in the 目次 (the ``目次`` entries of ``texts``, in
+    order): an entry matching a layout whose nearest higher-level entry matches its parent."""
+    out: dict[str, Clue] = {}
+    parents: dict[int, str] = {}
+    for where, text in texts:
+        if where != "目次":
+            continue
+        level = _toc_level(text)
+        if level is None:
+            continue
+        parents = {n: t for n, t in parents.items() if n < level}
+        parent = parents[max(parents)] if parents else ""
+        entry = normalize(text)
+        for pattern, exclude, above, edition, what in _LAYOUT_RES:
+            if (
+                what not in out
+                and parent
+                and pattern.search(entry)
+                and not exclude.search(entry)
+                and above.search(normalize(parent))
+            ):
+                out[what] = Clue("layout", "upper", edition, what, f"目次「{text.strip()}」")
+        parents[level] = text
+    return list(out.values())
+
+
 def edition_range(
     catalog: Catalog,
     target: Edition,
@@ -165,6 +238,9 @@ def edition_range(
     """Weigh the evidence; see the module docstring for what counts."""
     pos = {e: n for n, e in enumerate(catalog.ids)}
     clues = [c for c in topic_clues(texts) if c.edition in pos]
+    clues += [
+        c for c in layout_clues(texts) if c.edition in pos and pos[c.edition] < pos[target.id]
+    ]
     # clauses an edition added: one strong match, or two matches, of the same edition
     added: dict[str, list[MatchedClause]] = {}
     for m in matches:

@@ -10,7 +10,9 @@ from click.testing import CliRunner
 from gapcheck.catalog import load_catalog
 from gapcheck.cli import cli
 
-BUNDLED = ["2015-03", "2018-09", "2020-12", "2022-03", "2023-03", "2024-10", "2025-03"]
+BUNDLED = [
+    "2006-09", "2010-11", "2015-03", "2018-09", "2020-12", "2022-03", "2023-03", "2024-10", "2025-03",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -56,7 +58,8 @@ def test_versions_json(run):
         sum(1 for c in catalog.latest if c.basis.estimate),
         catalog.latest.estimated_changes(),
     )
-    assert data[1]["previous"] == "2015-03"
+    assert [d["previous"] for d in data] == [None, *BUNDLED[:-1]]
+    assert [d["depth"] for d in data[:3]] == ["outline", "outline", "full"]
 
 
 def test_clauses_json_contract(run):

@@ -43,6 +43,21 @@ CASES = [
     ("mixed", [match("b", last="2018-09"), match("c", removed="2018-09")],
      [("目次", "第3章の2 ガバメントクラウドの利用")], ("2023-03", None, True, ""),
      "令和5年3月版の内容を一部含む（旧版の書きぶりも残る）"),
+    # a role name the 平成18年9月 rewrite introduced: a lower bound
+    ("topic-2006", [], [("第5条第1項", "副町長を最高情報セキュリティ責任者とする")],
+     ("2006-09", None, False, ""), "平成18年9月版以降"),
+    # 外部委託 placed under 運用 in the 目次: at most 平成22年11月版; with the role name, a range
+    ("layout", [], [("目次", "第6節 運用"), ("目次", "第1款 監視"), ("目次", "第2款 外部委託"),
+                    ("第5条第1項", "統括情報セキュリティ責任者を置く")],
+     ("2006-09", "2010-11", False, ""), "平成18年9月版〜平成22年11月版相当"),
+    # outsourcing beside external services, or a 運用 entry at the same level: no layout clue
+    ("layout-modern", [], [("目次", "第7章 運用"), ("目次", "第8章 業務委託と外部サービスの利用"),
+                           ("目次", "第1節 業務委託")], (None, None, False,
+     "照合できた条項が 0 件と少ないため"), "判定できません（照合できた条項が 0 件と少ないため）"),
+    # the layout beside a newer topic: a body that caught up by 枝番 articles
+    ("layout-mixed", [], [("目次", "6. 運用"), ("目次", "6.4 外部委託"),
+                          ("目次", "第3章の2 情報システム全体の強靭性の向上")],
+     ("2018-09", None, True, ""), "平成30年9月版の内容を一部含む（旧版の書きぶりも残る）"),
 ]  # fmt: skip
 
 
@@ -55,3 +70,10 @@ def test_edition_range(catalog, matches, texts, expected, label):
     result = edition_range(catalog, catalog.latest, matches, texts)
     assert (result.lower, result.upper, result.mixed, result.reason) == expected
     assert result.label(catalog) == label
+
+
+def test_layout_clue_is_not_used_against_an_older_target(catalog):
+    """Auditing against 平成22年11月版 itself, its own layout is no bound."""
+    texts = [("目次", "第6節 運用"), ("目次", "第2款 外部委託")]
+    result = edition_range(catalog, catalog.edition("2010-11"), [], texts)
+    assert (result.lower, result.upper, result.clues) == (None, None, ())

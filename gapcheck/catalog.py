@@ -177,6 +177,7 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
     edition_dirs: dict[str, Path] = {}
     glossary_files: list[Path] = []
     vocabulary_files: list[Path] = []
+    condition_files: list[Path] = []
     for root in roots:
         for child in sorted(root.iterdir()):
             if child.is_dir() and EDITION_ID_RE.match(child.name):
@@ -185,6 +186,8 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
             glossary_files.append(root / "glossary.yaml")
         if (root / "vocabulary.yaml").is_file():
             vocabulary_files.append(root / "vocabulary.yaml")
+        if (root / "conditions.yaml").is_file():
+            condition_files.append(root / "conditions.yaml")
     if not edition_dirs:
         raise CatalogError("版が一つもありません（YYYY-MM という名前のフォルダが必要です）。")
     editions = [load_edition(edition_dirs[i]) for i in sorted(edition_dirs)]
@@ -195,6 +198,7 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
         editions=tuple(editions),
         glossary=tuple(t for t, _ in glossary.values()),
         vocabulary=_load_vocabulary(vocabulary_files, editions),
+        conditions=_load_conditions(condition_files),
     )
 
 
@@ -640,6 +644,29 @@ def _load_vocabulary(files: list[Path], editions: list[Edition]) -> dict[str, tu
                     path,
                 )
             out[key] = tuple(dict.fromkeys((*out.get(key, ()), *words)))
+    return out
+
+
+# --- conditions --------------------------------------------------------------------------
+
+
+def _load_conditions(files: list[Path]) -> dict[str, str]:
+    """``key: 画面転送方式を採る場合`` for clauses that apply only when a feature is used."""
+    out: dict[str, str] = {}
+    for path in files:
+        raw = read_yaml(path)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            raise CatalogError("条件は「条項キー: 適用される場合」の形にしてください。", path)
+        for key, condition in raw.items():
+            if key == _LINE:
+                continue
+            if not isinstance(condition, str) or not condition.strip() or len(condition) > 40:
+                raise CatalogError(
+                    f"条件 '{key}' は「…場合」の短い語句（40 字以内）にしてください。", path
+                )
+            out[str(key)] = condition.strip()
     return out
 
 

@@ -219,7 +219,10 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-def _echo_audit(report: AuditReport) -> None:
+TERMINAL_TOP = 10
+
+
+def _echo_audit(report: AuditReport, catalog: Catalog) -> None:
     policy = report.policy
 
     where = f"（シート: {policy.sheet}）" if policy.sheet else ""
@@ -249,14 +252,18 @@ def _echo_audit(report: AuditReport) -> None:
             "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性）。"
         )
         return
-    gaps = [
-        f for f in report.clauses if f.status in (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
-    ]
-    gaps.sort(key=lambda f: (-f.clause.level.rank, f.status is not Status.MISSING))
-    if gaps:
-        click.echo("\n対応が必要な主な条項（義務を優先、上位10件）:")
-        for f in gaps[:10]:
-            click.echo(f"  {f.clause.display_number}  {f.clause.heading}  〔{f.status.title}〕")
+    from gapcheck.ranking import rank_gaps, spread
+
+    top = spread(rank_gaps(report, catalog), TERMINAL_TOP)
+    if top:
+        # the same ranking as the reports: their five are the first five here
+        click.echo(f"\n優先して取り組む条項（上位{len(top)}件。理由は順位の根拠）:")
+        for r in top:
+            c = r.finding.clause
+            click.echo(
+                f"  [{r.priority}] {c.display_number}  {c.heading}  〔{r.finding.status.title}〕"
+            )
+            click.echo(f"        {r.why_ranked}")
     if report.orphan_decisions:
         click.echo(
             f"\n現在の版にない条項への前回の判断: {len(report.orphan_decisions)} 件（JSON の orphan_decisions）"
@@ -384,7 +391,7 @@ def audit_command(
     if as_json:
         _echo_json(report.to_dict())
     else:
-        _echo_audit(report)
+        _echo_audit(report, settings.catalog())
         if written:
             click.echo("\n結果を書き出しました:")
             for path in written:
@@ -480,7 +487,7 @@ def demo(settings: Settings, out: Path) -> None:
     policy_file = out / "sample_policy.xlsx"
     report = audit(read_policy(policy_file), catalog)
     written = _write_outputs(report, catalog, out)
-    _echo_audit(report)
+    _echo_audit(report, catalog)
     click.echo(f"\n入力（架空の町のポリシー）: {policy_file}")
     click.echo("結果:")
     for path in written:

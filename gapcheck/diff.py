@@ -336,6 +336,13 @@ class _Lineage:
                     todo.append(nxt)
         return out
 
+    def recorded(self, key: str, kind: ChangeKind) -> bool:
+        """Whether an edition in (OLD, NEW] records a change of ``kind`` for ``key``."""
+        return any(
+            (c := ed.get(key)) is not None and c.change is not None and c.change.kind is kind
+            for ed in self.between
+        )
+
     def descendants(self, key: str) -> set[str]:
         return self._walk(key, self.forward)
 
@@ -407,6 +414,9 @@ def _compare(
             kind = DiffKind.MODIFIED
     elif old.number != new.number:
         moved = section_map[(old.part, old.section)] != (new.part, new.section)
+        # a move the catalog records (外部委託 out of 運用 in 2015) stays a move even when
+        # its whole subsection went along
+        moved = moved or lineage.recorded(new.key, ChangeKind.MOVED)
         kind = DiffKind.MOVED if moved else DiffKind.RENUMBERED
     else:
         return None

@@ -342,6 +342,9 @@ class Catalog:
     # Per clause key, the words real policies use for that clause (captions, role names,
     # objects, old names): words, never sentences. Used by the alignment (issue #11).
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per clause key, when the clause applies only to a body using a feature (画面転送方式を
+    # 採る場合): such a gap ranks below one every body must close (issue #13).
+    conditions: dict[str, str] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:

@@ -124,7 +124,10 @@ def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
     headers = ["優先度", "条項", "何が求められているか", "なぜ（理由）", "何もしないと"]
     rows = []
     for a in s.top_actions:
-        rows.append([a.priority, f"{a.title}\n{a.affects_us}", a.what, a.why, a.if_nothing])
+        rows.append([
+            a.priority, f"{a.title}\n{a.affects_us}\n（順位の理由: {a.ranked}）", a.what, a.why,
+            a.if_nothing,
+        ])  # fmt: skip
     last = table(ws, top + 1, headers, rows, widths, filters=False, freeze=False)
     for r in range(top + 2, last + 1):
         prio = ws.cell(row=r, column=1).value

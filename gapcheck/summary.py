@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from gapcheck.audit import AuditReport, ClauseFinding, RowStatus, Status
 from gapcheck.diff import Span, mark_changes
 from gapcheck.evidence import Clue
-from gapcheck.model import Catalog, ChangeKind, Clause, Level, Term
+from gapcheck.model import Catalog, Clause, Level, Term
+from gapcheck.ranking import missing_definitions, rank_gaps, spread
 
-# Sections where a gap exposes the body most directly (三層, technical measures, incident
-# response, outsourcing and cloud).
-_EXPOSED = ("4", "7", "8.3", "9")
 _GAP = (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
-PRIORITIES = ("高", "中", "低")
+TOP = 5  # actions on the one-page summary
 _PROCEDURE_WORDS = ("手順", "マニュアル", "要領", "要綱", "計画")
 
 
@@ -30,6 +28,7 @@ class Action:
 
     finding: ClauseFinding
     priority: str  # 高 / 中 / 低
+    ranked: str  # why it ranks where it does: 「義務・規定がない・事故・漏えい・停止に直結…」
     what: str  # what changed / what is asked
     why: str  # the incident, law or reason
     affects_us: str  # where this body stands
@@ -74,7 +73,7 @@ class ExecutiveSummary:
     body: str  # 本町 / 本市 …
     headline: str  # 「本町のポリシーは令和2年12月版相当です」
     lag_sentence: str
-    actions: tuple[Action, ...]  # every gap, most important first
+    actions: tuple[Action, ...]  # every actionable gap, most important first
     decisions: tuple[str, ...]  # what the committee must decide
     history: tuple[HistoryEntry, ...]
     procedures: tuple[ProcedureItem, ...]
@@ -82,6 +81,8 @@ class ExecutiveSummary:
     priorities: dict[str, str]  # clause key -> 高/中/低 for every gap
     amendment: tuple[AmendmentEntry, ...]
     evidence: tuple[str, ...] = ()  # what the edition judgement rests on, one line each
+    top: tuple[Action, ...] = ()  # the first actions, spread across sections (ranking.spread)
+    definitions: str = ""  # one line on the guideline's definitions the policy lacks
 
     @property
     def key_evidence(self) -> tuple[str, ...]:
@@ -91,7 +92,8 @@ class ExecutiveSummary:
 
     @property
     def top_actions(self) -> tuple[Action, ...]:
-        return self.actions[:5]
+        """What the one-page summary lists (:data:`TOP`, spread across sections)."""
+        return self.top
 
 
 def clause_title(clause: Clause) -> str:
@@ -135,34 +137,6 @@ def read_sentence(report: AuditReport) -> str:
     return out
 
 
-def priority_of(finding: ClauseFinding, report: AuditReport, catalog: Catalog) -> str:
-    """高/中/低 from obligation level, section and how far behind (DOMAIN.md §5)."""
-    clause = finding.clause
-    score = clause.level.rank  # 1..3
-    score += {Status.MISSING: 2.0, Status.OUTDATED: 1.5, Status.PARTIAL: 1.0}.get(finding.status, 0)
-    if clause.part.value == "対策基準" and clause.section.startswith(_EXPOSED):
-        score += 1
-    changed_in = _last_change(clause, catalog, report.target.id)
-    if report.follows and changed_in and changed_in > report.follows:
-        score += 0.5
-    if score >= 6.5:
-        return "高"
-    if score >= 5:
-        return "中"
-    return "低"
-
-
-def _last_change(clause: Clause, catalog: Catalog, target: str) -> str | None:
-    last = None
-    for ed in catalog.editions:
-        c = ed.get(clause.key)
-        if c is not None and c.change is not None and c.change.kind is not ChangeKind.RENUMBERED:
-            last = ed.id
-        if ed.id == target:
-            break
-    return last
-
-
 def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: str) -> str:
     """The catalog's notes on how this clause changed after ``since``, oldest first."""
     notes = []
@@ -176,6 +150,19 @@ def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: st
         if ed.id == target:
             break
     return " ".join(dict.fromkeys(notes))
+
+
+def definitions_line(report: AuditReport, body: str, thin: bool) -> str:
+    """The guideline's definitions the policy lacks, as one line (never an action each)."""
+    missing = [f for f in missing_definitions(report) if not (thin and f.status is Status.MISSING)]
+    if not missing:
+        return ""
+    terms = "、".join(f.clause.heading for f in missing[:6])
+    more = f"など{len(missing)}件の用語" if len(missing) > 6 else f"の{len(missing)}件の用語"
+    return (
+        f"用語の定義: ガイドラインが定義する「{terms}」{more}が{body}の定義に見当たりません。"
+        "定義の条に号として加えるかどうか。"
+    )
 
 
 _IF_NOTHING = {
@@ -208,30 +195,31 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     body = body_name(report)
     target = report.target
     follows_label = report.follows_label or "判定できない版"
-    actions = []
-    priorities: dict[str, str] = {}
     # With few clauses matched (an excerpt, a thin enabling rule), an absent clause is no
     # evidence of a gap: it is listed in 対応一覧 but never recommended as an action (#11).
     thin = is_thin(report)
-    for f in report.clauses:
-        if f.status not in _GAP or (thin and f.status is Status.MISSING):
-            continue
-        prio = priority_of(f, report, catalog)
-        priorities[f.key] = prio
+    ranked = rank_gaps(report, catalog, absent=not thin)
+    by_key: dict[str, Action] = {}
+    for r in ranked:
+        f = r.finding
         note = _change_note(f.clause, catalog, report.follows, target.id)
-        actions.append(
-            Action(
-                finding=f,
-                priority=prio,
-                what=localize(f.clause.plain, body),
-                why=note or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
-                affects_us=_AFFECTS[f.status].format(body=body, follows=_wording_label(f, catalog)),
-                if_nothing=_IF_NOTHING[f.clause.level],
-                suggestion=_SUGGEST[f.status],
-            )
+        what = localize(f.clause.plain, body)
+        if r.condition:
+            what = f"（{r.condition}）{what}"
+        by_key[f.key] = Action(
+            finding=f,
+            priority=r.priority,
+            ranked=r.why_ranked,
+            what=what,
+            why=note or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
+            affects_us=_AFFECTS[f.status].format(body=body, follows=_wording_label(f, catalog)),
+            if_nothing=_IF_NOTHING[f.clause.level],
+            suggestion=_SUGGEST[f.status],
         )
-    order = {p: n for n, p in enumerate(PRIORITIES)}
-    actions.sort(key=lambda a: (order[a.priority], -a.finding.clause.level.rank))
+    actions = [by_key[r.key] for r in ranked]
+    top = [by_key[r.key] for r in spread(ranked, TOP)]
+    priorities = {r.key: r.priority for r in ranked}
+    definitions = definitions_line(report, body, thin)
 
     # Say only what the evidence supports (issue #11): a range, or 判定できません.
     if report.follows is None:
@@ -279,6 +267,8 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     missing_proc = sum(1 for p in procedures if not p.named)
     if missing_proc and not thin:
         decisions.append(f"実施手順（現場向けの手順書）を整える条項 {missing_proc}件の担当と期限。")
+    if definitions:
+        decisions.append(definitions)
     if report.row_counts["obsolete"]:
         decisions.append(
             f"国の指針から削除された内容に基づく規定 {report.row_counts['obsolete']}件を残すか削るか。"
@@ -312,6 +302,8 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
         priorities=priorities,
         amendment=amendment(report, body),
         evidence=evidence_lines(report),
+        top=tuple(top),
+        definitions=definitions,
     )
 
 
@@ -320,6 +312,7 @@ _CLUE_KINDS = {
     "added": "その版で加わった条項",
     "wording": "後の版で改められた書きぶり",
     "removed": "後の版で削除された条項",
+    "layout": "後の版で改められた構成",
 }
 
 

@@ -34,7 +34,8 @@ PRIORITIES = ("高", "中", "低")
 # What a gap in the clause exposes the body to, when it is left open.
 RISK_WORDS = re.compile(
     r"インシデント|ランサムウェア|バックアップ|復旧|漏えい|不正アクセス|不正プログラム|"
-    r"ウイルス|脆弱性|委託|多要素認証|二要素認証|標的型|マイナンバー利用事務系|CSIRT|攻撃"
+    r"ウイルス|脆弱性|委託|多要素認証|二要素認証|標的型|マイナンバー利用事務系|CSIRT|攻撃|"
+    r"停電|障害|災害|業務継続"
 )
 _LEVEL = {Level.DUTY: 3.0, Level.RECOMMENDATION: 1.5, Level.PERMISSION: 0.5}
 _BEHIND = {Status.MISSING: 2.0, Status.OUTDATED: 1.5, Status.PARTIAL: 1.0}
@@ -80,7 +81,7 @@ def announces_list(clause: Clause, edition: Edition) -> bool:
         c.part is clause.part
         and c.number != clause.number
         and c.number.startswith(clause.number)
-        and not c.number[len(clause.number) :][:1].isdigit()
+        and c.number[len(clause.number) :][:1] not in "0123456789"  # 1 is not the parent of 10
         for c in edition
     )
 

@@ -283,22 +283,30 @@ def _behind_sheet(ws: Worksheet, result: SurveyResult) -> None:
     a4(ws, landscape=True)
 
 
+UPTAKE_NOTE = (
+    "割合は、その条項の今の文言が入った版以降に準拠している団体（対象の団体）のうち、"
+    "規定がないか旧版の文言のままの団体の割合です。まだその版に追いついていない団体は数えません。"
+    "追いついたのに対応が少ない条項は、国が改定の趣旨をより丁寧に説明すべき条項の候補です。"
+    "義務・推奨の条項に限り、見出しだけの条項、用語の定義、特定の機能を使う場合だけの条項は除いています。"
+)
+
+
 def _clauses_sheet(ws: Worksheet, result: SurveyResult) -> None:
     top = result.top_clauses()
-    _title(ws, "未対応・旧版のままの多い条項（上位20）",
-           "国が改定の趣旨をより丁寧に説明すべき条項の候補です。")  # fmt: skip
+    _title(ws, "版に追いついた団体でも対応の少ない条項（上位20）", UPTAKE_NOTE)
     rows = [
-        [n, g.clause.part.value, g.clause.number, " > ".join(g.clause.headings), g.missing,
-         g.outdated, g.partial, _r(g.share), g.clause.plain]
+        [n, g.clause.part.value, g.clause.number, " > ".join(g.clause.headings),
+         f"{result.labels[g.since]}以降", g.bodies, g.missing, g.outdated, g.partial, _r(g.share),
+         g.clause.plain]
         for n, g in enumerate(top, 1)
     ]  # fmt: skip
     last = table(
-        ws, 3, ["順位", "編", "項番", "見出し", Status.MISSING.title, Status.OUTDATED.title,
-                Status.PARTIAL.title, "未対応・旧版の割合", "やさしい説明"],
-        rows, [6, 9, 10, 30, 8, 10, 10, 19, 60],
+        ws, 3, ["順位", "編", "項番", "見出し", "この文言の版", "対象の団体", Status.MISSING.title,
+                Status.OUTDATED.title, Status.PARTIAL.title, "未対応・旧版の割合", "やさしい説明"],
+        rows, [6, 9, 10, 30, 14, 9, 8, 10, 10, 19, 60],
     )  # fmt: skip
     for row in range(4, last + 1):
-        ws.cell(row=row, column=8).number_format = "0.0%"
+        ws.cell(row=row, column=10).number_format = "0.0%"
     a4(ws, landscape=True)
 
 
@@ -396,6 +404,8 @@ def write_survey_html(result: SurveyResult, path: str | Path) -> Path:
         prefectures=prefectures,
         trend_chart=trend_chart,
         top=result.top_clauses(),
+        uptake_note=UPTAKE_NOTE,
+        labels=result.labels,
         note=NOTE,
         flag_info=FLAG_INFO,
         label=lambda e: _label(result, e),

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 
@@ -56,8 +56,9 @@ from gapcheck.bodies import (
     size_band,
 )
 from gapcheck.errors import GapcheckError, PolicyFormatError
-from gapcheck.model import Catalog, Clause, Edition
+from gapcheck.model import Catalog, Clause, Edition, Level
 from gapcheck.policy import Policy
+from gapcheck.ranking import actionable
 from gapcheck.readers import read_policy
 
 __all__ = [
@@ -93,6 +94,7 @@ UNKNOWN = "不明"
 UNKNOWN_EDITION = "unknown"  # by_version key for a policy whose edition cannot be told
 BEHIND = 2  # editions behind that make a body "fallen behind"
 TOP_CLAUSES = 20
+MIN_ELIGIBLE = 3  # a clause's uptake over fewer bodies than this is not ranked
 _JUNK = {"thumbs.db", "desktop.ini"}
 
 # Each flag's title and plain explanation, defined once.
@@ -259,7 +261,8 @@ class ClauseGap:
     missing: int
     outdated: int
     partial: int
-    bodies: int
+    bodies: int  # the bodies counted: every body, or (uptake) those that could have it
+    since: str = ""  # (uptake) the edition the clause's present wording dates from
 
     @property
     def share(self) -> float:
@@ -275,6 +278,8 @@ class ClauseGap:
             "missing": self.missing,
             "outdated": self.outdated,
             "partial": self.partial,
+            "bodies": self.bodies,
+            "since": self.since or None,
             "share": _round(self.share),
         }
 
@@ -321,6 +326,9 @@ class SurveyResult:
     reused: int  # inputs whose result was taken unchanged from the archive
     db: str | None
     statuses: dict[str, str] = field(default_factory=dict, repr=False)  # body -> status codes
+    # per clause key, the edition its present wording dates from (wording_since)
+    since: dict[str, str] = field(default_factory=dict, repr=False)
+    candidates: frozenset[str] = frozenset()  # clauses whose uptake is worth ranking
 
     @functools.cached_property
     def labels(self) -> dict[str, str]:
@@ -400,11 +408,38 @@ class SurveyResult:
             ClauseGap(c, missing[i], outdated[i], partial[i], n) for i, c in enumerate(clauses)
         )
 
+    @functools.cached_property
+    def uptake(self) -> tuple[ClauseGap, ...]:
+        """Per candidate clause, its gaps among the bodies that *could* have it: those whose
+        policy follows the edition that brought the clause's present wording, or a later one.
+        A body still on an older edition lacks the clause because it has not caught up, which
+        says nothing about how well this clause was explained (issue #13)."""
+        ids = [e for e, _ in self.editions]
+        pos = {e: n for n, e in enumerate(ids)}
+        clauses = self.target.clauses
+        out = []
+        for i, c in enumerate(clauses):
+            if c.key not in self.candidates:
+                continue
+            since = pos[self.since.get(c.key, self.target.id)]
+            counts = Counter()
+            n = 0
+            for b in self.judged:
+                codes = self.statuses.get(b.body)
+                if not codes or i >= len(codes) or pos.get(b.follows or "", -1) < since:
+                    continue
+                n += 1
+                counts[codes[i]] += 1
+            gap = ClauseGap(c, counts["M"], counts["O"], counts["P"], n)
+            out.append(replace(gap, since=ids[since]))
+        return tuple(out)
+
     def top_clauses(self, n: int = TOP_CLAUSES) -> tuple[ClauseGap, ...]:
-        """The ``n`` clauses most often missing or outdated nationally."""
+        """The ``n`` clauses most often missing or outdated among the bodies that could have
+        them (:attr:`uptake`), each measured over at least :data:`MIN_ELIGIBLE` bodies."""
         ranked = sorted(
-            (g for g in self.clause_gaps if g.missing + g.outdated),
-            key=lambda g: (-(g.missing + g.outdated), -g.missing),
+            (g for g in self.uptake if g.missing + g.outdated and g.bodies >= MIN_ELIGIBLE),
+            key=lambda g: (-g.share, -(g.missing + g.outdated), -g.missing),
         )
         return tuple(ranked[:n])
 
@@ -1400,6 +1435,36 @@ def _survey(
         reused=reused_count,
         db=db,
         statuses=statuses,
+        since=wording_since(catalog, edition),
+        candidates=uptake_candidates(catalog, edition),
+    )
+
+
+def wording_since(catalog: Catalog, edition: Edition) -> dict[str, str]:
+    """Per clause of ``edition``, the first edition holding its present wording and level:
+    a body that follows that edition or a later one could have the clause as it stands."""
+    out: dict[str, str] = {}
+    for c in edition:
+        since = edition.id
+        for ed in reversed(catalog.editions[: catalog.ids.index(edition.id)]):
+            old = ed.get(c.key)
+            if old is None or (old.text, old.level) != (c.text, c.level):
+                break
+            since = ed.id
+        out[c.key] = since
+    return out
+
+
+def uptake_candidates(catalog: Catalog, edition: Edition) -> frozenset[str]:
+    """Clauses whose uptake says something about how well a revision was explained: actions
+    every body must take (duties and recommendations), not headings, definitions, permissions
+    or safeguards for a feature a body may not use."""
+    return frozenset(
+        c.key
+        for c in edition
+        if actionable(c, edition)
+        and c.level is not Level.PERMISSION
+        and c.key not in catalog.conditions
     )
 
 

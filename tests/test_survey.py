@@ -121,7 +121,23 @@ def test_aggregates(first):
     top = first.top_clauses()
     assert len(top) == 20
     assert all(g.clause.plain for g in top)
-    assert top[0].missing + top[0].outdated >= top[-1].missing + top[-1].outdated
+    assert [g.share for g in top] == sorted((g.share for g in top), reverse=True)
+
+
+def test_uptake_counts_only_bodies_that_could_have_the_clause(first):
+    """Issue #13: a body still on an older edition lacks a newer clause because it has not
+    caught up; the uptake of a clause is measured among the bodies that reached it."""
+    ids = [e for e, _ in first.editions]
+    catalog = load_catalog()
+    for g in first.top_clauses():
+        reached = [b for b in first.judged if ids.index(b.follows) >= ids.index(g.since)]
+        assert g.bodies == len(reached) >= 3, g.clause.key
+        clause = g.clause
+        assert clause.level.value != "permission" and clause.key not in catalog.conditions
+        assert "定義" not in clause.headings[0] and "用語" not in " ".join(clause.headings[:-1])
+    # a clause that came with the newest edition counts only the bodies on it
+    newest = [g for g in first.uptake if g.since == first.target.id]
+    assert newest and all(g.bodies == first.newest for g in newest)
 
 
 def test_json_contract(first):

@@ -633,19 +633,22 @@ def mark_changes(old: str, new: str) -> tuple[tuple[Span, ...], tuple[Span, ...]
     >>> old, new = mark_changes("監査を年1回以上行う。", "監査を年2回以上行う。")
     >>> [(s.text, s.op) for s in new]
     [('監査を年', 'equal'), ('2', 'insert'), ('回以上行う。', 'equal')]
+    >>> [s.op for s in mark_changes("強靱にする，又は", "強靭にする、又は")[1]]
+    ['equal']
     """
     a, b = tokenize(old), tokenize(new)
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    # a difference of punctuation, width, kanji variant or okurigana alone (「，」→「、」,
+    # 強靱→強靭) is not marked: only substantive changes are, so the real ones stand out
+    real = [
+        tag != "equal" and _editorial_form("".join(a[i1:i2])) != _editorial_form("".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in ops
+    ]
     old_spans: list[Span] = []
     new_spans: list[Span] = []
-    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+    for n, (_tag, i1, i2, j1, j2) in enumerate(ops):
         # a one-token equal gap between two changes joins them, so marks do not fragment
-        changed = tag != "equal" or (
-            i2 - i1 <= 1
-            and 0 < n < len(ops) - 1
-            and ops[n - 1][0] != "equal"
-            and ops[n + 1][0] != "equal"
-        )
+        changed = real[n] or (i2 - i1 <= 1 and 0 < n < len(ops) - 1 and real[n - 1] and real[n + 1])
         _append(old_spans, "".join(a[i1:i2]), "delete" if changed else "equal")
         _append(new_spans, "".join(b[j1:j2]), "insert" if changed else "equal")
     return tuple(old_spans), tuple(new_spans)

@@ -232,8 +232,24 @@ def _point(title: str, changes: Sequence[ClauseChange]) -> Point:
     who = "・".join(
         dict.fromkeys(p for c in changes for p in affected(c.part, c.section_heading).split("・"))
     )
-    why = reason(lead.note) + lead.mark
-    return Point(title, what, why, who, bool(raised))
+    return Point(title, what, _reasons(lead, changes), who, bool(raised))
+
+
+WHY_LINES = 3  # reasons shown per section on the points page; the 新旧対照表 has every one
+
+
+def _reasons(lead: ClauseChange, changes: Sequence[ClauseChange]) -> str:
+    """Each change's own reason (the lead's first), one line per distinct reason: a section
+    with 14 changes is not explained by the reason of one of them."""
+    by_reason: dict[str, list[ClauseChange]] = {}
+    for c in [lead, *(c for c in changes if c is not lead)]:
+        by_reason.setdefault(reason(c.note) + c.mark, []).append(c)
+    if len(by_reason) == 1:
+        return next(iter(by_reason))
+    lines = [f"{cs[0].heading}: {why}" for why, cs in list(by_reason.items())[:WHY_LINES]]
+    if len(by_reason) > WHY_LINES:
+        lines.append(f"ほか{len(by_reason) - WHY_LINES}件の理由は新旧対照表の備考にあります。")
+    return "\n".join(lines)
 
 
 def _pick(changes: Sequence[ClauseChange]) -> ClauseChange:
@@ -295,6 +311,8 @@ def level_change(c: ClauseChange) -> str:
     return f"{_short_level(c.old_level)}→{_short_level(c.new_level)}（{how}）"
 
 
+# the government's convention for a 新旧対照表: changed passages underlined in both columns
+LEGEND = "下線部が改定された部分です（改定後・改定前の両方に付けています）。"
 ESTIMATE_REMARK = "（推定）総務省の公表資料で確かめられない、本カタログの整理です。"
 
 
@@ -414,10 +432,7 @@ def _points_sheet(wb: Workbook, p: DiffPages) -> None:
 def _compare_sheet(wb: Workbook, p: DiffPages) -> None:
     ws = wb.create_sheet("新旧対照表")
     d = p.diff
-    title = (
-        f"新旧対照表（{d.old.label} → {d.new.label}）　下線は改定後に加わった部分、"
-        "取消線は改定前から削られた部分です。"
-    )
+    title = f"新旧対照表（{d.old.label} → {d.new.label}）　{LEGEND}"
     put(ws, 1, 1, title, font=BOLD, border=False, wrap=False)
     headers = ["項番", f"改定後（{d.new.label}）", f"改定前（{d.old.label}）", "備考"]
     widths = [16, 50, 50, 34]
@@ -429,7 +444,7 @@ def _compare_sheet(wb: Workbook, p: DiffPages) -> None:
             else REMOVED_TEXT
         )
         old = (
-            underline_changes([(s.text, s.op) for s in row.old_spans], "delete", "strike")
+            underline_changes([(s.text, s.op) for s in row.old_spans], "delete", "underline")
             if row.old_spans
             else ADDED_TEXT
         )
@@ -469,6 +484,7 @@ def render_diff_html(diff: EditionDiff, catalog: Catalog) -> str:
         meanings=KIND_MEANING,
         removed_text=REMOVED_TEXT,
         added_text=ADDED_TEXT,
+        legend=LEGEND,
     )
 
 

@@ -13,9 +13,10 @@ from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog import load_catalog, load_catalog_from
 from gapcheck.cli import cli
-from gapcheck.diff import diff_editions, render_text
+from gapcheck.diff import diff_editions, mark_changes, render_text
 from gapcheck.model import Part
 from gapcheck.report_diff import (
+    LEGEND,
     affected,
     diff_pages,
     points,
@@ -54,15 +55,23 @@ def test_sheet_names(book):
     assert wb.sheetnames == SHEETS
 
 
-def test_new_text_underlined_old_text_struck(book):
+def test_changed_passages_underlined_in_both_columns(book):
+    """The government's convention: underline in 改定後 and 改定前 alike, never struck."""
     _, wb = book
     ws = wb["新旧対照表"]
-    new, old = _column(ws, "改定後"), _column(ws, "改定前")
-    assert any(isinstance(v, CellRichText) and any(f.u == "single" for f in _fonts(v)) for v in new)
-    assert any(isinstance(v, CellRichText) and any(f.strike for f in _fonts(v)) for v in old)
-    # marks stay on their side: nothing struck in the new text, nothing underlined in the old
-    assert not any(isinstance(v, CellRichText) and any(f.strike for f in _fonts(v)) for v in new)
-    assert not any(isinstance(v, CellRichText) and any(f.u for f in _fonts(v)) for v in old)
+    assert ws["A1"].value.endswith(LEGEND)
+    for column in (_column(ws, "改定後"), _column(ws, "改定前")):
+        rich = [v for v in column if isinstance(v, CellRichText)]
+        assert any(f.u == "single" for v in rich for f in _fonts(v))
+        assert not any(f.strike for v in rich for f in _fonts(v))
+
+
+def test_punctuation_and_variants_are_not_marked():
+    old, new = mark_changes(
+        "強靱な体制を整え，監査を年1回行う。", "強靭な体制を整え、監査を年2回行う。"
+    )
+    assert [s.text for s in new if s.op != "equal"] == ["2"]
+    assert [s.text for s in old if s.op != "equal"] == ["1"]
 
 
 def test_removed_and_added_placeholders_in_diff_order(book):
@@ -178,7 +187,7 @@ def test_html_escapes_marks_and_stays_offline(make_catalog, tmp_path):
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<html lang="ja">' in page
-    assert "<ins>" in page and "<del>" in page
+    assert '<u class="chg">' in page and "<del>" not in page and "<ins>" not in page
     assert "（新設）" in page and "（削除）" in page
     urls = re.findall(r"https?://[^\s\"'<>]+", page)
     assert set(urls) <= {"http://www.w3.org/2000/svg"}
@@ -305,3 +314,17 @@ def test_cli_diff_backwards_is_an_error():
         "Error: 比較元には比較先より古い版を指定してください（指定: 令和7年3月版（2025-03）→ "
         "令和6年10月版（2024-10））。例: gapcheck diff 2024-10 2025-03"
     )
+
+
+def test_each_change_in_a_section_keeps_its_own_reason(catalog):
+    """Section 4 of 2025-03 has several changes with different reasons: the points page
+    gives them, not the first one's reason for all."""
+    d = diff_editions(catalog, "2024-10", "2025-03")
+    section4 = next(p for p in points(d) if p.section.startswith("対策基準 4 "))
+    changes = [
+        c for c in d.substantive() if c.part.value == "対策基準" and c.section.startswith("4")
+    ]
+    distinct = {reason(c.note) for c in changes}
+    lines = section4.why.splitlines()
+    assert len(distinct) > 1 and len(lines) == min(len(distinct), 3) + (len(distinct) > 3)
+    assert all(": " in line for line in lines[:3])

@@ -101,20 +101,35 @@ def clause_title(clause: Clause) -> str:
     return f"{clause.part.value} {clause.number}（{'・'.join(clause.headings[-2:])}）"
 
 
+_BODY_RE = re.compile(r"本[市町村区都道府県]")
+
+
 def body_name(report: AuditReport) -> str:
-    """本市/本町/本村/本区 as the policy calls itself (default 本市)."""
-    counts = Counter(
-        m.group(0) for r in report.policy.rows for m in re.finditer(r"本[市町村区]", r.text)
-    )
+    """本市/本町/本村/本区/本県… as the policy calls itself (default 本市)."""
+    counts = Counter(m.group(0) for r in report.policy.rows for m in _BODY_RE.finditer(r.text))
     return counts.most_common(1)[0][0] if counts else "本市"
 
 
+# 市 standing for the body in our plain explanations (「市が持つ情報」「市全体」), not inside a
+# word (都市) nor in 市区町村・市町村
+_CITY_RE = re.compile(r"(?<![\u4e00-\u9fff])市(?=[がのはにでとへも]|全体)")
+
+
 def localize(text: str, body: str) -> str:
-    """The guideline's 本市/市長 wording in the body's own terms (本町/町長 …)."""
+    """The catalog's 本市/市長/副市長 wording, and the 市 of its plain explanations, in the
+    body's own words: 本町/町長/副町長, 本県/知事/副知事 …
+
+    >>> localize("副市長を、市のシステムと市町村の連携を守る責任者とする。", "本町")
+    '副町長を、町のシステムと市町村の連携を守る責任者とする。'
+    >>> localize("本市は市長が定める。", "本県")
+    '本県は知事が定める。'
+    """
     if body == "本市":
         return text
     unit = body[1]
-    return text.replace("本市", body).replace("副市長", f"副{unit}長").replace("市長", f"{unit}長")
+    head = "知事" if unit in "都道府県" else f"{unit}長"
+    text = text.replace("本市", body).replace("副市長", f"副{head}").replace("市長", head)
+    return _CITY_RE.sub(unit, text)
 
 
 THIN = 10  # fewer clauses matched than this: too little read to call anything missing
@@ -211,7 +226,8 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
             priority=r.priority,
             ranked=r.why_ranked,
             what=what,
-            why=note or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
+            why=localize(note, body)
+            or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
             affects_us=_AFFECTS[f.status].format(body=body, follows=_wording_label(f, catalog)),
             if_nothing=_IF_NOTHING[f.clause.level],
             suggestion=_SUGGEST[f.status],

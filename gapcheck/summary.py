@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from gapcheck.audit import AuditReport, ClauseFinding, RowStatus, Status
+from gapcheck.audit import (
+    AuditReport,
+    ClauseFinding,
+    RowStatus,
+    Status,
+    document_part,
+    is_definition,
+)
 from gapcheck.diff import Span, mark_changes
 from gapcheck.evidence import Clue
-from gapcheck.model import Catalog, Clause, Level, Term
-from gapcheck.ranking import missing_definitions, rank_gaps, spread
+from gapcheck.model import Catalog, Clause, Level, Part, Term
+from gapcheck.numbering import ClauseNumber
+from gapcheck.policy import PolicyRow
+from gapcheck.ranking import announces_list, missing_definitions, rank_gaps, spread
 
 _GAP = (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
 TOP = 5  # actions on the one-page summary
@@ -65,6 +75,7 @@ class AmendmentEntry:
     current: tuple[Span, ...]  # replaced passages marked "delete"; () for a new provision
     note: str
     kind: str  # "amend" | "new" | "delete"
+    document: str = "対策基準"  # 基本方針 / 対策基準: one 新旧対照表 per document
 
 
 @dataclass(frozen=True, eq=False)
@@ -343,28 +354,56 @@ def evidence_lines(report: AuditReport) -> tuple[str, ...]:
 
 
 _ARTICLE_RE = re.compile(r"^(第[0-9０-９]+条(?:の[0-9]+)*)")
+_ITEM_RE = re.compile(r"^(第[0-9]+条(?:の[0-9]+)*(?:第[0-9]+項)?)第([0-9]+)号$")
+
+
+def _parent(clause: Clause) -> tuple[Part, str] | None:
+    """The guideline item a clause is one entry of (2.(13) → 2, 4.(1)⑨ → 4.(1)), if any."""
+    n = ClauseNumber.parse(clause.number)
+    if n.subitem:
+        return (clause.part, str(replace(n, subitem=0)))
+    if n.item:
+        return (clause.part, n.section_path)
+    return None
 
 
 def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
-    """A draft amendment of the body's policy, in its own order and numbering.
+    """A draft amendment of the body's policy, in its own order and numbering, each entry
+    tagged with its document (基本方針 or 対策基準: one 新旧対照表 per document).
 
-    Outdated and partial clauses are rewritten where the body has them; missing clauses
-    are placed after the row of the nearest preceding clause the body has (as 枝番 articles
-    where the body numbers by 第N条); rows following removed clauses are proposed for deletion.
+    Outdated and partial clauses are rewritten where the body has them; rows following
+    removed clauses are proposed for deletion. A missing clause is placed after the row of
+    the nearest preceding clause the body has: as a new 号 of that article when the two are
+    items of the same list in the guideline (a definition after the last definition:
+    第2条第1項第13号), else as a 枝番 article (第12条の2) where the body numbers by 第N条.
+    Headings that only announce a list and the 用語の定義 are not drafted as articles of their
+    own (:func:`gapcheck.ranking.actionable`); missing definitions are drafted as 号.
     """
     findings = {f.key: f for f in report.clauses}
-    after_row: dict[int | None, list[ClauseFinding]] = {}
+    after_row: dict[int | None, list[tuple[ClauseFinding, Clause | None]]] = {}
     last_row: int | None = None
+    last_clause: Clause | None = None
     for f in report.clauses:
         if f.rows:
-            last_row = max(f.rows)
-        elif f.status is Status.MISSING:
-            after_row.setdefault(last_row, []).append(f)
+            last_row, last_clause = max(f.rows), f.clause
+        elif f.status is Status.MISSING and (
+            is_definition(f.clause) or not announces_list(f.clause, report.target)
+        ):
+            after_row.setdefault(last_row, []).append((f, last_clause))
     entries: list[AmendmentEntry] = []
+    title = report.policy.title
 
-    def add_new(f: ClauseFinding, anchor: str, k: int) -> None:
-        m = _ARTICLE_RE.match(anchor)
-        label = f"{m.group(1)}の{k + 2}（新設）" if m else f"{anchor}の次（新設）"
+    def add_new(f: ClauseFinding, anchor: str, prev: Clause | None, k: int, doc: str) -> None:
+        item = _ITEM_RE.match(anchor)
+        sibling = (
+            prev is not None and _parent(prev) is not None and _parent(prev) == _parent(f.clause)
+        )
+        if item and sibling:
+            label = f"{item.group(1)}第{int(item.group(2)) + k + 1}号（新設）"
+        elif m := _ARTICLE_RE.match(anchor):
+            label = f"{m.group(1)}の{k + 2}（新設）"
+        else:
+            label = f"{anchor}の次（新設）"
         entries.append(
             AmendmentEntry(
                 label=label,
@@ -372,15 +411,34 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
                 current=(),
                 note=f"{clause_title(f.clause)}を新たに規定",
                 kind="new",
+                document=doc or f.clause.part.value,
             )
         )
 
-    for k, f in enumerate(after_row.get(None, [])):
-        add_new(f, "冒頭", k)
+    def document(row: PolicyRow, fallback: str) -> str:
+        return document_part(row.sheet, *row.context, title) or fallback
+
+    def place(items: list[tuple[ClauseFinding, Clause | None]], anchor: str, doc: str) -> None:
+        counts: dict[bool, int] = {}
+        for f, prev in items:
+            as_item = (
+                prev is not None
+                and _parent(prev) is not None
+                and _parent(prev) == _parent(f.clause)
+            )
+            k = counts.get(as_item, 0)
+            counts[as_item] = k + 1
+            add_new(f, anchor, prev, k, doc if as_item else f.clause.part.value)
+
+    place(after_row.get(None, []), "冒頭", "")
     done: set[str] = set()
     for i, rf in enumerate(report.rows):
         row = rf.row
         label = f"{row.number} {row.heading}".strip() or row.where
+        matched_part = next(
+            (findings[k].clause.part.value for k in rf.clauses if k in findings), ""
+        )
+        doc = document(row, matched_part or (entries[-1].document if entries else "対策基準"))
         if rf.status is RowStatus.OBSOLETE:
             entries.append(
                 AmendmentEntry(
@@ -389,6 +447,7 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
                     current=(Span(row.text, "delete"),),
                     note="国の指針で削除された内容に基づく規定",
                     kind="delete",
+                    document=doc,
                 )
             )
         fresh = [
@@ -407,9 +466,22 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
                     current=old_spans,
                     note=f"{report.target.label} {numbers} に合わせて改正",
                     kind="amend",
+                    document=doc,
                 )
             )
             done.update(fresh)
-        for k, f in enumerate(after_row.get(i, [])):
-            add_new(f, row.number or row.where, k)
+        place(after_row.get(i, []), row.number or row.where, doc)
     return tuple(entries)
+
+
+def amendment_documents(
+    entries: Sequence[AmendmentEntry],
+) -> tuple[tuple[str, tuple[AmendmentEntry, ...]], ...]:
+    """The draft split into one table per document, 基本方針 first, each in the body's order."""
+    order = {"基本方針": 0, "対策基準": 1}
+    docs: dict[str, list[AmendmentEntry]] = {}
+    for e in entries:
+        docs.setdefault(e.document, []).append(e)
+    return tuple(
+        (d, tuple(es)) for d, es in sorted(docs.items(), key=lambda kv: order.get(kv[0], 2))
+    )

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench bench-import bench-survey bench-real bench-hostile clean system
+.PHONY: demo test lint fmt bench bench-import bench-import-voice bench-survey bench-real bench-hostile clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +35,9 @@ bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the read
 
 bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
 	$(PY) benchmarks/import_bench.py
+
+bench-import-voice: $(STAMP)  ## keys kept when an independently worded 2025-03 (second voice) is imported over the digest (issue #12)
+	$(PY) benchmarks/import_voice.py --pdf
 
 bench-survey: $(STAMP)  ## `gapcheck survey` on a synthetic nation of 1,788 bodies, cold and warm, 2 jobs: wall, CPU per body (issues #7, #11)
 	$(PY) benchmarks/survey_bench.py --count 1788 --jobs 2 --cli

@@ -8,9 +8,10 @@ headings, obligation level (:func:`level_of`) and whether a 実施手順 is call
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,6 +157,7 @@ class _Parser:
         self.comment_key: tuple[Part, str] | None = None
         self.comment_mark = ""
         self.cover_end = 0
+        self.regions: list[str] = []  # the region each line was read in
 
     # -- structure markers
     def _chapter_part(self, text: str, number: int) -> Part | None:
@@ -343,6 +345,8 @@ def parse_guideline(doc: Document) -> ParsedGuideline:
     parser = _Parser()
     for i, line in enumerate(doc.lines):
         parser.feed(i, line)
+        parser.regions.append(parser.region)
+    lost_warnings, lost_error = _unreadable_pages(doc, parser.regions)
     cover = parse_cover(doc.lines[: parser.cover_end or min(len(doc.lines), 40)])
     clauses: list[ImportedClause] = []
     for part, node in parser.nodes:
@@ -365,6 +369,8 @@ def parse_guideline(doc: Document) -> ParsedGuideline:
             )
         )
     names = "、".join(Path(f).name for f in doc.files)
+    if lost_error is not None and (not clauses or lost_error[0]):
+        raise GuidelineParseError(lost_error[1])
     if not clauses:
         raise GuidelineParseError(
             f"{names}: 例文（第2編の基本方針・対策基準）が見つかりません。"
@@ -375,7 +381,7 @@ def parse_guideline(doc: Document) -> ParsedGuideline:
     keyed = sorted(
         zip(order, clauses, strict=True), key=lambda t: (t[0], ClauseNumber.parse(t[1].number))
     )
-    warnings = list(doc.warnings)
+    warnings = list(doc.warnings) + lost_warnings
     if [c for _, c in keyed] != clauses:
         warnings.append(
             "本文の項番が順番どおりに並んでいない箇所があったため、項番の順に並べ替えました。"
@@ -418,3 +424,71 @@ def _check_toc(
                 f"目次の {part.value} {number}「{title}」と本文の見出し「{heading}」が一致しません。"
             )
     return out
+
+
+# An import goes on past pages that cannot be read (issue #12) unless they are a substantial
+# share of the 例文: more than this share of 第2編's pages (those read and those lost) stops
+# it, since every clause on a lost page would count as removed from the edition.
+UNREADABLE_EXAMPLES_SHARE = 0.10
+
+
+def _unreadable_pages(
+    doc: Document, regions: Sequence[str]
+) -> tuple[list[str], tuple[bool, str] | None]:
+    """Warnings naming the pages left out as unreadable, and (refuse?, message) when any
+    were: refuse is True when more than :data:`UNREADABLE_EXAMPLES_SHARE` of the 例文's pages
+    were lost. A lost page belongs to the region the line before it was read in."""
+    if not doc.unreadable:
+        return [], None
+    order = {f: k for k, f in enumerate(doc.files)}
+    keys = [(order.get(line.file, 0), line.page) for line in doc.lines]
+    example_pages = {k for k, r in zip(keys, regions, strict=True) if r == "examples"}
+    lost_examples: list[tuple[str, int]] = []
+    by_file: dict[str, dict[str, list[int]]] = {}
+    for file, page, kind in doc.unreadable:
+        at = bisect.bisect_left(keys, (order.get(file, 0), page))  # lines are in page order
+        if at > 0 and regions[at - 1] == "examples":
+            lost_examples.append((file, page))
+        by_file.setdefault(file, {}).setdefault(kind, []).append(page)
+    warnings = []
+    for file, kinds in by_file.items():
+        for kind, pages in kinds.items():
+            shown = _pages(pages)
+            if kind == "garbled":
+                warnings.append(
+                    f"{file}: {shown} ページ目は文字を読み取れないため飛ばしました（フォントに文字の"
+                    "対応表がないか、文字化けしています）。"
+                )
+            else:
+                warnings.append(
+                    f"{file}: {shown} ページ目は画像だけで文字のデータがないため飛ばしました"
+                    "（図のページなら問題ありません。本文をスキャンしたページなら、そこは取り込まれていません）。"
+                )
+    if lost_examples:
+        warnings.append(
+            f"例文（第2編）のうち {len(lost_examples)} ページ（{_pages(p for _, p in lost_examples)} "
+            "ページ目）を読み取れなかったため、そこにある条項は取り込まれず、前の版との対応では"
+            "削除として数えられます。OCR でテキスト層を付け直した PDF か、Word・テキスト版で"
+            "取り込み直してください。"
+        )
+    share = len(lost_examples) / max(1, len(example_pages) + len(lost_examples))
+    files = sorted({f for f, _ in lost_examples} or set(by_file), key=lambda f: order.get(f, 0))
+    lost = lost_examples or [(f, p) for f, p, _ in doc.unreadable]
+    message = (
+        f"{'、'.join(files)}: 例文（第2編）の {len(example_pages) + len(lost_examples)} ページのうち "
+        f"{len(lost_examples)} ページ（{_pages(p for _, p in lost)} ページ目）の文字を読み取れません"
+        "（フォントに文字の対応表がないか、スキャンした画像です）。"
+        f"例文のページの {round(UNREADABLE_EXAMPLES_SHARE * 100)}% を超えて読めないため、取り込みを中止しました。"
+        "OCR でテキスト層を付け直した PDF か、Word・テキスト版を指定してください。"
+        if lost_examples
+        else f"{'、'.join(files)}: {len(lost)} ページ（{_pages(p for _, p in lost)} ページ目）の文字を"
+        "読み取れず、読めたページに例文（第2編の基本方針・対策基準）が見つかりません。"
+        "OCR でテキスト層を付け直した PDF か、Word・テキスト版を指定してください。"
+    )
+    return warnings, (share > UNREADABLE_EXAMPLES_SHARE, message)
+
+
+def _pages(pages: Iterable[int]) -> str:
+    """「3、7、12」: at most ten page numbers, then 「…」."""
+    got = sorted(set(pages))
+    return "、".join(str(n) for n in got[:10]) + ("…" if len(got) > 10 else "")

@@ -37,7 +37,7 @@ from gapcheck.errors import CatalogError, GapcheckError
 from gapcheck.guideline_parser import Cover, clean_label, parse_guideline
 from gapcheck.io import write_atomic
 from gapcheck.linking import ADDED, DRAFT, Uncertain, link_to_base
-from gapcheck.model import Catalog, Clause, Edition, Part
+from gapcheck.model import Catalog, Clause, Edition, Part, SourceKind
 from gapcheck.normalize import normalize
 from gapcheck.table_check import TableCheck, check_table
 from gapcheck.wareki import WarekiError, parse_wareki
@@ -155,7 +155,7 @@ def import_guideline(
     if previous is None:
         del meta["previous"]
     if linked.removed:
-        meta["removed"] = [{"key": k, "note": n} for k, n in linked.removed]
+        meta["removed"] = [{"key": k, "note": n, "basis": "estimate"} for k, n in linked.removed]
 
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".import-{version}-", dir=root))
@@ -318,11 +318,15 @@ def _clauses_yaml(clauses: Sequence[Clause], label: str) -> str:
             "headings": list(c.headings),
             "level": c.level.value,
             "needs_procedure": c.needs_procedure,
+            # the clause itself is the guideline's own, read from the user's document; how
+            # it links to the previous edition is gapcheck's inference (review.yaml)
+            "basis": "source",
+            "sources": [SourceKind.DOCUMENT.value],
             "text": c.text,
             "plain": c.plain,
         }
         if c.change is not None:
-            change: dict[str, Any] = {"kind": c.change.kind.value}
+            change: dict[str, Any] = {"kind": c.change.kind.value, "basis": "estimate"}
             if c.change.note:
                 change["note"] = c.change.note
             if c.change.sources:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from gapcheck.align import Index, bigrams, containment
 from gapcheck.catalog import KEY_RE
 from gapcheck.diff import mark_changes
@@ -32,6 +34,11 @@ LINK_MAYBE = 0.35  # [0.35, 0.60): linked (or added) provisionally and listed in
 HEADING_FLOOR = 0.20  # same number and heading: linked from here (listed below LINK_MAYBE)
 SPLIT_CONTAINMENT = 0.80  # a second piece of a base clause lies wholly inside it
 MERGE_CONTAINMENT = 0.80  # an imported clause contains nearly all of a second base clause
+# Same place (number and the headings above it) with other wording (issue #12): the second
+# voice of 2025-03 scores 0.11–0.9 with its own predecessor; a free clause elsewhere scoring
+# more than PLACE_RIVAL times as much is more likely the predecessor (renumbered).
+PLACE_FLOOR = 0.05
+PLACE_RIVAL = 2.0
 
 DRAFT = "（下書き）"
 
@@ -179,6 +186,38 @@ def link_to_base(
             if len(same) == 1:
                 claim(i, same[0])
                 done.add(i)
+        # 2b. same place (issue #12): an independently worded text of the same edition (the
+        #     real guideline imported over our digest) keeps the numbers and the headings above
+        #     each clause while its sentences share little with ours. Same part and number,
+        #     same headings above it, and no free clause elsewhere clearly closer: linked, and
+        #     listed for review when the similarity is below LINK_MAYBE.
+        free = np.ones(n_base, dtype=bool)
+        for j in claimed:
+            free[j] = False
+        for i, c in enumerate(imported):
+            j = by_slot.get((c.part, c.number))
+            if i in done or j is None or not free[j]:
+                continue
+            old = base_clauses[j]
+            score = float(sim[i, j])
+            if not _same_place(c, old, score):
+                continue
+            others = np.where(free, sim[i], 0.0)
+            others[j] = 0.0
+            rival = float(others.max())
+            if rival >= LINK_SURE or rival > PLACE_RIVAL * score:
+                continue  # more likely another clause, renumbered: left to the next pass
+            claim(i, j)
+            free[j] = False
+            done.add(i)
+            if score < LINK_MAYBE and not _same_heading(c, old):
+                uncertain[i] = _uncertain(
+                    c,
+                    old.key,
+                    candidates(i),
+                    "項番と上位の見出しは前の版と同じですが、本文の書きぶりが大きく異なります。"
+                    "同じ条項か確認してください。",
+                )
         # 3. best remaining match, strongest first
         rest = sorted(
             (i for i in range(n_imp) if i not in done), key=lambda i: -float(sim[i].max())
@@ -235,6 +274,19 @@ def link_to_base(
                     claim(i, j)
                     break
     return _build(imported, base_clauses, link, claimed, uncertain, new_id, set(taken_keys))
+
+
+def _same_place(c: ImportedClause, old: Clause, score: float) -> bool:
+    """The same headings above the clause (its section, subsection…); at the top level,
+    where there are none, the same heading or a fair similarity."""
+    if len(c.headings) != len(old.headings) or score < PLACE_FLOOR:
+        return False
+    if len(c.headings) == 1:
+        return _same_heading(c, old) or score >= HEADING_FLOOR
+    return all(
+        normalize(a) == normalize(b)
+        for a, b in zip(c.headings[:-1], old.headings[:-1], strict=True)
+    )
 
 
 def _same_heading(c: ImportedClause, old: Clause) -> bool:

@@ -29,6 +29,8 @@ from gapcheck.survey import (
     UNKNOWN_EDITION,
     GroupRow,
     SurveyResult,
+    share,
+    share_text,
 )
 from gapcheck.xlsx import TITLE_FONT, a4, fit_height, put, save, table
 
@@ -69,13 +71,13 @@ def write_survey(result: SurveyResult, out: str | Path) -> list[Path]:
 
 
 def _r(value: float | None) -> float | None:
-    """A share for a cell: 4 decimals (the cell shows a percentage; row heights follow
-    the stored text, so 0.13333333333 would make the row two lines high)."""
-    return None if value is None else round(value, 4)
+    """A share for a cell, rounded once (:func:`gapcheck.survey.share`): the cell's 0.0% format
+    then shows exactly what the sentences say."""
+    return share(value)
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return share_text(value)
 
 
 def _years(value: float | None) -> str:
@@ -138,7 +140,7 @@ def summary_lines(result: SurveyResult) -> list[str]:
 
 def _distribution(result: SurveyResult) -> list[tuple[str, int, float]]:
     n = len(result.bodies) or 1
-    return [(_label(result, e), c, round(c / n, 4)) for e, c in result.by_version.items()]
+    return [(_label(result, e), c, share(c / n)) for e, c in result.by_version.items()]
 
 
 # --- workbook ------------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def _behind_sheet(ws: Worksheet, result: SurveyResult) -> None:
     _title(ws, f"{BEHIND}版以上遅れている団体", f"{len(result.behind)}団体（遅れの大きい順）")
     rows = [
         [b.code or "", b.prefecture, b.name, b.kind, _label(result, b.follows), b.editions_behind,
-         b.lag_years, b.coverage, "、".join(FLAG_INFO[f][0] for f in b.flags)]
+         b.lag_years, _r(b.coverage), "、".join(FLAG_INFO[f][0] for f in b.flags)]
         for b in result.behind
     ]  # fmt: skip
     last = table(

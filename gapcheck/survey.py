@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
 from pathlib import Path
 
@@ -494,8 +495,25 @@ class SurveyResult:
         }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+def share(value: float | None) -> float | None:
+    """A share as every output shows it, rounded once: to a tenth of a percent, half up
+    (20/118 → 0.169, shown 16.9% in sentences, cells and JSON alike; issue #13).
+
+    >>> share(20 / 118), share(1 / 8), share(None)
+    (0.169, 0.125, None)
+    """
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def share_text(value: float | None) -> str:
+    """「16.9%」 (or 「—」) from the same rounding as :func:`share`."""
+    rounded = share(value)
+    return "—" if rounded is None else f"{rounded * 100:.1f}%"
+
+
+_round = share
 
 
 def _median(values: Iterable[float | None]) -> float | None:
@@ -1400,7 +1418,7 @@ def _survey(
                 follows_label=o.follows_label,
                 lag_years=o.lag_years,
                 editions_behind=at - ids.index(o.follows) if o.follows in ids else None,
-                coverage=round(covered / len(o.statuses), 3) if o.statuses else 0.0,
+                coverage=(share(covered / len(o.statuses)) or 0.0) if o.statuses else 0.0,
                 counts=counts,
                 rows=o.rows,
                 sha256=digest,

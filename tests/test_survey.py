@@ -19,7 +19,7 @@ from gapcheck.nation import generate_nation, write_nation
 from gapcheck.readers import read_policy
 from gapcheck.report_survey import SHEETS, write_survey
 from gapcheck.sample import generate_policy, write_sample
-from gapcheck.survey import survey, walk
+from gapcheck.survey import share, share_text, survey, walk
 
 # A sentence of one input that must never reach any report (only statuses leave the audit).
 SECRET = "本区の独自規定として、庁舎屋上の養蜂箱の管理は総務課長が行わなければならない。"
@@ -317,3 +317,15 @@ def test_write_nation_keeps_unchanged_files(tmp_path, catalog):
     before = {p: p.stat().st_mtime_ns for p in files}
     write_nation(catalog, tmp_path, count=6, seed=4, jobs=1)
     assert {p: p.stat().st_mtime_ns for p in files} == before
+
+
+@pytest.mark.parametrize(
+    ("value", "cell", "text"),
+    [(20 / 118, 0.169, "16.9%"), (0.16949, 0.169, "16.9%"), (0.1695, 0.17, "17.0%"),
+     (1 / 3, 0.333, "33.3%"), (None, None, "—")],
+)  # fmt: skip
+def test_shares_are_rounded_once_for_every_output(value, cell, text):
+    """Issue #13: the cell value (shown 0.0%), the sentence and the JSON agree."""
+    assert (share(value), share_text(value)) == (cell, text)
+    if cell is not None:
+        assert f"{cell * 100:.1f}%" == text

@@ -301,8 +301,9 @@ class Edition:
         }
 
     def estimated_changes(self) -> int:
-        """Changes (added, modified…, removed) this edition records that are our estimates."""
-        return sum(1 for c in self.clauses if c.change and c.change.basis.estimate) + sum(
+        """Of the changes :meth:`changed` counts and the removals, those that are our
+        estimates (a renumbering alone is counted in neither)."""
+        return sum(1 for c in self.changed() if c.change and c.change.basis.estimate) + sum(
             1 for r in self.removed if r.basis.estimate
         )
 

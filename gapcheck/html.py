@@ -29,6 +29,7 @@ def environment() -> Environment:
     )
     env.filters["spans"] = spans_html
     env.filters["nl2br"] = nl2br
+    env.filters["css_string"] = css_string
     env.filters["pct"] = lambda v: "" if v in ("", None) else f"{round(float(v) * 100)}%"
     env.globals["bar_chart"] = bar_chart
     return env
@@ -43,12 +44,16 @@ def nl2br(text: str) -> Markup:
     return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
 
 
-def spans_html(spans: Iterable[Any], tag: str = "ins") -> Markup:
-    """Diff spans as HTML: the ``insert``/``delete`` spans inside ``<ins>``/``<del>``."""
+def spans_html(spans: Iterable[Any], tag: str = "ins", op: str = "insert") -> Markup:
+    """Diff spans as HTML: the ``insert``/``delete`` spans inside ``<ins>``/``<del>``;
+    with ``tag="u"`` the spans whose op is ``op`` underlined (the 新旧対照表 convention for
+    both columns: never struck through, issue #13)."""
     out = []
     for sp in spans:
         text = escape(sp.text)
-        if sp.op == "insert" and tag == "ins":
+        if tag == "u" and sp.op == op:
+            out.append(Markup(f'<u class="chg">{text}</u>'))
+        elif sp.op == "insert" and tag == "ins":
             out.append(Markup(f"<ins>{text}</ins>"))
         elif sp.op == "delete" and tag == "del":
             out.append(Markup(f"<del>{text}</del>"))
@@ -57,11 +62,28 @@ def spans_html(spans: Iterable[Any], tag: str = "ins") -> Markup:
     return Markup("").join(out)
 
 
-def bar_chart(items: Sequence[tuple[str, int, str]], width: int = 420) -> Markup:
+def css_string(text: object) -> Markup:
+    """``text`` as a quoted CSS string, safe inside ``<style>`` (for @page margin boxes).
+
+    >>> print(css_string('本町 "A"</style>'))
+    "本町 \\22 A\\22 \\3C /style\\3E "
+    """
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&\n\r' or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):X} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def bar_chart(items: Sequence[tuple[str, int, str]], width: int = 420, *, bar_h: int = 22,
+              gap: int = 8, font: int = 13) -> Markup:  # fmt: skip
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
-    bar_h, gap, label_w = 22, 8, 90
+    label_w = 90
     top = max((v for _, v, _ in items), default=0) or 1
     height = len(items) * (bar_h + gap)
+    base = bar_h // 2 + font * 2 // 5  # the text's baseline, centred on the bar
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-label="件数のグラフ">'
@@ -70,9 +92,9 @@ def bar_chart(items: Sequence[tuple[str, int, str]], width: int = 420) -> Markup
         y = n * (bar_h + gap)
         w = (width - label_w - 60) * value / top
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end" font-size="13">{escape(label)}</text>'
+            f'<text x="{label_w - 6}" y="{y + base}" text-anchor="end" font-size="{font}">{escape(label)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{escape(colour)}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="13">{value}件</text>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + base}" font-size="{font}">{value}件</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

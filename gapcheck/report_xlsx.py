@@ -1,7 +1,9 @@
 """The audit as an Excel workbook for the security officer, the CISO and the committee.
 
-Sheets (issue 6): 概要 (one A4 page), 対応一覧 (every clause, reviewer columns with dropdowns),
-新旧対照表（改正案） (a draft amendment in the body's own numbering), 改定の経緯, 独自規定,
+Sheets (issue 6): 概要 (one A4 portrait page at 100 %, nothing under 9 pt), 対応一覧 (every
+clause, reviewer columns with dropdowns: the screen's full table), 対応一覧（印刷用） (what a
+meeting reads, gaps first, at 10 pt: issue #13), 新旧対照表（改正案） (a draft amendment in the
+body's own numbering, 改正後 | 改正前 with the changes underlined in both), 改定の経緯, 独自規定,
 廃止条項, 実施手順, 用語集, 情報. Next year the reviewer columns are read back by
 :func:`gapcheck.report_xlsx.read_decisions` (``audit --previous report.xlsx``).
 """
@@ -14,22 +16,28 @@ import stat
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gapcheck import __version__
 from gapcheck.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
 from gapcheck.errors import PolicyFormatError, quote
 from gapcheck.model import Catalog, Edition
-from gapcheck.summary import ExecutiveSummary, localize
+from gapcheck.summary import AmendmentEntry, ExecutiveSummary, clause_title, localize
 from gapcheck.xlsx import (
     BODY_FONT,
     FONT_NAME,
     TITLE_FONT,
     a4,
+    clean,
     fit_height,
+    print_header,
     put,
     save,
     table,
@@ -60,24 +68,120 @@ def write_workbook(summary: ExecutiveSummary, catalog: Catalog, path: str | Path
     """Write the audit workbook to ``path`` (atomically)."""
     wb = Workbook()
     wb.remove(wb.active)
-    _overview(wb, summary)
-    _clause_list(wb, summary)
+    today = f"{dt.date.today():%Y年%m月%d日}"
+    _overview(wb, summary, today)
+    _clause_list(wb, summary, catalog)
+    _print_list(wb, summary)
     _amendment(wb, summary)
     _history(wb, summary)
-    _rows_sheet(wb, summary, RowStatus.LOCAL, "独自規定")
-    _rows_sheet(wb, summary, RowStatus.OBSOLETE, "廃止条項")
+    _rows_sheet(wb, summary, RowStatus.LOCAL, "独自規定", catalog)
+    _rows_sheet(wb, summary, RowStatus.OBSOLETE, "廃止条項", catalog)
     _procedures(wb, summary)
     _glossary(wb, summary)
     _info(wb, summary, catalog)
+    for ws in wb.worksheets:  # every printed page says whose, when, and 取扱注意 (#13)
+        print_header(ws, f"{summary.body} 情報セキュリティポリシー点検結果", HANDLING,
+                     f"点検日 {today}")  # fmt: skip
+    # the print list's decision columns are formulas: computed when the file is opened
+    wb.calculation.fullCalcOnLoad = True
     return save(wb, path)
 
 
-def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
+HANDLING = "取扱注意"
+SMALL = 9  # the smallest printed type size anywhere, in points (issue #13)
+SUMMARY_SCALE = 100  # 概要 prints at this fixed percentage: laid out to fit one A4 page
+# 73 width units: LibreOffice draws a unit ≈ 7 pt (Excel 5.25 pt), A4 portrait minus margins
+# is 523 pt
+SUMMARY_WIDTHS = [8, 12, 18, 18, 17]
+UNIT_PT = 7.0
+_TEXT = Font(name=FONT_NAME, size=SMALL)
+_TEXT_BOLD = Font(name=FONT_NAME, size=SMALL, bold=True)
+_LABEL = Font(name=FONT_NAME, size=10.5, bold=True)
+_SMALL_LINE = 10.5  # points per line at 9 pt (measured: LibreOffice with IPAexGothic)
+GAP = 6  # points between the blocks of the summary page
+DEFAULT_ROW = 15.0  # points: a row without a set height
+PORTRAIT_HEIGHT = 842 - 2 * 0.6 * 72  # A4 portrait minus the top and bottom margins
+
+
+def _paragraph(ws, row: int, value: object, text: str, *, font: Font = _TEXT,
+               fill: PatternFill | None = None, line_height: float = _SMALL_LINE,
+               width_factor: float = SMALL / 10) -> None:  # fmt: skip
+    """One full-width paragraph of the summary page: a merged A:E cell sized to its text."""
+    last = len(SUMMARY_WIDTHS)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+    put(ws, row, 1, value, font=font, fill=fill, border=False)
+    # fit_height's estimate is made for 10-pt text: smaller type fits more per line
+    fit_height(ws, row, [text], [sum(SUMMARY_WIDTHS) / width_factor], line_height=line_height)
+    ws.row_dimensions[row].height -= 1  # fit_height pads 3 pt; 2 pt suffice at this size
+
+
+def shared_lines(actions, body: str) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """「本町の状況（1〜5）: …　何もしないと（1〜5）: …」 as (text, bold) parts."""
+    parts: list[tuple[str, bool]] = []
+    for label, values in ((f"{body}の状況", [a.affects_us for a in actions]),
+                          ("何もしないと", [a.if_nothing for a in actions])):  # fmt: skip
+        for numbers, value in _numbers(values):
+            parts += [(f"{label}（{numbers}）: ", True), (f"{value}　", False)]
+    return parts
+
+
+def _rich(*parts: tuple[str, bool]) -> CellRichText:
+    """Rich text of (text, bold) parts at the summary's type size."""
+    plain = InlineFont(rFont=FONT_NAME, sz=SMALL)
+    bold = InlineFont(rFont=FONT_NAME, sz=SMALL, b=True)
+    return CellRichText([TextBlock(bold if b else plain, clean(t)) for t, b in parts if t])
+
+
+def _numbers(values: list[str]) -> list[tuple[str, str]]:
+    """Distinct values with the 1-based positions they occur at: [("1〜3・5", text), …]."""
+    seen: dict[str, list[int]] = {}
+    for n, v in enumerate(values, 1):
+        seen.setdefault(v, []).append(n)
+    return [(_runs(ns), v) for v, ns in seen.items()]
+
+
+def _runs(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → 「1〜3・5」."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}〜{prev}")
+        if n is not None:
+            start = prev = n
+    return "・".join(out)
+
+
+def page_terms(texts: list[str], glossary) -> list:  # type: ignore[no-untyped-def]
+    """Glossary terms used in ``texts`` that the texts do not already explain in brackets
+    (「データの予備（バックアップ）」 needs no footnote)."""
+    text = " ".join(texts)
+    out = []
+    for t in glossary:
+        names = [n for n in (t.term, *t.aliases) if n and n in text]
+        if not names:
+            continue
+        explained = any(
+            f"（{n}）" in text or f"({n})" in text or f"{n}（" in text or f"{n}(" in text
+            for n in names
+        )
+        if not explained:
+            out.append(t)
+    return out
+
+
+def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
+    """概要: one A4 portrait page at 100 % with nothing smaller than 9 pt (issue #13).
+
+    Everything flows in full-width paragraphs (merged A:E); the chart sits beside the status
+    table inside a two-cell anchor, so it can never cover the rows below it.
+    """
     ws = wb.create_sheet("概要")
     report = s.report
-    widths = [10, 30, 34, 34, 34]
-    for col, w in enumerate(widths, 1):
-        ws.column_dimensions[chr(64 + col)].width = w
+    for col, w in enumerate(SUMMARY_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = w
     put(
         ws,
         1,
@@ -87,86 +191,138 @@ def _overview(wb: Workbook, s: ExecutiveSummary) -> None:
         border=False,
         wrap=False,
     )
-    put(ws, 2, 1, f"照合先: {report.target.label}　点検日: {dt.date.today():%Y年%m月%d日}",
-        border=False, wrap=False)  # fmt: skip
-    ws.merge_cells("A3:E3")
-    put(ws, 3, 1, s.headline + s.lag_sentence, font=Font(name=FONT_NAME, size=13, bold=True),
-        border=False)  # fmt: skip
-    # 13-pt bold runs about a quarter wider than the body text the estimate is made for
-    fit_height(ws, 3, [s.headline + s.lag_sentence], [sum(widths[:5]) / 1.3], line_height=19)
+    ws.row_dimensions[1].height = 21
+    meta = (f"照合先: {report.target.label}　点検日: {today}　"
+            f"対象: {Path(report.policy.path).name}")  # fmt: skip
+    _paragraph(ws, 2, meta, meta)
+    lead = s.headline + s.lag_sentence
+    _paragraph(ws, 3, lead, lead, font=Font(name=FONT_NAME, size=10, bold=True),
+               line_height=13, width_factor=1.05)  # fmt: skip
 
-    put(ws, 5, 1, "条項の状況", font=BOLD, border=False, wrap=False)
-    put(ws, 6, 1, "件数", font=BOLD)
-    put(ws, 6, 2, "状況", font=BOLD)
+    ws.row_dimensions[4].height = GAP
+    r = 5
+    put(
+        ws,
+        r,
+        1,
+        f"条項の状況（全{len(report.clauses)}条項）",
+        font=_LABEL,
+        border=False,
+        wrap=False,
+    )
+    put(ws, r + 1, 1, "件数", font=_TEXT_BOLD)
+    put(ws, r + 1, 2, "状況", font=_TEXT_BOLD)
     for n, status in enumerate(Status):
-        put(ws, 7 + n, 1, report.counts[status.value], number_format='0"件"')
-        put(ws, 7 + n, 2, status.title, fill=STATUS_FILL[status])
+        # plain numbers: LibreOffice copies a cell's 「件」 format into the bar labels and
+        # then wraps the longest one under its bar
+        put(ws, r + 2 + n, 1, report.counts[status.value], font=_TEXT)
+        put(ws, r + 2 + n, 2, status.title, font=_TEXT, fill=STATUS_FILL[status])
+    status_last = r + 1 + len(Status)
+    for row in range(r + 1, status_last + 1):
+        ws.row_dimensions[row].height = 13
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = "条項の状況（件数）"
     chart.legend = None
-    chart.y_axis.title = "件"
-    data = Reference(ws, min_col=1, min_row=6, max_row=6 + len(Status))
-    cats = Reference(ws, min_col=2, min_row=7, max_row=6 + len(Status))
+    data = Reference(ws, min_col=1, min_row=r + 1, max_row=status_last)
+    cats = Reference(ws, min_col=2, min_row=r + 2, max_row=status_last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
+    chart.x_axis.scaling.orientation = "maxMin"  # the table's order, top to bottom
+    chart.y_axis.delete = True  # every bar carries its number: no scale needed
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    # room to the right of the longest bar for its label (LibreOffice drops labels that
+    # would leave the plot area)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = max(report.counts.values(), default=0) * 1.45 + 1
     chart.dataLabels = DataLabelList()
     chart.dataLabels.showVal = True
+    chart.dataLabels.position = "outEnd"
     for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
         setattr(chart.dataLabels, flag, False)
     chart.gapWidth = 40
-    chart.height, chart.width = 6.2, 15
-    ws.add_chart(chart, "C5")
+    # beside the table (columns C:E) and exactly as tall as its rows: whatever the row
+    # heights, the chart cannot reach the next block (issue #13: it covered the header)
+    chart.anchor = TwoCellAnchor(
+        _from=AnchorMarker(col=2, row=r, colOff=0, rowOff=0),
+        to=AnchorMarker(col=len(SUMMARY_WIDTHS), row=status_last, colOff=0, rowOff=0),
+    )
+    ws.add_chart(chart)
 
-    top = 8 + len(Status) + 3  # below the table and the chart (6.2 cm ≈ 11 rows)
-    put(ws, top, 1, "優先して取り組むこと（上位5件）", font=BOLD, border=False, wrap=False)
-    headers = ["優先度", "条項", "何が求められているか", "なぜ（理由）", "何もしないと"]
-    rows = []
-    for a in s.top_actions:
-        rows.append([
-            a.priority, f"{a.title}\n{a.affects_us}\n（順位の理由: {a.ranked}）", a.what, a.why,
-            a.if_nothing,
-        ])  # fmt: skip
-    last = table(ws, top + 1, headers, rows, widths, filters=False, freeze=False)
-    for r in range(top + 2, last + 1):
-        prio = ws.cell(row=r, column=1).value
-        ws.cell(row=r, column=1).fill = PRIORITY_FILL.get(prio, PRIORITY_FILL["低"])
-    r = last + 2
-    put(ws, r, 1, "委員会で決めていただくこと", font=BOLD, border=False, wrap=False)
+    r = status_last + 2
+    actions = s.top_actions
+    ws.row_dimensions[status_last + 1].height = GAP
+    put(ws, r, 1, f"優先して取り組むこと（上位{len(actions)}件）", font=_LABEL, border=False,
+        wrap=False)  # fmt: skip
+    for n, a in enumerate(actions, 1):
+        head = f"{n}. 優先度「{a.priority}」 {a.title}"
+        r += 1
+        _paragraph(ws, r, _rich((head, True)), head, fill=PRIORITY_FILL.get(a.priority))
+        body = f"求められること: {a.what}　理由: {a.why}"
+        r += 1
+        _paragraph(ws, r, _rich(("求められること: ", True), (a.what + "　", False),
+                                ("理由: ", True), (a.why, False)), body)  # fmt: skip
+    # where the body stands and what happens if it does nothing: usually the same words for
+    # every action, so said once with the numbers they apply to
+    shared = shared_lines(actions, s.body)
+    if shared:
+        r += 1
+        _paragraph(ws, r, _rich(*((p, b) for p, b in shared)), "".join(p for p, _ in shared))
+
+    r += 1
+    ws.row_dimensions[r].height = GAP
+    r += 1
+    put(ws, r, 1, "委員会で決めていただくこと", font=_LABEL, border=False, wrap=False)
     for n, text in enumerate(s.decisions, 1):
-        ws.merge_cells(start_row=r + n, start_column=1, end_row=r + n, end_column=5)
-        put(ws, r + n, 1, f"{n}. {text}", border=False)
-        fit_height(ws, r + n, [f"{n}. {text}"], [sum(widths)])
-    # jargon on this page, explained (DOMAIN.md §5: at first use)
-    page_text = " ".join([s.headline, s.lag_sentence, *s.decisions] + [
-        f"{a.title}{a.what}{a.why}{a.affects_us}{a.if_nothing}" for a in s.top_actions])  # fmt: skip
-    terms = [t for t in s.glossary if any(n in page_text for n in (t.term, *t.aliases))]
+        r += 1
+        _paragraph(ws, r, f"{n}. {text}", f"{n}. {text}")
+    # jargon on this page, explained on this page (DOMAIN.md §5: at first use)
+    page = [s.headline, s.lag_sentence, *s.decisions] + [
+        f"{a.title}{a.what}{a.why}{a.affects_us}{a.if_nothing}{a.ranked}" for a in actions
+    ]
+    terms = page_terms(page, s.glossary)
     if terms:
-        r = r + len(s.decisions) + 2
-        put(ws, r, 1, "用語の説明", font=BOLD, border=False, wrap=False)
-        for n, t in enumerate(terms, 1):
-            ws.merge_cells(start_row=r + n, start_column=1, end_row=r + n, end_column=5)
-            put(
-                ws,
-                r + n,
-                1,
-                f"{t.term}: {t.plain}",
-                font=Font(name=FONT_NAME, size=9),
-                border=False,
-            )
-            fit_height(ws, r + n, [f"{t.term}: {t.plain}"], [sum(widths)], line_height=12)
-    ws.print_title_rows = None
-    a4(ws, landscape=True, one_page=True)
+        r += 1
+        ws.row_dimensions[r].height = GAP
+        r += 1
+        put(ws, r, 1, "用語の説明", font=_LABEL, border=False, wrap=False)
+        r += 1
+        parts: list[tuple[str, bool]] = []
+        for t in terms:
+            parts += [(f"{t.term}: ", True), (f"{t.plain}　", False)]
+        _paragraph(ws, r, _rich(*parts), "".join(p for p, _ in parts))
+    ws.print_area = f"A1:{get_column_letter(len(SUMMARY_WIDTHS))}{r}"
+    height = sum(ws.row_dimensions[n].height or DEFAULT_ROW for n in range(1, r + 1))
+    # laid out for one page at 100 %; should a body's texts run longer, shrink rather than
+    # spill onto a second page (tests/test_report_print.py checks the demo stays at 100 %)
+    a4(ws, scale=SUMMARY_SCALE) if height <= PORTRAIT_HEIGHT else a4(ws, one_page=True)
 
 
-def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
+def similarity(f: ClauseFinding, catalog: Catalog) -> object:
+    """What the similarity compares with (issue #13: 「類似度 100%」 beside 旧版のまま
+    confused): for an outdated clause, the older edition's wording it keeps."""
+    if not f.rows:
+        return ""
+    pct = round(f.score * 100)
+    if f.status is Status.OUTDATED:
+        label = catalog.edition(f.follows).label if f.follows in catalog.ids else "旧版"
+        return f"{label}の文言と一致" if pct >= 100 else f"{label}の文言と{pct}%"
+    return pct
+
+
+SIMILARITY_HEADER = "最も近い版の文言との類似度"
+
+
+def _clause_list(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
+    """対応一覧: every clause, every column, for the screen (filters, reviewer dropdowns).
+    The printed version is 対応一覧（印刷用）; the key column is hidden (issue #13)."""
     ws = wb.create_sheet(LIST_SHEET)
     report = s.report
     headers = ["項番", "見出し", "区分", "状況", "優先度", "やさしい説明", "ガイドラインの内容",
-               f"{s.body}の規定", "場所", "類似度", "対応案", *REVIEW_HEADERS, KEY_HEADER,
-               BASIS_HEADER]  # fmt: skip
-    widths = [12, 18, 10, 10, 7, 34, 40, 40, 14, 8, 24, 10, 20, 10, 11, 22, 24]
+               f"{s.body}の規定", "場所", SIMILARITY_HEADER, "対応案", *REVIEW_HEADERS,
+               KEY_HEADER, BASIS_HEADER]  # fmt: skip
+    widths = [12, 18, 10, 10, 7, 34, 40, 40, 14, 12, 24, 10, 20, 10, 11, 22, 24]
     rows = []
     for f in report.clauses:
         body_text = "\n".join(report.rows[i].row.text for i in f.rows)
@@ -176,7 +332,7 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
             f.clause.display_number, "・".join(f.clause.headings[-2:]), f.clause.level.label.split("（")[0],
             f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
             localize(f.clause.plain, s.body), localize(f.clause.text, s.body), body_text, where,
-            round(f.score * 100) if f.rows else "", _suggestion(f),
+            similarity(f, catalog), suggestion(f),
             d.decision if d else "", d.reason if d else "", d.owner if d else "", d.due if d else "",
             f.key, f.clause.basis.label,
         ])  # fmt: skip
@@ -187,6 +343,7 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
         if prio:
             ws.cell(row=r, column=5).fill = PRIORITY_FILL[prio]
         ws.cell(row=r, column=10).number_format = '0"%"'
+    ws.column_dimensions[KEY_COLUMN].hidden = True  # read back by name, never read by a person
     dv = DataValidation(type="list", formula1='"' + ",".join(DECISIONS) + '"', allow_blank=True)
     dv.error = f"{' / '.join(DECISIONS)} から選んでください。"
     dv.errorTitle = "判断"
@@ -196,7 +353,64 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary) -> None:
     a4(ws, landscape=True)
 
 
-def _suggestion(f: ClauseFinding) -> str:
+KEY_COLUMN = "P"  # 条項キー in 対応一覧
+PRINT_SHEET = "対応一覧（印刷用）"
+# 106 units × 7 pt: within A4 landscape minus margins (770 pt) at 100 %, 10-pt type
+PRINT_WIDTHS = [11, 16, 9, 5, 31, 12, 7, 8, 7]
+_GAPS = (Status.MISSING, Status.OUTDATED, Status.PARTIAL, Status.REVIEW)
+_PRIORITY_ORDER = {"高": 0, "中": 1, "低": 2}
+
+
+def gaps_first(s: ExecutiveSummary) -> list[ClauseFinding]:
+    """The clauses that need work, most important first (priority, then clause order)."""
+    gaps = [f for f in s.report.clauses if f.status in _GAPS]
+    return sorted(gaps, key=lambda f: _PRIORITY_ORDER.get(s.priorities.get(f.key, ""), 3))
+
+
+def omitted_line(s: ExecutiveSummary) -> str:
+    """The one line that stands for the clauses the printed list leaves out."""
+    counts = s.report.counts
+    return (f"対応済み{counts[Status.COVERED.value]}件・対象外{counts[Status.NOT_APPLICABLE.value]}件"
+            "の条項は印刷を省略しています（全条項は画面の一覧にあります）。")  # fmt: skip
+
+
+def _print_list(wb: Workbook, s: ExecutiveSummary) -> None:
+    """対応一覧（印刷用）: the columns a meeting reads, at 10 pt on A4 landscape, the clauses
+    that need work first and the compliant ones summarised in one line (issue #13). The
+    decision columns follow 対応一覧 (looked up by clause key, so sorting there is safe)."""
+    ws = wb.create_sheet(PRINT_SHEET)
+    headers = ["項番", "見出し", "状況", "優先度", "やさしい説明", "対応案", "判断", "担当", "期限"]
+    widths = PRINT_WIDTHS
+    gaps = gaps_first(s)
+    rows = [
+        [f.clause.display_number, "・".join(f.clause.headings[-2:]),
+         f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
+         localize(f.clause.plain, s.body), suggestion(f), "", "", ""]
+        for f in gaps
+    ]  # fmt: skip
+    last = table(ws, 1, headers, rows, widths, filters=False)
+    source = {"判断": "L", "担当": "N", "期限": "O"}
+    for r, f in enumerate(gaps, 2):
+        ws.cell(row=r, column=3).fill = STATUS_FILL[f.status]
+        prio = ws.cell(row=r, column=4).value
+        if prio:
+            ws.cell(row=r, column=4).fill = PRIORITY_FILL[prio]
+        for col, name in enumerate(("判断", "担当", "期限"), 7):
+            ws.cell(row=r, column=col).value = lookup_formula(source[name], f.key)
+    ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=len(headers))
+    put(ws, last + 1, 1, omitted_line(s), border=False)
+    a4(ws, landscape=True, scale=100)
+
+
+def lookup_formula(column: str, key: str) -> str:
+    """The reviewer's entry in 対応一覧 for ``key`` (empty while there is none)."""
+    ref = f"'{LIST_SHEET}'!${column}:${column}"
+    keys = f"'{LIST_SHEET}'!${KEY_COLUMN}:${KEY_COLUMN}"
+    key = key.replace('"', '""')
+    return f'=IFERROR(INDEX({ref},MATCH("{key}",{keys},0))&"","")'
+
+
+def suggestion(f: ClauseFinding) -> str:
     return {
         Status.MISSING: "新たに規定するか、対象外の理由を記録",
         Status.OUTDATED: "最新版の内容に改正",
@@ -208,23 +422,30 @@ def _suggestion(f: ClauseFinding) -> str:
 
 
 def _amendment(wb: Workbook, s: ExecutiveSummary) -> None:
-    """新旧対照表（改正案）: proposed | current, changed passages marked."""
+    """新旧対照表（改正案）: 改正後 | 改正前, the changed passages underlined in both columns,
+    「（新設）」 and 「（削除）」 for whole provisions (the government's convention, #13)."""
     ws = wb.create_sheet("新旧対照表（改正案）")
-    rows = [
-        [
-            e.label,
-            underline_changes([(sp.text, sp.op) for sp in e.proposed], "insert"),
-            underline_changes([(sp.text, sp.op) for sp in e.current], "delete")
-            if e.current
-            else "（新設）",
-            e.note,
-        ]
-        for e in s.amendment
-    ]
+    rows = [[e.label, *amendment_cells(e), e.note] for e in s.amendment]
     if not rows:
         rows = [["", "改正が必要な規定はありません。", "", ""]]
-    table(ws, 1, ["条", "改正案", "現行", "備考"], rows, [16, 50, 50, 24])
+    put(ws, 1, 1, AMEND_LEGEND, border=False, wrap=False)
+    table(ws, 2, AMEND_HEADERS, rows, [16, 50, 50, 24])
     a4(ws, landscape=True)
+
+
+AMEND_HEADERS = ["条", "改正後", "改正前", "備考"]
+AMEND_LEGEND = "下線部が改正する部分です。"
+
+
+def amendment_cells(e: AmendmentEntry) -> tuple[object, object]:
+    """The 改正後 and 改正前 cells of one amendment entry."""
+    if e.kind == "delete":
+        proposed: object = "（削除）"
+    else:
+        proposed = underline_changes([(sp.text, sp.op) for sp in e.proposed], "insert")
+    if not e.current:
+        return proposed, "（新設）"
+    return proposed, underline_changes([(sp.text, sp.op) for sp in e.current], "delete")
 
 
 def _history(wb: Workbook, s: ExecutiveSummary) -> None:
@@ -236,22 +457,36 @@ def _history(wb: Workbook, s: ExecutiveSummary) -> None:
     a4(ws, landscape=True)
 
 
-def _rows_sheet(wb: Workbook, s: ExecutiveSummary, status: RowStatus, name: str) -> None:
+def _rows_sheet(
+    wb: Workbook, s: ExecutiveSummary, status: RowStatus, name: str, catalog: Catalog
+) -> None:
     ws = wb.create_sheet(name)
     report = s.report
     rows = []
     for r in report.rows:
         if r.status is not status:
             continue
-        extra = "、".join(r.clauses) if status is RowStatus.OBSOLETE else ""
+        extra = "、".join(removed_clause(k, catalog) for k in r.clauses)
+        if status is not RowStatus.OBSOLETE:
+            extra = ""
         rows.append(
             [r.row.where, r.row.number, r.row.heading, r.row.text, extra or status.explanation]
         )
     if not rows:
         rows = [["", "", "", f"{status.title}はありません。", ""]]
-    last_col = "削除された条項" if status is RowStatus.OBSOLETE else "説明"
+    last_col = "削除された条項（最後に載っていた版）" if status is RowStatus.OBSOLETE else "説明"
     table(ws, 1, ["場所", "番号", "見出し", "規定", last_col], rows, [14, 12, 18, 60, 30])
     a4(ws, landscape=True)
+
+
+def removed_clause(key: str, catalog: Catalog) -> str:
+    """A removed clause as a person knows it: the number and heading in the last edition
+    that had it, never its key (issue #13)."""
+    for ed in reversed(catalog.editions):
+        c = ed.get(key)
+        if c is not None:
+            return f"{ed.label} {clause_title(c)}"
+    return "削除された条項（番号不明）"
 
 
 def _procedures(wb: Workbook, s: ExecutiveSummary) -> None:

@@ -131,16 +131,38 @@ def underline_changes(
 
 
 def a4(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True,
-       one_page: bool = False) -> None:  # fmt: skip
-    """A4 print setup; ``one_page`` scales the whole sheet onto a single page."""
+       one_page: bool = False, scale: int | None = None) -> None:  # fmt: skip
+    """A4 print setup; ``one_page`` scales the whole sheet onto a single page; ``scale``
+    prints at that fixed percentage instead (the sheet is laid out to fit it, issue #13)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_options.horizontalCentered = True
+    if scale is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = scale
+        return
     ws.sheet_properties.pageSetUpPr.fitToPage = fit_width or one_page
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
+
+
+def print_header(ws: Worksheet, left: str, centre: str, right: str) -> None:
+    """The same header on every printed page, and ``page / pages`` with the sheet name in
+    the footer (issue #13: who the report is about, when, 「取扱注意」, a page number)."""
+
+    def escape(text: str) -> str:  # '&' starts a header code in Excel and LibreOffice
+        return clean(text).replace("&", "&&")
+
+    header, footer = ws.oddHeader, ws.oddFooter
+    header.left.text, header.center.text = escape(left), escape(centre)
+    header.right.text = escape(right)
+    footer.left.text = "&A"  # the sheet name
+    footer.center.text = "&P / &N ページ"
+    for part in (header.left, header.center, header.right, footer.left, footer.center):
+        part.size, part.font = 9, f"{FONT_NAME},Regular"
 
 
 def sheet_title(name: str) -> str:

@@ -19,7 +19,7 @@ from gapcheck.report_xlsx import read_decisions, write_workbook
 from gapcheck.sample import generate_policy, write_sample
 from gapcheck.summary import summarize
 
-SHEETS = ["概要", "対応一覧", "新旧対照表（改正案）", "改定の経緯", "独自規定", "廃止条項", "実施手順",
+SHEETS = ["概要", "対応一覧", "対応一覧（印刷用）", "新旧対照表（改正案）", "改定の経緯", "独自規定", "廃止条項", "実施手順",
           "用語集", "情報"]  # fmt: skip
 PAYLOADS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("http://example.com","x")',
             "<script>alert(1)</script>"]  # fmt: skip
@@ -52,7 +52,7 @@ def test_workbook_sheets_chart_dropdowns(town):
     assert len(overview._charts) == 1
     assert overview["A3"].value == summary.headline + summary.lag_sentence
     assert int(overview.page_setup.paperSize) == 9  # A4
-    assert overview.page_setup.fitToHeight == 1
+    assert (overview.page_setup.scale, overview.page_setup.orientation) == (100, "portrait")
     listing = wb["対応一覧"]
     assert listing.max_row == 1 + len(report.clauses)
     assert listing.freeze_panes == "A2"
@@ -69,7 +69,11 @@ def test_no_text_becomes_a_formula_or_link(town):
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                # the only formulas: the printed list's look-ups of the reviewer's entries
+                if ws.title == "対応一覧（印刷用）" and cell.column in (7, 8, 9) and cell.row > 1:
+                    assert cell.value in ("", None) or cell.value.startswith("=IFERROR(INDEX(")
+                else:
+                    assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
                 assert cell.hyperlink is None
     local = [c.value for c in wb["独自規定"]["D"] if c.value]
     for payload in PAYLOADS:
@@ -79,9 +83,12 @@ def test_no_text_becomes_a_formula_or_link(town):
 def test_amendment_marks_changes_with_underline(town):
     _, _, summary, path = town
     ws = load_workbook(path, rich_text=True)["新旧対照表（改正案）"]
-    assert [c.value for c in ws[1]] == ["条", "改正案", "現行", "備考"]
-    rich = [c for c in ws["B"][1:] if isinstance(c.value, CellRichText)]
-    assert len(rich) == len(summary.amendment)
+    assert [c.value for c in ws[1]] == ["下線部が改正する部分です。", None, None, None]
+    assert [c.value for c in ws[2]] == ["条", "改正後", "改正前", "備考"]
+    rich = [c for c in ws["B"][2:] if isinstance(c.value, CellRichText)]
+    deleted = [e for e in summary.amendment if e.kind == "delete"]
+    assert len(rich) == len(summary.amendment) - len(deleted)
+    assert [c.value for c in ws["B"][2:] if c.value == "（削除）"] == ["（削除）"] * len(deleted)
     underlined = [
         b for c in rich for b in c.value if not isinstance(b, str) and b.font.u == "single"
     ]
@@ -164,7 +171,7 @@ def test_html_is_self_contained_and_escaped(town):
     urls = set(re.findall(r"https?://[^\s\"'<>&]+", html)) - {"http://www.w3.org/2000/svg"}
     assert urls == {"http://example.com"}  # only inside the escaped payload text
     assert '<a href="http' not in html
-    assert "<svg" in html and "<ins>" in html
+    assert "<svg" in html and '<u class="chg">' in html
     assert 'scope="col"' in html
 
 

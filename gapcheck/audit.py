@@ -716,10 +716,20 @@ def _matched_clauses(
                     removed_after=r.follows,
                     score=r.score,
                     where=r.row.where,
-                    what=f"廃止された条項 {r.clauses[0]}",
+                    what=_removed_title(r.clauses[0], r.follows, catalog),
                 )
             )
     return out
+
+
+def _removed_title(key: str, last: str, catalog: Catalog) -> str:
+    """A removed clause as people cite it: 「廃止された条項 令和4年3月版 対策基準 5.4.(6)（…）」,
+    never its key (issue #13)."""
+    clause = catalog.edition(last).get(key) if last in catalog.ids else None
+    if clause is None:
+        return "廃止された条項"
+    label = catalog.edition(last).label
+    return f"廃止された条項 {label} {clause.display_number}（{clause.heading}）"
 
 
 def _references(ref: str, edition: Edition, windex: WordingIndex) -> tuple[int, ...]:

@@ -20,7 +20,7 @@ from gapcheck.report_xlsx import (
     similarity,
     suggestion,
 )
-from gapcheck.summary import ExecutiveSummary, localize
+from gapcheck.summary import ExecutiveSummary, amendment_documents, localize
 
 STATUS_COLOURS = {
     Status.COVERED: "#70ad47",
@@ -132,6 +132,7 @@ def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> s
         today=today,
         policy_name=Path(report.policy.path).name,
         localize=lambda text: localize(text, s.body),
+        amendment_documents=amendment_documents(s.amendment),
     )
 
 

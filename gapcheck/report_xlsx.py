@@ -29,7 +29,13 @@ from gapcheck import __version__
 from gapcheck.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
 from gapcheck.errors import PolicyFormatError, quote
 from gapcheck.model import Catalog, Edition
-from gapcheck.summary import AmendmentEntry, ExecutiveSummary, clause_title, localize
+from gapcheck.summary import (
+    AmendmentEntry,
+    ExecutiveSummary,
+    amendment_documents,
+    clause_title,
+    localize,
+)
 from gapcheck.xlsx import (
     BODY_FONT,
     FONT_NAME,
@@ -425,15 +431,23 @@ def _amendment(wb: Workbook, s: ExecutiveSummary) -> None:
     """新旧対照表（改正案）: 改正後 | 改正前, the changed passages underlined in both columns,
     「（新設）」 and 「（削除）」 for whole provisions (the government's convention, #13)."""
     ws = wb.create_sheet("新旧対照表（改正案）")
-    rows = [[e.label, *amendment_cells(e), e.note] for e in s.amendment]
-    if not rows:
-        rows = [["", "改正が必要な規定はありません。", "", ""]]
     put(ws, 1, 1, AMEND_LEGEND, border=False, wrap=False)
-    table(ws, 2, AMEND_HEADERS, rows, [16, 50, 50, 24])
+    documents = amendment_documents(s.amendment)
+    if not documents:
+        table(ws, 2, AMEND_HEADERS, [["", "改正が必要な規定はありません。", "", ""]], AMEND_WIDTHS)
+    top = 2
+    for document, entries in documents:
+        # one table per document: the 基本方針 and the 対策基準 are amended separately
+        put(ws, top, 1, f"{s.body}{document}の改正案", font=BOLD, border=False, wrap=False)
+        rows = [[e.label, *amendment_cells(e), e.note] for e in entries]
+        top = table(ws, top + 1, AMEND_HEADERS, rows, AMEND_WIDTHS, filters=False, freeze=False)
+        top += 2
+    ws.print_title_rows = None
     a4(ws, landscape=True)
 
 
 AMEND_HEADERS = ["条", "改正後", "改正前", "備考"]
+AMEND_WIDTHS = [16, 50, 50, 24]
 AMEND_LEGEND = "下線部が改正する部分です。"
 
 

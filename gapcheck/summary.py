@@ -354,6 +354,7 @@ def evidence_lines(report: AuditReport) -> tuple[str, ...]:
 
 
 _ARTICLE_RE = re.compile(r"^(第[0-9０-９]+条(?:の[0-9]+)*)")
+FRONT = "冒頭"  # before the body's first provision
 _ITEM_RE = re.compile(r"^(第[0-9]+条(?:の[0-9]+)*(?:第[0-9]+項)?)第([0-9]+)号$")
 
 
@@ -402,6 +403,8 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
             label = f"{item.group(1)}第{int(item.group(2)) + k + 1}号（新設）"
         elif m := _ARTICLE_RE.match(anchor):
             label = f"{m.group(1)}の{k + 2}（新設）"
+        elif anchor == FRONT:
+            label = f"{FRONT}（新設）"
         else:
             label = f"{anchor}の次（新設）"
         entries.append(
@@ -430,7 +433,7 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
             counts[as_item] = k + 1
             add_new(f, anchor, prev, k, doc if as_item else f.clause.part.value)
 
-    place(after_row.get(None, []), "冒頭", "")
+    place(after_row.get(None, []), FRONT, "")
     done: set[str] = set()
     for i, rf in enumerate(report.rows):
         row = rf.row

@@ -180,3 +180,11 @@ def test_standards_without_basic_policy_still_date_correctly(version):
     catalog = load_catalog()
     policy = _policy(*(c.text for c in catalog.edition(version) if c.part.value == "対策基準"))
     assert audit(policy, catalog).follows == version
+
+
+def test_a_removed_clause_is_cited_by_number_and_heading_never_by_key(catalog):
+    from gapcheck.audit import _removed_title
+
+    assert _removed_title("pw.paper", "2020-01", catalog) == (
+        "廃止された条項 令和2年1月版 対策基準 1.1.(3)（ID及びパスワード等の管理）"
+    )

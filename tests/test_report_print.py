@@ -234,8 +234,9 @@ def test_amendment_underlines_both_columns(make_catalog, tmp_path):
     table = [[marks(c.value) for c in row] for row in ws.iter_rows(min_row=1)]
     assert table == [
         ["下線部が改正する部分です。", None, None, None],
+        ["本市対策基準の改正案", None, None, None],
         ["条", "改正後", "改正前", "備考"],
-        ["冒頭の次（新設）", [("重要なシステムでは多要素認証を使わなければならない。", True)],
+        ["冒頭（新設）", [("重要なシステムでは多要素認証を使わなければならない。", True)],
          "（新設）", "対策基準 1.1.(1)（人的セキュリティ・ID及びパスワード等の管理）を新たに規定"],
         ["第2条 共有",
          [("職員はパスワードを", False), ("誰にも教えず、共用してはならない", True), ("。", False)],

@@ -84,7 +84,10 @@ def test_amendment_marks_changes_with_underline(town):
     _, _, summary, path = town
     ws = load_workbook(path, rich_text=True)["新旧対照表（改正案）"]
     assert [c.value for c in ws[1]] == ["下線部が改正する部分です。", None, None, None]
-    assert [c.value for c in ws[2]] == ["条", "改正後", "改正前", "備考"]
+    # one table per document, each titled and with its own header row
+    titles = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.endswith("の改正案")]
+    headers = [r for r in ws.iter_rows(values_only=True) if r == ("条", "改正後", "改正前", "備考")]
+    assert (titles, len(headers)) == (["本町基本方針の改正案", "本町対策基準の改正案"], 2)
     rich = [c for c in ws["B"][2:] if isinstance(c.value, CellRichText)]
     deleted = [e for e in summary.amendment if e.kind == "delete"]
     assert len(rich) == len(summary.amendment) - len(deleted)

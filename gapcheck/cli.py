@@ -29,7 +29,7 @@ from gapcheck.io import (
     refuse_overwrite,
     write_atomic,
 )
-from gapcheck.model import Catalog
+from gapcheck.model import Catalog, Depth
 from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
 from gapcheck.report_html import write_html
 from gapcheck.report_xlsx import read_decisions, write_workbook
@@ -456,6 +456,12 @@ def sample(
     from gapcheck.sample import generate_policy, write_sample
 
     edition = settings.catalog().edition(version)
+    if edition.depth is Depth.OUTLINE:
+        full = [e.id for e in settings.catalog().editions if e.depth is Depth.FULL]
+        raise GapcheckError(
+            f"{edition.label}（{edition.id}）は概要（節と主な項目）だけを収録した版なので、"
+            f"ポリシー全体を合成できません。{full[0]} 以降の版を指定してください。"
+        )
     generated = generate_policy(edition, seed=seed, tier=tier, style=style, voice=voice)
     write_sample(generated, out_file, truth)
     click.echo(f"{edition.label}に準拠した架空のポリシーを書き出しました: {out_file}")

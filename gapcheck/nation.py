@@ -31,7 +31,7 @@ from pathlib import Path
 
 from gapcheck.bodies import KINDS, MUNICIPALITY_COUNTS, check_digit
 from gapcheck.io import csv_safe, write_atomic
-from gapcheck.model import Catalog
+from gapcheck.model import Catalog, Depth
 from gapcheck.sample import SamplePolicy, SampleSheet, generate_policy, write_sample
 
 __all__ = ["NATION_SIZE", "NationBody", "generate_nation", "write_nation"]
@@ -117,8 +117,10 @@ def generate_nation(
     if count < 1:
         raise ValueError("count は1以上にしてください。")
     rng = random.Random(seed)
-    # editions published by the survey year (at least the oldest)
-    ids = [e.id for e in catalog.editions if int(e.date[:4]) <= year] or [catalog.ids[0]]
+    # editions published by the survey year (at least the oldest), held clause by clause: an
+    # outline edition (平成22年11月版) has too little to write a whole policy from
+    full = [e for e in catalog.editions if e.depth is Depth.FULL] or list(catalog.editions)
+    ids = [e.id for e in full if int(e.date[:4]) <= year] or [full[0].id]
     slots = _slots(count, rng)
     used_codes: set[str] = set()
     next_number: dict[tuple[int, str], int] = {}

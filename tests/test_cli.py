@@ -257,3 +257,12 @@ def test_demo(tmp_path):
     assert result.output.splitlines()[-3:] == [
         f"  {tmp_path / 'audit.json'}", f"  {tmp_path / 'report.xlsx'}", f"  {tmp_path / 'report.html'}",
     ]  # fmt: skip
+
+
+def test_sample_refuses_an_outline_edition(run):
+    result = run("sample", "--version", "2010-11", "--out", "never.xlsx")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: 平成22年11月版（2010-11）は概要（節と主な項目）だけを収録した版なので、"
+        "ポリシー全体を合成できません。2015-03 以降の版を指定してください。\n",
+    )

@@ -233,7 +233,10 @@ def _pdf_page_count(path: Path) -> int:
 
 MIN_JUDGED = 10
 GARBLED_SHARE = 0.20
-_LEADER_RE = re.compile(r"(?:[.．・…‥·‧∙⋯︙･]\s*){3,}")
+# dot leaders of a 目次 (「目的 ........ ⅱ-10」), in every form the guideline's PDFs use; the
+# parser's 目次 rule uses the same set
+LEADER_CHARS = ".．・…‥·‧∙⋯︙･"
+_LEADER_RE = re.compile(rf"(?:[{LEADER_CHARS}]\s*){{3,}}")
 _HALF_KANA_RE = re.compile(r"[\uff61-\uff9f]")
 _LATIN_EXT_RE = re.compile(r"[\u00c0-\u024f]")
 _BROKEN_RE = re.compile(r"[\ufffd\ue000-\uf8ff]")

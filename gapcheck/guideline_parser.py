@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gapcheck.document import Document, Line, number_token
+from gapcheck.document import LEADER_CHARS, Document, Line, number_token
 from gapcheck.errors import GuidelineParseError
 from gapcheck.model import Level, Part
 from gapcheck.normalize import kanji_to_int, normalize
@@ -68,7 +68,9 @@ _LABEL_RE = re.compile(
     r"[（(]\s*((?:令和|平成|昭和|㋿)\s*[元0-9０-９一二三四五六七八九十]+\s*年\s*"
     r"[0-9０-９一二三四五六七八九十]+\s*月)\s*版\s*[)）]"
 )
-_TOC_RE = re.compile(r"(?:[.．・…‥·︙]\s*){4,}\s*(?:[ⅰ-ⅿ]{1,4}\s*[-‐－−]?\s*)?[0-9０-９]*\s*$")
+_TOC_RE = re.compile(
+    rf"(?:[{LEADER_CHARS}]\s*){{4,}}\s*(?:[ⅰ-ⅿ]{{1,4}}\s*[-‐－−]?\s*)?[0-9０-９]*\s*$"
+)
 _HEN_RE = re.compile(r"^第\s*([0-9０-９一二三四五六七八九十]+)\s*編")
 _SHO_RE = re.compile(r"^第\s*([0-9０-９一二三四五六七八九十]+)\s*章")
 _KANA_RE = re.compile(r"^(?:[(（][ア-ン][)）]|[ア-ン](?=[\s\u3000]))")

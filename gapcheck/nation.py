@@ -112,7 +112,7 @@ def generate_nation(
     >>> from gapcheck.catalog import load_catalog
     >>> nation = generate_nation(load_catalog(), count=60, seed=1)
     >>> len(nation), sorted({b.kind for b in nation})
-    (60, ['区', '市', '町', '村', '都道府県'])
+    (60, ['区', '市', '村', '町', '都道府県'])
     """
     if count < 1:
         raise ValueError("count は1以上にしてください。")

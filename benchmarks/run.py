@@ -208,6 +208,13 @@ def main() -> None:
             )  # fmt: skip
             cli_times.append(time.perf_counter() - t)
             cli_rss.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
+        help_times = []  # issue #15: `gapcheck --help` ≤ 0.5 s (no scikit-learn at start-up)
+        for _ in range(max(args.cli_runs, 3)):
+            t = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "gapcheck", "--help"], capture_output=True, check=True
+            )
+            help_times.append(time.perf_counter() - t)
 
     print(f"catalog wordings indexed once: {index_time * 1000:.0f} ms")
     for tier, agg in results.items():
@@ -240,6 +247,7 @@ def main() -> None:
         f"whole `gapcheck audit --json` (new process): median {statistics.median(cli_times):.2f} s, "
         f"peak RSS median {statistics.median(cli_rss):.0f} MB"
     )
+    print(f"`gapcheck --help` (new process): median {statistics.median(help_times):.2f} s")
     if baseline_done:
         _, _, bf = prf(base_truth, base_pred)
         _, _, of = prf(base_truth, ours_on_base)

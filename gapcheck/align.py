@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from gapcheck.normalize import normalize
 
@@ -154,6 +152,10 @@ class Index:
         self._bigrams = [bigrams(t) for t in self.texts]
         # max_df=0.5 halves the sparse work on a real edition with identical results
         # (TECH-NOTES); on a handful of texts it would discard the very words they share.
+        # scikit-learn loads in ~0.8 s: only when an index is built, so `gapcheck --help`
+        # and commands that never align stay quick
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._vectorizer = TfidfVectorizer(
             analyzer="char",
             ngram_range=(2, 3),
@@ -433,6 +435,8 @@ class _WordMatcher:
                         term_factor if k in term else 0.0)
                 )  # fmt: skip
             ptr.append(len(cols))
+        from scipy import sparse
+
         hits = sparse.csr_matrix(
             (np.array(data, dtype=np.float32), np.array(cols, dtype=np.int64), np.array(ptr)),
             shape=(len(texts), len(self.words)),

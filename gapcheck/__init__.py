@@ -7,6 +7,13 @@ The public API; the ``gapcheck`` command is a thin layer over it::
     catalog = load_catalog()
     report = audit(read_policy("対策基準.xlsx"), catalog)
     report.follows, report.counts
+
+or, as ``gapcheck audit --out`` does it (:mod:`gapcheck.pipeline`)::
+
+    from gapcheck import load_catalog, run_audit, write_audit_reports
+
+    report = run_audit("対策基準.xlsx", load_catalog(), previous="reports/2025/report.xlsx")
+    write_audit_reports(report, load_catalog(), "reports/2026")
 """
 
 __version__ = "0.1.0"
@@ -33,6 +40,7 @@ from gapcheck.model import (
     Removal,
     Term,
 )
+from gapcheck.pipeline import render_audit_text, run_audit, write_audit_reports
 from gapcheck.policy import Policy, PolicyRow
 from gapcheck.readers import read_policy
 from gapcheck.summary import summarize
@@ -68,5 +76,8 @@ __all__ = [
     "load_catalog",
     "load_decisions",
     "read_policy",
+    "render_audit_text",
+    "run_audit",
     "summarize",
+    "write_audit_reports",
 ]

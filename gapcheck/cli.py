@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from gapcheck import __version__
-from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+from gapcheck.audit import audit
 from gapcheck.catalog import ENV_VAR, load_catalog
 from gapcheck.errors import GapcheckError, OutputError
 from gapcheck.io import (
@@ -27,13 +27,10 @@ from gapcheck.io import (
     os_cause,
     output_set,
     refuse_overwrite,
-    write_atomic,
 )
 from gapcheck.model import Catalog, Depth
+from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
 from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
-from gapcheck.report_html import write_html
-from gapcheck.report_xlsx import read_decisions, write_workbook
-from gapcheck.summary import is_thin, summarize
 from gapcheck.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -219,57 +216,6 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-TERMINAL_TOP = 10
-
-
-def _echo_audit(report: AuditReport, catalog: Catalog) -> None:
-    policy = report.policy
-
-    where = f"（シート: {policy.sheet}）" if policy.sheet else ""
-    click.echo(f"ポリシー: {policy.path}{where} {len(report.rows)} 行")
-    click.echo(f"照合先: {report.target.label}（{report.target.id}）")
-    read = report.read_summary
-    click.echo(
-        f"読み込んだ規定 {read['rows']} 件: 照合できた {read['matched']} 件 / 要確認 {read['review']} 件"
-        f" / 独自規定 {read['local']} 件"
-    )
-    if report.follows is None:
-        click.echo(f"準拠している版: {report.follows_label}")
-    elif report.lag_years is not None:
-        lag = "遅れなし" if report.lag_years == 0 else f"最新版から {report.lag_years} 年の遅れ"
-        click.echo(f"準拠している版: {report.follows_label}（{lag}）")
-    else:
-        click.echo(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
-    if report.evidence is not None:
-        for clue in report.evidence.key_clues:
-            click.echo(f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{clue.bound_label}")
-    counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)
-    click.echo(f"条項 {len(report.clauses)}: {counts}")
-    row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)
-    click.echo(f"行 {len(report.rows)}: {row_counts}")
-    if is_thin(report):
-        click.echo(
-            "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性）。"
-        )
-        return
-    from gapcheck.ranking import rank_gaps, spread
-
-    top = spread(rank_gaps(report, catalog), TERMINAL_TOP)
-    if top:
-        # the same ranking as the reports: their five are the first five here
-        click.echo(f"\n優先して取り組む条項（上位{len(top)}件。理由は順位の根拠）:")
-        for r in top:
-            c = r.finding.clause
-            click.echo(
-                f"  [{r.priority}] {c.display_number}  {c.heading}  〔{r.finding.status.title}〕"
-            )
-            click.echo(f"        {r.why_ranked}")
-    if report.orphan_decisions:
-        click.echo(
-            f"\n現在の版にない条項への前回の判断: {len(report.orphan_decisions)} 件（JSON の orphan_decisions）"
-        )
-
-
 @contextlib.contextmanager
 def _os_errors_as_messages() -> Iterator[None]:
     """An OS error the library did not word itself (a read-only or full catalog folder)
@@ -284,45 +230,6 @@ def _os_errors_as_messages() -> Iterator[None]:
             f"{where} を読み書きできません（{os_cause(exc)}）。"
             "書き込みの権限と空き容量を確かめるか、別のフォルダを指定してください。"
         ) from exc
-
-
-def _run_audit(
-    settings: Settings,
-    policy_path: Path,
-    target: str,
-    sheet: str | None,
-    encoding: str | None,
-    previous: Path | None,
-    limits: dict[str, int] | None = None,
-) -> AuditReport:
-    catalog = settings.catalog()
-    catalog.edition(target)  # an unknown edition fails before the file is read
-    decisions: tuple[Decision, ...] = ()
-    if previous is not None:
-        is_workbook = previous.suffix.lower() in (".xlsx", ".xlsm")
-        decisions = read_decisions(previous) if is_workbook else load_decisions(previous)
-    policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
-    return audit(policy, catalog, target=target, decisions=decisions)
-
-
-AUDIT_OUTPUTS = ("audit.json", "report.xlsx", "report.html")
-
-
-def _write_outputs(report: AuditReport, catalog: Catalog, out: Path) -> list[Path]:
-    """audit.json, the workbook and the HTML page as one set: written into a staging folder
-    and moved into ``out`` only when all three are complete (a full disk or a read-only
-    folder leaves last run's set as it was)."""
-    summary = summarize(report, catalog)
-    with output_set(out) as stage:
-        staged = [
-            write_atomic(
-                stage / "audit.json",
-                json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-            ),
-            write_workbook(summary, catalog, stage / "report.xlsx"),
-            write_html(summary, catalog, stage / "report.html"),
-        ]
-    return [stage.final(p) for p in staged]
 
 
 @cli.command(name="audit")
@@ -386,12 +293,20 @@ def audit_command(
             [out / name for name in AUDIT_OUTPUTS],
             [("入力のポリシー", policy), ("--previous で指定した前回の結果", previous)],
         )
-    report = _run_audit(settings, policy, target, sheet, encoding, previous, limits)
-    written = _write_outputs(report, settings.catalog(), out) if out is not None else []
+    report = run_audit(
+        policy,
+        settings.catalog(),
+        target=target,
+        sheet=sheet,
+        encoding=encoding,
+        previous=previous,
+        limits=limits,
+    )
+    written = write_audit_reports(report, settings.catalog(), out) if out is not None else []
     if as_json:
         _echo_json(report.to_dict())
     else:
-        _echo_audit(report, settings.catalog())
+        click.echo(render_audit_text(report, settings.catalog()), nl=False)
         if written:
             click.echo("\n結果を書き出しました:")
             for path in written:
@@ -492,8 +407,8 @@ def demo(settings: Settings, out: Path) -> None:
         write_sample(generated, stage / "sample_policy.xlsx", stage / "sample_truth.json")
     policy_file = out / "sample_policy.xlsx"
     report = audit(read_policy(policy_file), catalog)
-    written = _write_outputs(report, catalog, out)
-    _echo_audit(report, catalog)
+    written = write_audit_reports(report, catalog, out)
+    click.echo(render_audit_text(report, catalog), nl=False)
     click.echo(f"\n入力（架空の町のポリシー）: {policy_file}")
     click.echo("結果:")
     for path in written:

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 import gapcheck.cli
 import gapcheck.io
+import gapcheck.pipeline
 from gapcheck.catalog import bundled_dir, read_yaml
 from gapcheck.cli import cli
 from gapcheck.errors import quote
@@ -238,7 +239,7 @@ TAIL = (
 def test_full_disk_leaves_last_runs_set(work, monkeypatch, failing):
     out = work / "o"
     before = digests(out)
-    monkeypatch.setattr(gapcheck.cli, failing, _enospc)
+    monkeypatch.setattr(gapcheck.pipeline, failing, _enospc)
     result = run("audit", str(work / "policy.txt"), "--target", "2024-10", "--out", str(out))
     assert result.exit_code == 1
     assert error_line(result) == f"Error: {out} に結果を書き出せません（{FULL}）。{TAIL}"
@@ -248,7 +249,7 @@ def test_full_disk_leaves_last_runs_set(work, monkeypatch, failing):
 
 def test_full_disk_on_first_run_leaves_nothing(work, monkeypatch):
     out = work / "new"
-    monkeypatch.setattr(gapcheck.cli, "write_html", _enospc)
+    monkeypatch.setattr(gapcheck.pipeline, "write_html", _enospc)
     result = run("audit", str(work / "policy.txt"), "--out", str(out))
     assert result.exit_code == 1
     assert list(out.iterdir()) == []

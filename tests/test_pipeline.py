@@ -1,0 +1,32 @@
+"""`gapcheck audit --out` as library calls (issue #15): what the command does, a library user
+can do with the same three calls."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gapcheck.catalog import load_catalog
+from gapcheck.cli import cli
+from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
+from gapcheck.sample import generate_policy, write_sample
+
+
+def test_library_calls_reproduce_the_command(tmp_path):
+    catalog = load_catalog(None)
+    write_sample(generate_policy(catalog.edition("2022-03"), seed=5), tmp_path / "p.xlsx")
+    report = run_audit(tmp_path / "p.xlsx", catalog, target="2025-03")
+    written = write_audit_reports(report, catalog, tmp_path / "lib")
+    assert [p.name for p in written] == list(AUDIT_OUTPUTS)
+
+    result = CliRunner().invoke(
+        cli,
+        ["audit", str(tmp_path / "p.xlsx"), "--target", "2025-03", "--out", str(tmp_path / "cli")],
+    )
+    assert result.exit_code == 0, result.output
+    # the terminal text is the library's, followed by the list of files written
+    assert result.output.startswith(render_audit_text(report, catalog))
+    lib = json.loads((tmp_path / "lib" / "audit.json").read_text(encoding="utf-8"))
+    via_cli = json.loads((tmp_path / "cli" / "audit.json").read_text(encoding="utf-8"))
+    assert lib == via_cli

@@ -25,10 +25,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gapcheck.audit import AuditReport, ClauseFinding, Status, is_definition
+from gapcheck.audit import GAP_STATUSES, AuditReport, ClauseFinding, Status, is_definition
 from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
 
-GAP = (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
+GAP = GAP_STATUSES
 PRIORITIES = ("高", "中", "低")
 
 # What a gap in the clause exposes the body to, when it is left open.

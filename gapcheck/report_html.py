@@ -22,14 +22,7 @@ from gapcheck.report_xlsx import (
 )
 from gapcheck.summary import ExecutiveSummary, amendment_documents, localize
 
-STATUS_COLOURS = {
-    Status.COVERED: "#70ad47",
-    Status.OUTDATED: "#ffc000",
-    Status.PARTIAL: "#f4b084",
-    Status.MISSING: "#c00000",
-    Status.REVIEW: "#5b9bd5",
-    Status.NOT_APPLICABLE: "#a6a6a6",
-}
+STATUS_COLOURS = {s: f"#{s.info.colour.lower()}" for s in Status}
 
 
 def summary_texts(s: ExecutiveSummary) -> list[str]:

@@ -50,14 +50,7 @@ from gapcheck.xlsx import (
     underline_changes,
 )
 
-STATUS_FILL = {
-    Status.COVERED: PatternFill("solid", fgColor="E2EFDA"),
-    Status.OUTDATED: PatternFill("solid", fgColor="FFF2CC"),
-    Status.PARTIAL: PatternFill("solid", fgColor="FCE4D6"),
-    Status.MISSING: PatternFill("solid", fgColor="F8CBAD"),
-    Status.REVIEW: PatternFill("solid", fgColor="DDEBF7"),
-    Status.NOT_APPLICABLE: PatternFill("solid", fgColor="EDEDED"),
-}
+STATUS_FILL = {s: PatternFill("solid", fgColor=s.info.fill) for s in Status}
 PRIORITY_FILL = {
     "高": PatternFill("solid", fgColor="F4B084"),
     "中": PatternFill("solid", fgColor="FFE699"),
@@ -417,14 +410,8 @@ def lookup_formula(column: str, key: str) -> str:
 
 
 def suggestion(f: ClauseFinding) -> str:
-    return {
-        Status.MISSING: "新たに規定するか、対象外の理由を記録",
-        Status.OUTDATED: "最新版の内容に改正",
-        Status.PARTIAL: "不足する内容を追記",
-        Status.REVIEW: "示した規定を読み、対応しているか判断",
-        Status.COVERED: "",
-        Status.NOT_APPLICABLE: "",
-    }[f.status]
+    """The short suggested action of the clause list (:data:`gapcheck.audit.STATUS_INFO`)."""
+    return f.status.info.action
 
 
 def _amendment(wb: Workbook, s: ExecutiveSummary) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gapcheck.audit import (
+    GAP_STATUSES,
     AuditReport,
     ClauseFinding,
     RowStatus,
@@ -27,7 +28,7 @@ from gapcheck.numbering import ClauseNumber
 from gapcheck.policy import PolicyRow
 from gapcheck.ranking import announces_list, missing_definitions, rank_gaps, spread
 
-_GAP = (Status.MISSING, Status.OUTDATED, Status.PARTIAL)
+_GAP = GAP_STATUSES
 TOP = 5  # actions on the one-page summary
 _PROCEDURE_WORDS = ("手順", "マニュアル", "要領", "要綱", "計画")
 
@@ -196,16 +197,6 @@ _IF_NOTHING = {
     Level.RECOMMENDATION: "国の指針が勧める対策がないままです。同じ規模の団体より被害を受けやすくなります。",
     Level.PERMISSION: "認められた運用を使えず、業務を効率化する機会を逃します。",
 }
-_AFFECTS = {
-    Status.MISSING: "{body}のポリシーには、これに当たる規定がありません。",
-    Status.OUTDATED: "{body}のポリシーには規定がありますが、{follows}の内容のままです。",
-    Status.PARTIAL: "{body}のポリシーには規定がありますが、求められる内容の一部が見当たりません。",
-}
-_SUGGEST = {
-    Status.MISSING: "新しい規定を設けるか、対象外とする理由を記録してください。",
-    Status.OUTDATED: "規定を最新版の内容に改めてください。",
-    Status.PARTIAL: "不足している内容を規定に加えてください。",
-}
 
 
 def _wording_label(finding: ClauseFinding, catalog: Catalog) -> str:
@@ -239,9 +230,9 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
             what=what,
             why=localize(note, body)
             or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
-            affects_us=_AFFECTS[f.status].format(body=body, follows=_wording_label(f, catalog)),
+            affects_us=f.status.info.affects.format(body=body, follows=_wording_label(f, catalog)),
             if_nothing=_IF_NOTHING[f.clause.level],
-            suggestion=_SUGGEST[f.status],
+            suggestion=f.status.info.advice,
         )
     actions = [by_key[r.key] for r in ranked]
     top = [by_key[r.key] for r in spread(ranked, TOP)]

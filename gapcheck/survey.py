@@ -78,19 +78,12 @@ __all__ = [
 SCHEMA_VERSION = 1
 # One character per clause of the target edition, in edition order (compact: 1,788 bodies ×
 # 338 clauses stay a few hundred kilobytes).
-# Letters are stored in the archive, so they are fixed per status value; a status added to
-# audit.Status later (such as 要確認 "review") gets its letter here, never a KeyError.
-_LETTERS = {
-    "covered": "C",
-    "outdated": "O",
-    "partial": "P",
-    "missing": "M",
-    "not-applicable": "N",
-    "review": "R",
-}
-STATUS_CODE = {s: _LETTERS.get(s.value, s.value[:1].upper()) for s in Status}
+# The letters (audit.STATUS_INFO's ``code``) are stored in the archive, so a status keeps its
+# letter once released.
+STATUS_CODE = {s: s.info.code for s in Status}
 CODE_STATUS = {v: k for k, v in STATUS_CODE.items()}
-assert len(CODE_STATUS) == len(STATUS_CODE), "two statuses share a letter in survey.STATUS_CODE"
+if len(CODE_STATUS) != len(STATUS_CODE):  # pragma: no cover - a catalog-time mistake
+    raise RuntimeError("two statuses share a letter in audit.STATUS_INFO")
 UNKNOWN = "不明"
 UNKNOWN_EDITION = "unknown"  # by_version key for a policy whose edition cannot be told
 BEHIND = 2  # editions behind that make a body "fallen behind"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from platformdirs import user_data_dir
 
 from gapcheck.catalog import EDITION_ID_RE, KEY_RE, bundled_dir, load_catalog_from, read_yaml
 from gapcheck.diff import diff_editions
@@ -47,19 +47,15 @@ COMMENTARY_FILE = "commentary.yaml"
 
 
 def default_catalog_dir() -> Path:
-    """The per-user folder that imported editions go to when ``--guidelines`` is not given.
+    """The per-user folder that imported editions go to when ``--guidelines`` is not given:
+    the platform's user data folder (platformdirs) + ``gapcheck/editions``.
 
     Linux: ``$XDG_DATA_HOME/gapcheck/editions`` (``~/.local/share/gapcheck/editions``);
     macOS: ``~/Library/Application Support/gapcheck/editions``; Windows:
-    ``%APPDATA%\\gapcheck\\editions``. Never inside the installed package.
+    ``%APPDATA%\\gapcheck\\editions`` (roaming, so it follows the officer's account). Never
+    inside the installed package.
     """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "gapcheck" / "editions"
+    return Path(user_data_dir("gapcheck", appauthor=False, roaming=True)) / "editions"
 
 
 @dataclass(frozen=True)

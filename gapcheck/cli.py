@@ -158,7 +158,7 @@ def versions(settings: Settings, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("version")
+@click.argument("version", metavar="EDITION")
 @click.option("--section", help="節で絞り込みます（例: 6 / 6.4 / 基本方針）。")
 @json_option
 @click.pass_obj
@@ -199,9 +199,25 @@ def glossary(settings: Settings, as_json: bool) -> None:
         click.echo(f"{t.term}\n    {t.plain}")
 
 
+class _Renamed(click.Option):
+    """An option whose first name is the current one; the others are the spellings of an
+    earlier release, still accepted but not shown in --help (issue #15: one word, 版/edition,
+    for every option naming an edition)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        opts, self.opts = self.opts, self.opts[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = opts
+
+
 def target_option(fn: F) -> F:
     return click.option(
+        "--edition",
         "--target",
+        "target",
+        cls=_Renamed,
         default="latest",
         show_default=True,
         help="照合するガイドラインの版（例: 2025-03）。既定は最新版。",
@@ -285,7 +301,7 @@ def audit_command(
 ) -> None:
     """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
 
-    例: gapcheck audit 対策基準.xlsx --target 2025-03 --out reports/2026
+    例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
     limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
     if out is not None:  # before any work: the report must never replace its own input
@@ -316,7 +332,14 @@ def audit_command(
 
 
 @cli.command()
-@click.option("--version", "version", required=True, help="サンプルが準拠する版（例: 2020-12）。")
+@click.option(
+    "--edition",
+    "--version",
+    "version",
+    cls=_Renamed,
+    required=True,
+    help="サンプルが準拠する版（例: 2020-12）。",
+)
 @click.option(
     "--style",
     type=click.Choice(["spreadsheet", "reiki"]),
@@ -366,7 +389,7 @@ def sample(
 ) -> None:
     """架空の自治体のポリシーを合成します（テストやデモ用。実在の文章は使いません）。
 
-    例: gapcheck sample --version 2020-12 --style reiki --out sample.txt --truth truth.json
+    例: gapcheck sample --edition 2020-12 --style reiki --out sample.txt --truth truth.json
     """
     from gapcheck.sample import generate_policy, write_sample
 
@@ -416,8 +439,8 @@ def demo(settings: Settings, out: Path) -> None:
 
 
 @cli.command(name="diff")
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", metavar="OLD_EDITION")
+@click.argument("new", metavar="NEW_EDITION")
 @click.option("--section", help="節で絞り込みます（例: 6 / 6.4 / 基本方針）。")
 @json_option
 @out_option
@@ -463,11 +486,22 @@ def diff_command(
 @cli.command(name="import-guideline")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--version", "version", required=True, help="取り込む版の id（YYYY-MM、例: 2026-03）。"
+    "--edition",
+    "--version",
+    "version",
+    cls=_Renamed,
+    required=True,
+    help="取り込む版の id（YYYY-MM、例: 2026-03）。",
 )
 @click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
 @click.option("--date", help="公表の月（YYYY-MM）。既定は表紙の改定日。")
-@click.option("--base", help="対応付けに使う前の版（既定: カタログで直前の版）。")
+@click.option(
+    "--base-edition",
+    "--base",
+    "base",
+    cls=_Renamed,
+    help="対応付けに使う前の版（既定: カタログで直前の版）。",
+)
 @click.option(
     "--replace", "replace_existing", is_flag=True, help="同じ id の版があれば置き換えます。"
 )
@@ -500,7 +534,7 @@ def import_guideline_command(
     第2編の例文を原文のまま条項にし、前の版の条項キーに対応付けます。書き出し先は
     --guidelines のフォルダ（既定: ~/.local/share/gapcheck/editions）です。
 
-    例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --version 2026-03 --base 2025-03
+    例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --edition 2026-03 --base-edition 2025-03
     """
     from gapcheck.importer import import_guideline, render_import
 

@@ -98,7 +98,7 @@ def import_guideline(
     """
     root = Path(catalog_dir).expanduser() if catalog_dir is not None else default_catalog_dir()
     if not EDITION_ID_RE.match(version):
-        raise GapcheckError(f"--version '{version}' は YYYY-MM 形式にしてください（例: 2026-03）。")
+        raise GapcheckError(f"--edition '{version}' は YYYY-MM 形式にしてください（例: 2026-03）。")
     if date is not None and not EDITION_ID_RE.match(date):
         raise GapcheckError(f"--date '{date}' は YYYY-MM 形式にしてください（例: 2026-03）。")
     target = root / version
@@ -113,7 +113,7 @@ def import_guideline(
     if base is not None and base != previous:
         catalog.edition(base)  # an unknown id gets the usual message
         raise GapcheckError(
-            f"--base には、カタログで {version} の直前にある版 {previous or '（なし）'} を"
+            f"--base-edition には、カタログで {version} の直前にある版 {previous or '（なし）'} を"
             f"指定してください（指定: {base}）。版の系譜は直前の版との対応で記録します。"
         )
     base_ed = catalog.edition(previous) if previous else None

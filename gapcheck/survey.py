@@ -1032,8 +1032,8 @@ def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcom
         )
     if data.get("target") != edition.id:
         raise PolicyFormatError(
-            f"{path}: 版 {data.get('target')} と照合した結果です。--target {edition.id} で"
-            f"照合し直すか、この調査を --target {data.get('target')} で実行してください。"
+            f"{path}: 版 {data.get('target')} と照合した結果です。--edition {edition.id} で"
+            f"照合し直すか、この調査を --edition {data.get('target')} で実行してください。"
         )
     by_key = {
         str(c.get("key")): str(c.get("status")) for c in data["clauses"] if isinstance(c, dict)

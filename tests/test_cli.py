@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -266,3 +267,26 @@ def test_sample_refuses_an_outline_edition(run):
         "Error: 平成22年11月版（2010-11）は概要（節と主な項目）だけを収録した版なので、"
         "ポリシー全体を合成できません。2015-03 以降の版を指定してください。\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "new", "old"),
+    [
+        (["audit", "--help"], "--edition", "--target"),
+        (["survey", "--help"], "--edition", "--target"),
+        (["sample", "--help"], "--edition", "--version"),
+        (["import-guideline", "--help"], "--base-edition", "--base"),
+    ],
+)
+def test_one_word_for_an_edition_old_spellings_hidden(run, command, new, old):
+    """Issue #15: options that name an edition say so; an earlier spelling still works for a
+    release but is not offered in --help (and `--version` no longer shadows the tool's own)."""
+    text = run(*command).output
+    assert re.search(rf"^\s+{new} ", text, re.M) and not re.search(rf"{old}\b(?!-)", text)
+
+
+def test_old_spelling_still_accepted(run, tmp_path):
+    old = run("sample", "--version", "2020-12", "--out", str(tmp_path / "a.xlsx"))
+    new = run("sample", "--edition", "2020-12", "--out", str(tmp_path / "b.xlsx"))
+    assert (old.exit_code, new.exit_code) == (0, 0)
+    assert old.output.replace("a.xlsx", "b.xlsx") == new.output

@@ -31,6 +31,7 @@ from gapcheck.align import (
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.io import read_bytes_capped
+from gapcheck.lineage import Lineage
 from gapcheck.model import NEW_KEY_KINDS, Catalog, Clause, Edition
 from gapcheck.normalize import normalize, split_number
 from gapcheck.policy import Policy, PolicyRow
@@ -384,23 +385,8 @@ def _successors(catalog: Catalog, edition_id: str) -> dict[str, frozenset[str]]:
 
 def successors(catalog: Catalog, target: Edition) -> dict[str, frozenset[str]]:
     """For keys that were split or merged away, the keys of ``target`` that continue them."""
-    direct: dict[str, set[str]] = {}
-    for ed in catalog.editions:
-        for c in ed:
-            if c.change:
-                for s in c.change.sources:
-                    direct.setdefault(s, set()).add(c.key)
-
-    def resolve(key: str, seen: frozenset[str]) -> frozenset[str]:
-        if key in target:
-            return frozenset({key})
-        out: set[str] = set()
-        for nxt in direct.get(key, ()):
-            if nxt not in seen:
-                out |= resolve(nxt, seen | {nxt})
-        return frozenset(out)
-
-    return {k: resolve(k, frozenset({k})) for k in direct}
+    lineage = Lineage(catalog.editions)
+    return {k: frozenset(lineage.successors(k, target)) for k in lineage.forward}
 
 
 # --- decisions ---------------------------------------------------------------------------

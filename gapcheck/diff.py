@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from gapcheck.errors import GapcheckError
+from gapcheck.lineage import History, Lineage
 from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
 from gapcheck.normalize import normalize
 
@@ -237,7 +237,7 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
             f"{new_ed.label}（{new_ed.id}））。例: gapcheck diff {lo.id} {hi.id}"
         )
     between = catalog.between(old_ed.id, new_ed.id)
-    lineage = _Lineage(between)
+    lineage = Lineage(between)
     old_pos = {c.key: i for i, c in enumerate(old_ed)}
     new_pos = {c.key: i for i, c in enumerate(new_ed)}
 
@@ -302,85 +302,6 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
     )
 
 
-class History(NamedTuple):
-    editions: tuple[str, ...]
-    note: str
-    estimate: bool
-
-
-class _Lineage:
-    """Split / merge links and change records of the editions in (OLD, NEW]."""
-
-    def __init__(self, between: tuple[Edition, ...]):
-        self.between = between
-        self.forward: dict[str, set[str]] = {}
-        self.backward: dict[str, set[str]] = {}
-        self.created: dict[str, ChangeKind] = {}
-        for ed in between:
-            for c in ed:
-                if c.change is None:
-                    continue
-                if c.change.sources:
-                    self.created[c.key] = c.change.kind
-                for s in c.change.sources:
-                    self.forward.setdefault(s, set()).add(c.key)
-                    self.backward.setdefault(c.key, set()).add(s)
-
-    def _walk(self, key: str, links: dict[str, set[str]]) -> set[str]:
-        out: set[str] = set()
-        todo = [key]
-        while todo:
-            for nxt in links.get(todo.pop(), ()):
-                if nxt not in out:
-                    out.add(nxt)
-                    todo.append(nxt)
-        return out
-
-    def recorded(self, key: str, kind: ChangeKind) -> bool:
-        """Whether an edition in (OLD, NEW] records a change of ``kind`` for ``key``."""
-        return any(
-            (c := ed.get(key)) is not None and c.change is not None and c.change.kind is kind
-            for ed in self.between
-        )
-
-    def descendants(self, key: str) -> set[str]:
-        return self._walk(key, self.forward)
-
-    def ancestors(self, key: str) -> set[str]:
-        return self._walk(key, self.backward)
-
-    def successors(self, key: str, target: Edition) -> set[str]:
-        """The keys of ``target`` that continue ``key`` (cf. :func:`gapcheck.audit.successors`)."""
-        return {k for k in self.descendants(key) if k in target}
-
-    def history(self, keys: set[str], numbering: bool = False) -> History:
-        """Editions in which any of ``keys`` changed, their notes joined with " / ", and
-        whether any of those change records is our estimate.
-
-        Renumbering counts only when ``numbering`` is set.
-        """
-        editions: list[str] = []
-        notes: list[str] = []
-        estimate = False
-        for ed in self.between:
-            hit = False
-            for c in ed:
-                if c.key in keys and c.change is not None:
-                    if c.change.kind is ChangeKind.RENUMBERED and not numbering:
-                        continue
-                    hit = True
-                    notes.append(c.change.note)
-                    estimate |= c.change.basis.estimate
-            for r in ed.removed:
-                if r.key in keys:
-                    hit = True
-                    notes.append(r.note)
-                    estimate |= r.basis.estimate
-            if hit:
-                editions.append(ed.id)
-        return History(tuple(editions), " / ".join(dict.fromkeys(n for n in notes if n)), estimate)
-
-
 def _majority_sections(old: Edition, new: Edition) -> dict[tuple[Part, str], tuple[Part, str]]:
     """Each old section → the new section most of its continuing keys went to.
 
@@ -405,7 +326,7 @@ def _compare(
     old: Clause,
     new: Clause,
     section_map: dict[tuple[Part, str], tuple[Part, str]],
-    lineage: _Lineage,
+    lineage: Lineage,
 ) -> ClauseChange | None:
     if old.text != new.text or old.level != new.level:
         if old.level == new.level and is_editorial(old.text, new.text):
@@ -499,7 +420,7 @@ def _added(new: Clause, history: History) -> ClauseChange:
 def _group(
     olds: list[Clause],
     news: list[Clause],
-    lineage: _Lineage,
+    lineage: Lineage,
     history: History,
 ) -> ClauseChange:
     if len(olds) == 1 and len(news) == 1:

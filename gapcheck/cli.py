@@ -212,6 +212,11 @@ class _Renamed(click.Option):
             self.opts = opts
 
 
+def edition_option(help: str) -> Callable[[F], F]:
+    """A required ``--edition`` (the first release spelt it ``--version``)."""
+    return click.option("--edition", "--version", "version", cls=_Renamed, required=True, help=help)
+
+
 def target_option(fn: F) -> F:
     return click.option(
         "--edition",
@@ -332,14 +337,7 @@ def audit_command(
 
 
 @cli.command()
-@click.option(
-    "--edition",
-    "--version",
-    "version",
-    cls=_Renamed,
-    required=True,
-    help="サンプルが準拠する版（例: 2020-12）。",
-)
+@edition_option("サンプルが準拠する版（例: 2020-12）。")
 @click.option(
     "--style",
     type=click.Choice(["spreadsheet", "reiki"]),
@@ -485,14 +483,7 @@ def diff_command(
 
 @cli.command(name="import-guideline")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--edition",
-    "--version",
-    "version",
-    cls=_Renamed,
-    required=True,
-    help="取り込む版の id（YYYY-MM、例: 2026-03）。",
-)
+@edition_option("取り込む版の id（YYYY-MM、例: 2026-03）。")
 @click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
 @click.option("--date", help="公表の月（YYYY-MM）。既定は表紙の改定日。")
 @click.option(

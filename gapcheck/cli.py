@@ -141,7 +141,7 @@ def versions(settings: Settings, as_json: bool) -> None:
             e.cited_label,
             e.published or e.date,
             f"{len(e)}" + ("（概要のみ）" if e.depth.value == "outline" else ""),
-            f"{sum(1 for c in e if c.basis.estimate)}",
+            e.estimated_clauses(),
             len(e.changed()),
             len(e.removed),
             e.estimated_changes(),

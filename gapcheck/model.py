@@ -295,10 +295,14 @@ class Edition:
             "clauses": len(self.clauses),
             "changed": len(self.changed()),
             "removed": len(self.removed),
-            "estimated_clauses": sum(1 for c in self.clauses if c.basis.estimate),
+            "estimated_clauses": self.estimated_clauses(),
             "estimated_changes": self.estimated_changes(),
             "summary": self.summary,
         }
+
+    def estimated_clauses(self) -> int:
+        """Clauses whose place, number and heading are our estimate, not on record."""
+        return sum(1 for c in self.clauses if c.basis.estimate)
 
     def estimated_changes(self) -> int:
         """Of the changes :meth:`changed` counts and the removals, those that are our

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from gapcheck.audit import GAP_STATUSES, AuditReport, ClauseFinding, Status, is_definition
 from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
 
-GAP = GAP_STATUSES
 PRIORITIES = ("高", "中", "低")
 
 # What a gap in the clause exposes the body to, when it is left open.
@@ -135,7 +134,7 @@ def rank_gaps(report: AuditReport, catalog: Catalog, absent: bool = True) -> tup
     ranked = [
         rank_gap(f, report, catalog)
         for f in report.clauses
-        if f.status in GAP
+        if f.status in GAP_STATUSES
         and (absent or f.status is not Status.MISSING)
         and actionable(f.clause, edition)
     ]
@@ -174,4 +173,4 @@ def spread(ranked: Sequence[RankedGap], n: int, per_section: int = 2) -> tuple[R
 
 def missing_definitions(report: AuditReport) -> tuple[ClauseFinding, ...]:
     """Definitions the guideline has and the policy lacks (one line for the committee)."""
-    return tuple(f for f in report.clauses if f.status in GAP and is_definition(f.clause))
+    return tuple(f for f in report.clauses if f.status in GAP_STATUSES and is_definition(f.clause))

@@ -70,16 +70,6 @@ def write_survey(result: SurveyResult, out: str | Path) -> list[Path]:
 # --- shared wording ------------------------------------------------------------------------
 
 
-def _r(value: float | None) -> float | None:
-    """A share for a cell, rounded once (:func:`gapcheck.survey.share`): the cell's 0.0% format
-    then shows exactly what the sentences say."""
-    return share(value)
-
-
-def _pct(value: float | None) -> str:
-    return share_text(value)
-
-
 def _years(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}年"
 
@@ -97,7 +87,7 @@ def summary_lines(result: SurveyResult) -> list[str]:
         f"{result.year}年の調査: {n}団体の準拠している版を{result.target.label}と照合して推定しました"
         f"（資料 {result.audited + result.reused}件: 今回照合 {result.audited}件、"
         f"前回の結果を再利用 {result.reused}件）。",
-        f"最新版（{result.target.label}）に沿っている団体: {result.newest}団体（{_pct(result.share_newest)}）。",
+        f"最新版（{result.target.label}）に沿っている団体: {result.newest}団体（{share_text(result.share_newest)}）。",
         f"最新版からの遅れの中央値: {_years(result.median_lag)}。",
         f"{BEHIND}版以上遅れている団体: {len(result.behind)}団体。",
     ]
@@ -227,9 +217,9 @@ def _group_rows(rows: Sequence[GroupRow]) -> list[list[object]]:
             g.label,
             g.bodies,
             g.newest,
-            _r(g.share_newest),
+            share(g.share_newest),
             g.median_lag,
-            _r(g.mean_coverage),
+            share(g.mean_coverage),
             g.behind,
         ]
         for g in rows
@@ -273,7 +263,7 @@ def _behind_sheet(ws: Worksheet, result: SurveyResult) -> None:
     _title(ws, f"{BEHIND}版以上遅れている団体", f"{len(result.behind)}団体（遅れの大きい順）")
     rows = [
         [b.code or "", b.prefecture, b.name, b.kind, _label(result, b.follows), b.editions_behind,
-         b.lag_years, _r(b.coverage), "、".join(FLAG_INFO[f][0] for f in b.flags)]
+         b.lag_years, share(b.coverage), "、".join(FLAG_INFO[f][0] for f in b.flags)]
         for b in result.behind
     ]  # fmt: skip
     last = table(
@@ -298,7 +288,7 @@ def _clauses_sheet(ws: Worksheet, result: SurveyResult) -> None:
     _title(ws, "版に追いついた団体でも対応の少ない条項（上位20）", UPTAKE_NOTE)
     rows = [
         [n, g.clause.part.value, g.clause.number, " > ".join(g.clause.headings),
-         f"{result.labels[g.since]}以降", g.bodies, g.missing, g.outdated, g.partial, _r(g.share),
+         f"{result.labels[g.since]}以降", g.bodies, g.missing, g.outdated, g.partial, share(g.share),
          g.clause.plain]
         for n, g in enumerate(top, 1)
     ]  # fmt: skip
@@ -316,7 +306,7 @@ def _trend_sheet(ws: Worksheet, result: SurveyResult) -> None:
     _title(ws, "年ごとの推移", f"調査の記録（{result.target.label}との照合）にある各年の集計です。")
     editions = [e for e, _ in result.editions]
     rows = [
-        [t.year, t.bodies, t.newest, _r(t.share_newest), t.median_lag, t.failed,
+        [t.year, t.bodies, t.newest, share(t.share_newest), t.median_lag, t.failed,
          *(t.by_version.get(e, 0) for e in editions)]
         for t in result.trend
     ]  # fmt: skip
@@ -411,7 +401,7 @@ def write_survey_html(result: SurveyResult, path: str | Path) -> Path:
         note=NOTE,
         flag_info=FLAG_INFO,
         label=lambda e: _label(result, e),
-        pct=_pct,
+        pct=share_text,
         years=_years,
         behind_n=BEHIND,
         status=Status,

@@ -517,7 +517,7 @@ BASIS_HEADER = "番号・見出しの根拠"
 
 
 def _estimate_note(target: Edition) -> str:
-    estimated = sum(1 for c in target if c.basis.estimate)
+    estimated = target.estimated_clauses()
     return (
         f"{target.label}の{len(target)}条項のうち{len(target) - estimated}件は、番号と見出しを総務省の"
         f"公表資料や団体の例規で確かめられたものです。残る{estimated}件の番号・見出しと、「（推定）」"

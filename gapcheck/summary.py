@@ -28,7 +28,6 @@ from gapcheck.numbering import ClauseNumber
 from gapcheck.policy import PolicyRow
 from gapcheck.ranking import announces_list, missing_definitions, rank_gaps, spread
 
-_GAP = GAP_STATUSES
 TOP = 5  # actions on the one-page summary
 _PROCEDURE_WORDS = ("手順", "マニュアル", "要領", "要綱", "計画")
 
@@ -256,7 +255,7 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
 
     history = []
     if report.follows:
-        gaps = {f.key for f in report.clauses if f.status in _GAP}
+        gaps = {f.key for f in report.clauses if f.status in GAP_STATUSES}
         for ed in catalog.editions:
             if report.follows < ed.id <= target.id:
                 affecting = sum(1 for c in ed.changed() if c.key in gaps)
@@ -385,11 +384,8 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
     entries: list[AmendmentEntry] = []
     title = report.policy.title
 
-    def add_new(f: ClauseFinding, anchor: str, prev: Clause | None, k: int, doc: str) -> None:
+    def add_new(f: ClauseFinding, anchor: str, sibling: bool, k: int, doc: str) -> None:
         item = _ITEM_RE.match(anchor)
-        sibling = (
-            prev is not None and _parent(prev) is not None and _parent(prev) == _parent(f.clause)
-        )
         if item and sibling:
             label = f"{item.group(1)}第{int(item.group(2)) + k + 1}号（新設）"
         elif m := _ARTICLE_RE.match(anchor):
@@ -415,6 +411,7 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
     def place(items: list[tuple[ClauseFinding, Clause | None]], anchor: str, doc: str) -> None:
         counts: dict[bool, int] = {}
         for f, prev in items:
+            # an item of the same list as the clause before it (2.(13) after 2.(12))
             as_item = (
                 prev is not None
                 and _parent(prev) is not None
@@ -422,7 +419,7 @@ def amendment(report: AuditReport, body: str) -> tuple[AmendmentEntry, ...]:
             )
             k = counts.get(as_item, 0)
             counts[as_item] = k + 1
-            add_new(f, anchor, prev, k, doc if as_item else f.clause.part.value)
+            add_new(f, anchor, as_item, k, doc if as_item else f.clause.part.value)
 
     place(after_row.get(None, []), FRONT, "")
     done: set[str] = set()

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
 from pathlib import Path
@@ -240,9 +240,9 @@ class GroupRow:
             "label": self.label,
             "bodies": self.bodies,
             "newest": self.newest,
-            "share_newest": _round(self.share_newest),
+            "share_newest": share(self.share_newest),
             "median_lag_years": self.median_lag,
-            "mean_coverage": _round(self.mean_coverage),
+            "mean_coverage": share(self.mean_coverage),
             "behind": self.behind,
         }
 
@@ -274,7 +274,7 @@ class ClauseGap:
             "partial": self.partial,
             "bodies": self.bodies,
             "since": self.since or None,
-            "share": _round(self.share),
+            "share": share(self.share),
         }
 
 
@@ -298,7 +298,7 @@ class TrendPoint:
             "year": self.year,
             "bodies": self.bodies,
             "newest": self.newest,
-            "share_newest": _round(self.share_newest),
+            "share_newest": share(self.share_newest),
             "median_lag_years": self.median_lag,
             "by_version": self.by_version,
             "failed": self.failed,
@@ -410,22 +410,21 @@ class SurveyResult:
         says nothing about how well this clause was explained (issue #13)."""
         ids = [e for e, _ in self.editions]
         pos = {e: n for n, e in enumerate(ids)}
-        clauses = self.target.clauses
+        # each judged body once: the edition it reached and its status letters
+        reached = [
+            (pos.get(b.follows or "", -1), codes)
+            for b in self.judged
+            if (codes := self.statuses.get(b.body))
+        ]
         out = []
-        for i, c in enumerate(clauses):
+        for i, c in enumerate(self.target.clauses):
             if c.key not in self.candidates:
                 continue
             since = pos[self.since.get(c.key, self.target.id)]
-            counts = Counter()
-            n = 0
-            for b in self.judged:
-                codes = self.statuses.get(b.body)
-                if not codes or i >= len(codes) or pos.get(b.follows or "", -1) < since:
-                    continue
-                n += 1
-                counts[codes[i]] += 1
-            gap = ClauseGap(c, counts["M"], counts["O"], counts["P"], n)
-            out.append(replace(gap, since=ids[since]))
+            letters = [codes[i] for at, codes in reached if at >= since and i < len(codes)]
+            counts = Counter(letters)
+            gap = ClauseGap(c, counts["M"], counts["O"], counts["P"], len(letters), ids[since])
+            out.append(gap)
         return tuple(out)
 
     def top_clauses(self, n: int = TOP_CLAUSES) -> tuple[ClauseGap, ...]:
@@ -471,7 +470,7 @@ class SurveyResult:
                 "failed": len(self.failed),
                 "skipped": len(self.skipped),
                 "newest": self.newest,
-                "share_newest": _round(self.share_newest),
+                "share_newest": share(self.share_newest),
                 "median_lag_years": self.median_lag,
                 "behind": len(self.behind),
             },
@@ -504,9 +503,6 @@ def share_text(value: float | None) -> str:
     """「16.9%」 (or 「—」) from the same rounding as :func:`share`."""
     rounded = share(value)
     return "—" if rounded is None else f"{rounded * 100:.1f}%"
-
-
-_round = share
 
 
 def _median(values: Iterable[float | None]) -> float | None:

@@ -12,10 +12,10 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.errors import GapcheckError
-from gapcheck.readers import read_policy
-from gapcheck.sample import generate_policy, write_sample
+from gapcheck.readers.formats import read_policy
+from gapcheck.synth.sample import generate_policy, write_sample
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:

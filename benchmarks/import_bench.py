@@ -26,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gapcheck.catalog import load_catalog
-from gapcheck.document import read_document
-from gapcheck.guideline_parser import parse_guideline
-from gapcheck.importer import import_guideline
-from gapcheck.linking import link_to_base
-from gapcheck.model import Part
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.catalog.model import Part
+from gapcheck.importing.document import read_document
+from gapcheck.importing.guideline_parser import parse_guideline
+from gapcheck.importing.importer import import_guideline
+from gapcheck.importing.linking import link_to_base
 from tests.guideline_pdf import LAYOUT_CASES, LAYOUTS, make_guideline_pdf, score
 
 

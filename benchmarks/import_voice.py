@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gapcheck.catalog import load_catalog
-from gapcheck.document import read_document
-from gapcheck.guideline_parser import parse_guideline
-from gapcheck.linking import link_to_base
-from gapcheck.model import Edition
-from gapcheck.sample import _in_municipal_voice
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.catalog.model import Edition
+from gapcheck.importing.document import read_document
+from gapcheck.importing.guideline_parser import parse_guideline
+from gapcheck.importing.linking import link_to_base
+from gapcheck.synth.sample import _in_municipal_voice
 from tests.guideline_pdf import document_entries, make_guideline_pdf, write_text
 
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gapcheck import load_catalog
-from gapcheck.audit import RowStatus, audit
 from gapcheck.errors import GapcheckError
-from gapcheck.readers import read_policy
+from gapcheck.gaps.audit import RowStatus, audit
+from gapcheck.readers.formats import read_policy
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DIR = HERE.parent.parent / "shared" / "realtext"
@@ -48,7 +48,7 @@ def load_labels(path: Path) -> dict[tuple[str, str], Label]:
 
 def header_years(header: str) -> tuple[int | None, int | None]:
     """(enacted year, last revised year) from the header's 制定 / 最終改正 fields."""
-    from gapcheck.wareki import find_wareki
+    from gapcheck.text.wareki import find_wareki
 
     fields = {f.split(":", 1)[0].strip(): f.split(":", 1)[1] for f in header.split("|") if ":" in f}
 

@@ -20,15 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from gapcheck.audit import audit, successors, wording_index
-from gapcheck.catalog import load_catalog
-from gapcheck.normalize import normalize, split_number
-from gapcheck.policy import Policy
-from gapcheck.readers import read_policy
-from gapcheck.report_html import write_html
-from gapcheck.report_xlsx import write_workbook
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import summarize
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.gaps.audit import audit, successors, wording_index
+from gapcheck.gaps.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy
+from gapcheck.render.report_html import write_html
+from gapcheck.render.report_xlsx import write_workbook
+from gapcheck.synth.sample import generate_policy, write_sample
+from gapcheck.text.normalize import normalize, split_number
 
 
 def expected_statuses(catalog, version, truth, succ):

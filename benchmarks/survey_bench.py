@@ -32,10 +32,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gapcheck.catalog import load_catalog
-from gapcheck.nation import write_nation
-from gapcheck.report_survey import write_survey
-from gapcheck.survey import available_cpus, survey
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.render.report_survey import write_survey
+from gapcheck.survey.national import available_cpus, survey
+from gapcheck.synth.nation import write_nation
 
 
 @dataclass

@@ -19,17 +19,8 @@ or, as ``gapcheck audit --out`` does it (:mod:`gapcheck.pipeline`)::
 __version__ = "0.1.0"
 
 from gapcheck.align import Index, Method
-from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
-from gapcheck.catalog import load_catalog
-from gapcheck.diff import DiffKind, EditionDiff, diff_editions
-from gapcheck.errors import (
-    CatalogError,
-    GapcheckError,
-    GuidelineParseError,
-    PolicyFormatError,
-    UnknownVersionError,
-)
-from gapcheck.model import (
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.catalog.model import (
     Catalog,
     Change,
     ChangeKind,
@@ -40,10 +31,19 @@ from gapcheck.model import (
     Removal,
     Term,
 )
+from gapcheck.diff import DiffKind, EditionDiff, diff_editions
+from gapcheck.errors import (
+    CatalogError,
+    GapcheckError,
+    GuidelineParseError,
+    PolicyFormatError,
+    UnknownVersionError,
+)
+from gapcheck.gaps.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+from gapcheck.gaps.summary import summarize
 from gapcheck.pipeline import render_audit_text, run_audit, write_audit_reports
-from gapcheck.policy import Policy, PolicyRow
-from gapcheck.readers import read_policy
-from gapcheck.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy, PolicyRow
 
 __all__ = [
     "AuditReport",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gapcheck.normalize import normalize
+from gapcheck.text.normalize import normalize
 
 
 class Method(enum.Enum):

@@ -19,19 +19,19 @@ from typing import Any, TypeVar
 import click
 
 from gapcheck import __version__
-from gapcheck.audit import audit
-from gapcheck.catalog import ENV_VAR, load_catalog
+from gapcheck.catalog.loader import ENV_VAR, load_catalog
+from gapcheck.catalog.model import Catalog, Depth
 from gapcheck.errors import GapcheckError, OutputError
+from gapcheck.gaps.audit import audit
 from gapcheck.io import (
     ensure_writable_dir,
     os_cause,
     output_set,
     refuse_overwrite,
 )
-from gapcheck.model import Catalog, Depth
 from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
-from gapcheck.readers import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
-from gapcheck.textout import table
+from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
+from gapcheck.text.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -389,7 +389,7 @@ def sample(
 
     例: gapcheck sample --edition 2020-12 --style reiki --out sample.txt --truth truth.json
     """
-    from gapcheck.sample import generate_policy, write_sample
+    from gapcheck.synth.sample import generate_policy, write_sample
 
     edition = settings.catalog().edition(version)
     if edition.depth is Depth.OUTLINE:
@@ -420,7 +420,7 @@ def demo(settings: Settings, out: Path) -> None:
 
     例: gapcheck demo --out reports/demo
     """
-    from gapcheck.sample import generate_policy, write_sample
+    from gapcheck.synth.sample import generate_policy, write_sample
 
     catalog = settings.catalog()
     generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
@@ -459,7 +459,7 @@ def diff_command(
     例: gapcheck diff 2018-09 2025-03
     """
     from gapcheck.diff import diff_editions, render_text
-    from gapcheck.report_diff import write_diff_html, write_diff_workbook
+    from gapcheck.render.report_diff import write_diff_html, write_diff_workbook
 
     catalog = settings.catalog()
     result = diff_editions(catalog, old, new, section=section)
@@ -527,7 +527,7 @@ def import_guideline_command(
 
     例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --edition 2026-03 --base-edition 2025-03
     """
-    from gapcheck.importer import import_guideline, render_import
+    from gapcheck.importing.importer import import_guideline, render_import
 
     with (
         progress_bar("ページを読み込み中", not quiet and sys.stderr.isatty()) as progress,
@@ -593,8 +593,8 @@ def survey_command(
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """
-    from gapcheck.report_survey import summary_lines, write_survey
-    from gapcheck.survey import survey
+    from gapcheck.render.report_survey import summary_lines, write_survey
+    from gapcheck.survey.national import survey
 
     catalog = settings.catalog()
     catalog.edition(target)  # an unknown edition fails before the folder is read
@@ -654,7 +654,7 @@ def sample_nation(
 
     例: gapcheck sample-nation --count 1788 --year 2025 --out nation
     """
-    from gapcheck.nation import write_nation
+    from gapcheck.synth.nation import write_nation
 
     bodies = write_nation(settings.catalog(), out, count=count, year=year, seed=seed, jobs=jobs)
     broken = sum(1 for b in bodies if b.broken)

@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gapcheck.catalog.lineage import History, Lineage
+from gapcheck.catalog.model import Catalog, ChangeKind, Clause, Edition, Level, Part
 from gapcheck.errors import GapcheckError
-from gapcheck.lineage import History, Lineage
-from gapcheck.model import Catalog, ChangeKind, Clause, Edition, Level, Part
-from gapcheck.normalize import normalize
+from gapcheck.text.normalize import normalize
 
 
 class DiffKind(enum.Enum):

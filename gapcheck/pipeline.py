@@ -19,14 +19,14 @@ import json
 import os
 from pathlib import Path
 
-from gapcheck.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+from gapcheck.catalog.model import Catalog
+from gapcheck.gaps.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+from gapcheck.gaps.ranking import rank_gaps, spread
+from gapcheck.gaps.summary import is_thin, summarize
 from gapcheck.io import output_set, write_atomic
-from gapcheck.model import Catalog
-from gapcheck.ranking import rank_gaps, spread
-from gapcheck.readers import read_policy
-from gapcheck.report_html import write_html
-from gapcheck.report_xlsx import read_decisions, write_workbook
-from gapcheck.summary import is_thin, summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.render.report_html import write_html
+from gapcheck.render.report_xlsx import read_decisions, write_workbook
 
 AUDIT_OUTPUTS = ("audit.json", "report.xlsx", "report.html")
 TERMINAL_TOP = 10  # gaps listed in the terminal; the reports' five are the first five

@@ -27,9 +27,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from gapcheck.catalog.model import Clause, Edition, Part
 from gapcheck.diff import DiffKind, EditionDiff
-from gapcheck.model import Clause, Edition, Part
-from gapcheck.numbering import ClauseNumber, circled
+from gapcheck.text.numbering import ClauseNumber, circled
 
 MINCHO = "HeiseiMin-W3"
 GOTHIC = "HeiseiKakuGo-W5"
@@ -615,7 +615,7 @@ class Score:
 def score(got: Iterable[Clause], expected: Edition, base: Edition) -> Score:
     """``got`` (an imported edition's clauses) against ``expected`` (the catalog's edition):
     a key counts as linked when it is the catalog's own, or both are new to ``base``."""
-    from gapcheck.normalize import normalize
+    from gapcheck.text.normalize import normalize
 
     found = {(c.part, c.number): c for c in got}
 

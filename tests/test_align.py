@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from gapcheck.align import Index, Settings, bigrams, containment, shared_terms
-from gapcheck.catalog import load_catalog
-from gapcheck.sample import generate_policy, write_sample
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.synth.sample import generate_policy, write_sample
 
 CLAUSES = [
     "職員等は、パスワードを他者に知られないように管理しなければならない。",

@@ -3,10 +3,10 @@ structure needs them (issue #13)."""
 
 from __future__ import annotations
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog
-from gapcheck.policy import Policy, PolicyRow
-from gapcheck.summary import amendment_documents, summarize
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.summary import amendment_documents, summarize
+from gapcheck.readers.policy import Policy, PolicyRow
 
 CATALOG = load_catalog(None)
 LATEST = CATALOG.latest

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from gapcheck.audit import Decision, audit, load_decisions
-from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
 from gapcheck.errors import PolicyFormatError
-from gapcheck.policy import Policy, PolicyRow
+from gapcheck.gaps.audit import Decision, audit, load_decisions
+from gapcheck.readers.policy import Policy, PolicyRow
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_standards_without_basic_policy_still_date_correctly(version):
 
 
 def test_a_removed_clause_is_cited_by_number_and_heading_never_by_key(catalog):
-    from gapcheck.audit import _removed_title
+    from gapcheck.gaps.audit import _removed_title
 
     assert _removed_title("pw.paper", "2020-01", catalog) == (
         "廃止された条項 令和2年1月版 対策基準 1.1.(3)（ID及びパスワード等の管理）"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.bodies import (
+from gapcheck.survey.bodies import (
     Body,
     MasterError,
     check_digit,

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
+from gapcheck.catalog.model import ChangeKind, Depth, Level, Part
 from gapcheck.errors import CatalogError, UnknownVersionError
-from gapcheck.model import ChangeKind, Depth, Level, Part
 
 from .conftest import write_yaml
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gapcheck.catalog import bundled_dir, load_catalog
-from gapcheck.model import ChangeKind, Level, Part
+from gapcheck.catalog.loader import bundled_dir, load_catalog
+from gapcheck.catalog.model import ChangeKind, Level, Part
 
 CATALOG = load_catalog(None)
 FULL = [e.id for e in CATALOG.editions if e.depth.value == "full"]

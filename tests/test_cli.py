@@ -8,7 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
 
 BUNDLED = [

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
+from gapcheck.catalog.model import ChangeKind, Depth
 from gapcheck.diff import (
     DiffKind,
     Span,
@@ -18,7 +19,6 @@ from gapcheck.diff import (
     render_text,
 )
 from gapcheck.errors import GapcheckError
-from gapcheck.model import ChangeKind, Depth
 
 PW = ["人的セキュリティ", "ID及びパスワード等の管理"]
 TRAIN = ["人的セキュリティ", "研修・訓練"]

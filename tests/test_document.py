@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import docx
 
-from gapcheck.catalog import load_catalog
-from gapcheck.document import read_document
-from gapcheck.guideline_parser import parse_guideline
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.importing.document import read_document
+from gapcheck.importing.guideline_parser import parse_guideline
 from tests.guideline_pdf import document_entries, small_clauses, write_pdf
 
 ED = load_catalog(None).edition("2025-03")

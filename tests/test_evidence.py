@@ -1,12 +1,12 @@
 """Which edition a policy follows, from evidence only (issue #11): whole results of
-:func:`gapcheck.evidence.edition_range` for each kind of evidence."""
+:func:`gapcheck.gaps.evidence.edition_range` for each kind of evidence."""
 
 from __future__ import annotations
 
 import pytest
 
 from gapcheck import load_catalog
-from gapcheck.evidence import MatchedClause, edition_range
+from gapcheck.gaps.evidence import MatchedClause, edition_range
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.catalog import load_catalog
-from gapcheck.document import Line, read_document
-from gapcheck.guideline_parser import Cover, parse_cover, parse_guideline
-from gapcheck.wareki import parse_wareki
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.importing.document import Line, read_document
+from gapcheck.importing.guideline_parser import Cover, parse_cover, parse_guideline
+from gapcheck.text.wareki import parse_wareki
 from tests.guideline_pdf import document_entries, make_guideline_pdf, small_clauses, write_text
 
 ED = load_catalog(None).edition("2025-03")

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from gapcheck.cli import cli
 from gapcheck.errors import GapcheckError
 from gapcheck.io import write_atomic
-from gapcheck.normalize import normalize, split_number
-from gapcheck.numbering import ClauseNumber, is_valid
-from gapcheck.readers import read_policy
+from gapcheck.readers.formats import read_policy
+from gapcheck.text.normalize import normalize, split_number
+from gapcheck.text.numbering import ClauseNumber, is_valid
 
 from . import corpus
 

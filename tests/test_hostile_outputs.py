@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import gapcheck.cli
 import gapcheck.io
 import gapcheck.pipeline
-from gapcheck.catalog import bundled_dir, read_yaml
+from gapcheck.catalog.loader import bundled_dir, read_yaml
 from gapcheck.cli import cli
 from gapcheck.errors import quote
 from gapcheck.io import csv_safe, csv_text, write_csv_atomic
@@ -316,10 +316,10 @@ def test_out_under_an_existing_file(work, command):
 
 
 def test_diff_full_disk_writes_neither(tmp_path, monkeypatch):
-    import gapcheck.report_diff
+    import gapcheck.render.report_diff
 
     out = tmp_path / "d"
-    monkeypatch.setattr(gapcheck.report_diff, "write_diff_html", _enospc)
+    monkeypatch.setattr(gapcheck.render.report_diff, "write_diff_html", _enospc)
     result = run("diff", "2018-09", "2025-03", "--out", str(out))
     assert result.exit_code == 1
     assert error_line(result) == f"Error: {out} に結果を書き出せません（{FULL}）。{TAIL}"
@@ -328,12 +328,12 @@ def test_diff_full_disk_writes_neither(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("where", ["out", "db"])
 def test_survey_checks_its_folder_before_the_audits(work, monkeypatch, where):
-    import gapcheck.survey
+    import gapcheck.survey.national
 
     def never(*_args, **_kwargs):
         raise AssertionError("the survey ran before the output folder was checked")
 
-    monkeypatch.setattr(gapcheck.survey, "survey", never)
+    monkeypatch.setattr(gapcheck.survey.national, "survey", never)
     inputs = work / "in"
     inputs.mkdir()
     shutil.copy(work / "policy.txt", inputs / "131016_千代田区.txt")

@@ -22,7 +22,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from gapcheck.errors import PolicyFormatError
-from gapcheck.readers import read_policy
+from gapcheck.readers.formats import read_policy
 
 TABLE: list[list[Any]] = [
     ["情報セキュリティ対策基準"],

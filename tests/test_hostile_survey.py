@@ -15,15 +15,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-import gapcheck.survey as survey_module
-from gapcheck.bodies import MasterError, load_master
-from gapcheck.catalog import load_catalog
+import gapcheck.survey.national as survey_module
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
-from gapcheck.nation import write_nation
-from gapcheck.readers import read_policy
-from gapcheck.report_survey import summary_lines, write_survey
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.survey import CHANGED_REASON, UNKNOWN, crash_reason, display_name, survey
+from gapcheck.readers.formats import read_policy
+from gapcheck.render.report_survey import summary_lines, write_survey
+from gapcheck.survey.bodies import MasterError, load_master
+from gapcheck.survey.national import CHANGED_REASON, UNKNOWN, crash_reason, display_name, survey
+from gapcheck.synth.nation import write_nation
+from gapcheck.synth.sample import generate_policy, write_sample
 
 ABORT = "ABORT-THE-WORKER"  # a line that makes the patched reader abort its process
 

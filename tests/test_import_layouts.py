@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.catalog.model import Part
 from gapcheck.cli import cli
-from gapcheck.document import page_verdict, read_document
 from gapcheck.errors import GuidelineParseError
-from gapcheck.guideline_parser import parse_guideline
-from gapcheck.linking import link_to_base
-from gapcheck.model import Part
+from gapcheck.importing.document import page_verdict, read_document
+from gapcheck.importing.guideline_parser import parse_guideline
+from gapcheck.importing.linking import link_to_base
 from tests.guideline_pdf import LAYOUT_CASES, make_guideline_pdf, score, small_clauses
 
 CATALOG = load_catalog(None)

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
 from gapcheck.diff import diff_editions
-from gapcheck.importer import default_catalog_dir
-from gapcheck.normalize import normalize
+from gapcheck.importing.importer import default_catalog_dir
+from gapcheck.text.normalize import normalize
 from tests.guideline_pdf import make_guideline_pdf, make_table_pdf, small_clauses
 
 CATALOG = load_catalog(None)
@@ -343,10 +343,10 @@ def test_second_voice_keeps_the_keys(tmp_path):
     clause, other sentences. The second voice (voice_municipal.yaml) words 2025-03 on its own;
     imported against 2024-10 its clauses must keep the bundled keys (measured 329/330,
     benchmarks/import_voice.py)."""
-    from gapcheck.document import read_document
-    from gapcheck.guideline_parser import parse_guideline
-    from gapcheck.linking import link_to_base
-    from gapcheck.sample import _in_municipal_voice
+    from gapcheck.importing.document import read_document
+    from gapcheck.importing.guideline_parser import parse_guideline
+    from gapcheck.importing.linking import link_to_base
+    from gapcheck.synth.sample import _in_municipal_voice
     from tests.guideline_pdf import document_entries, score, write_text
 
     voiced = _in_municipal_voice(ED)

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from gapcheck.catalog import load_catalog
-from gapcheck.guideline_parser import ImportedClause
-from gapcheck.linking import link_to_base, new_key
-from gapcheck.model import Level, Part
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.catalog.model import Level, Part
+from gapcheck.importing.guideline_parser import ImportedClause
+from gapcheck.importing.linking import link_to_base, new_key
 
 ED = load_catalog(None).edition("2025-03")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.normalize import kanji_to_int, normalize, split_number
+from gapcheck.text.normalize import kanji_to_int, normalize, split_number
 
 
 @pytest.mark.parametrize(

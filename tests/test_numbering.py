@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.numbering import ClauseNumber, circled, is_valid
+from gapcheck.text.numbering import ClauseNumber, circled, is_valid
 
 
 @pytest.mark.parametrize(

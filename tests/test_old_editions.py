@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from gapcheck import load_catalog
-from gapcheck.audit import audit
-from gapcheck.model import ChangeKind, Depth, Part
-from gapcheck.readers import read_policy
+from gapcheck.catalog.model import ChangeKind, Depth, Part
+from gapcheck.gaps.audit import audit
+from gapcheck.readers.formats import read_policy
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_every_entry_has_an_explicit_basis():
     estimate silently)."""
     import yaml
 
-    from gapcheck.catalog import bundled_dir
+    from gapcheck.catalog.loader import bundled_dir
 
     for version in ("2006-09", "2010-11"):
         for item in yaml.safe_load((bundled_dir() / version / "clauses.yaml").read_text("utf-8")):

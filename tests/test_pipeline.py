@@ -7,10 +7,10 @@ import json
 
 from click.testing import CliRunner
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
 from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
-from gapcheck.sample import generate_policy, write_sample
+from gapcheck.synth.sample import generate_policy, write_sample
 
 
 def test_library_calls_reproduce_the_command(tmp_path):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog
-from gapcheck.policy import Policy, PolicyRow
-from gapcheck.ranking import actionable, announces_list, rank_gaps, section_of, spread
-from gapcheck.readers import read_policy
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import summarize
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.ranking import actionable, announces_list, rank_gaps, section_of, spread
+from gapcheck.gaps.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.synth.sample import generate_policy, write_sample
 
 CATALOG = load_catalog(None)
 LATEST = CATALOG.latest

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from gapcheck.errors import PolicyFormatError
-from gapcheck.policy import Policy
-from gapcheck.readers import read_policy
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy
 
 Rows = list[list[Any]]
 

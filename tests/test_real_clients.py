@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog
-from gapcheck.readers import read_policy
-from gapcheck.report_html import write_html
-from gapcheck.report_xlsx import read_decisions, write_workbook
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import summarize
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.render.report_html import write_html
+from gapcheck.render.report_xlsx import read_decisions, write_workbook
+from gapcheck.synth.sample import generate_policy, write_sample
 
 from .clients import chromium, pdf_page_texts, soffice_convert
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from gapcheck import load_catalog
-from gapcheck.audit import audit
 from gapcheck.cli import cli
-from gapcheck.readers import read_policy
+from gapcheck.gaps.audit import audit
+from gapcheck.readers.formats import read_policy
 
 DEFINITIONS = """\
 ○架空町情報セキュリティ基本方針

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.reiki import amendment_years, parse_reiki
+from gapcheck.readers.reiki import amendment_years, parse_reiki
 
 
 def table(text: str) -> list[tuple[str, str, str, str]]:

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
-from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
+from gapcheck.catalog.model import Part
 from gapcheck.cli import cli
 from gapcheck.diff import diff_editions, mark_changes, render_text
-from gapcheck.model import Part
-from gapcheck.report_diff import (
+from gapcheck.render.report_diff import (
     LEGEND,
     affected,
     diff_pages,

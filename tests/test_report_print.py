@@ -11,13 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog, load_catalog_from
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
 from gapcheck.cli import DEMO_VERSION
-from gapcheck.policy import Policy, PolicyRow
-from gapcheck.readers import read_policy
-from gapcheck.report_html import render, write_html
-from gapcheck.report_xlsx import (
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.render.report_html import render, write_html
+from gapcheck.render.report_xlsx import (
     KEY_HEADER,
     LIST_SHEET,
     PORTRAIT_HEIGHT,
@@ -30,8 +31,7 @@ from gapcheck.report_xlsx import (
     read_decisions,
     write_workbook,
 )
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import summarize
+from gapcheck.synth.sample import generate_policy, write_sample
 
 from .clients import chromium, pdf_page_texts, soffice_convert
 

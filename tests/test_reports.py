@@ -8,16 +8,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
-from gapcheck.audit import Decision, audit
-from gapcheck.catalog import load_catalog, load_catalog_from
-from gapcheck.html import annotate_terms
-from gapcheck.plain import average_sentence_length, problems
-from gapcheck.policy import Policy, PolicyRow
-from gapcheck.readers import read_policy
-from gapcheck.report_html import render, summary_texts
-from gapcheck.report_xlsx import read_decisions, write_workbook
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import summarize
+from gapcheck.catalog.loader import load_catalog, load_catalog_from
+from gapcheck.gaps.audit import Decision, audit
+from gapcheck.gaps.summary import summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.render.html import annotate_terms
+from gapcheck.render.report_html import render, summary_texts
+from gapcheck.render.report_xlsx import read_decisions, write_workbook
+from gapcheck.synth.sample import generate_policy, write_sample
+from gapcheck.text.plain import average_sentence_length, problems
 
 SHEETS = ["概要", "対応一覧", "対応一覧（印刷用）", "新旧対照表（改正案）", "改定の経緯", "独自規定", "廃止条項", "実施手順",
           "用語集", "情報"]  # fmt: skip
@@ -179,7 +179,7 @@ def test_html_is_self_contained_and_escaped(town):
 
 
 def test_annotate_terms_marks_first_use_only():
-    from gapcheck.model import Term
+    from gapcheck.catalog.model import Term
 
     marked, notes = annotate_terms(["LGWANとLGWAN", "LGWAN接続系"], [
         Term("LGWAN", "行政専用の網"), Term("LGWAN接続系", "LGWANにつながる系統")])  # fmt: skip

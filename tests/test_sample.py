@@ -11,9 +11,9 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
-from gapcheck.catalog import load_catalog
-from gapcheck.normalize import normalize as lib_normalize
-from gapcheck.sample import SamplePolicy, generate_policy, write_sample
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.synth.sample import SamplePolicy, generate_policy, write_sample
+from gapcheck.text.normalize import normalize as lib_normalize
 
 VERSION = "2020-12"
 TIERS_STYLES = [(t, s) for t in ("light", "heavy") for s in ("spreadsheet", "reiki")]

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog
-from gapcheck.readers import read_policy
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.summary import localize, summarize
+from gapcheck.catalog.loader import load_catalog
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.summary import localize, summarize
+from gapcheck.readers.formats import read_policy
+from gapcheck.synth.sample import generate_policy, write_sample
 
 CATALOG = load_catalog(None)
 CITY = re.compile(r"本市|市長|(?<![\u4e00-\u9fff])市(?=[がのはにでとへも]|全体)")

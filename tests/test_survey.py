@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from gapcheck.audit import audit
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
-from gapcheck.nation import generate_nation, write_nation
-from gapcheck.readers import read_policy
-from gapcheck.report_survey import SHEETS, write_survey
-from gapcheck.sample import generate_policy, write_sample
-from gapcheck.survey import share, share_text, survey, walk
+from gapcheck.gaps.audit import audit
+from gapcheck.readers.formats import read_policy
+from gapcheck.render.report_survey import SHEETS, write_survey
+from gapcheck.survey.national import share, share_text, survey, walk
+from gapcheck.synth.nation import generate_nation, write_nation
+from gapcheck.synth.sample import generate_policy, write_sample
 
 # A sentence of one input that must never reach any report (only statuses leave the audit).
 SECRET = "本区の独自規定として、庁舎屋上の養蜂箱の管理は総務課長が行わなければならない。"

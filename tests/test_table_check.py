@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.catalog import load_catalog
+from gapcheck.catalog.loader import load_catalog
 from gapcheck.diff import diff_editions
 from gapcheck.errors import GuidelineParseError
-from gapcheck.table_check import TableCheck, TableFinding, check_table
+from gapcheck.importing.table_check import TableCheck, TableFinding, check_table
 from tests.guideline_pdf import make_table_pdf
 
 DIFF = diff_editions(load_catalog(None), "2024-10", "2025-03")

@@ -1,10 +1,10 @@
-"""Japanese era dates on guideline covers (gapcheck.wareki, issue #5)."""
+"""Japanese era dates on guideline covers (gapcheck.text.wareki, issue #5)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gapcheck.wareki import WarekiError, find_wareki, parse_wareki
+from gapcheck.text.wareki import WarekiError, find_wareki, parse_wareki
 
 
 @pytest.mark.parametrize(

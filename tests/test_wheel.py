@@ -48,7 +48,7 @@ def test_wheel_in_fresh_venv(tmp_path):
     assert ids[0] == "2006-09" and ids[-1] == "2025-03"
     conditions = subprocess.run(
         [str(bin_dir / "python"), "-c",
-         "from gapcheck.catalog import load_catalog; print(len(load_catalog().conditions))"],
+         "from gapcheck.catalog.loader import load_catalog; print(len(load_catalog().conditions))"],
         check=True, capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert int(conditions.stdout) > 0  # guideline_versions/conditions.yaml is packaged

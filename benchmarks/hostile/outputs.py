@@ -39,7 +39,7 @@ def alias_bomb(levels: int = 10) -> str:
 
 
 def _catalog(tmp: Path) -> Path:
-    from gapcheck.catalog import bundled_dir
+    from gapcheck.catalog.loader import bundled_dir
 
     folder = tmp / "gl" / "2025-03"
     folder.mkdir(parents=True)

@@ -1,7 +1,7 @@
 """Hostile workbooks (issue #14, items 1 and 10): time and peak memory of reading them.
 
 ``cases()`` gives (name, callable) pairs; each callable builds its workbook in a fresh
-temporary folder, reads it with :func:`gapcheck.readers.read_policy` and returns a one-line
+temporary folder, reads it with :func:`gapcheck.readers.formats.read_policy` and returns a one-line
 outcome (rows read and the sheet, or the ``PolicyFormatError``). A runner times each case in
 a fresh subprocess; this file also runs on its own, one subprocess per case, printing wall
 time and peak RSS (the child's ``ru_maxrss``) against the targets, ≤ 60 s and ≤ 1 GB:
@@ -28,7 +28,7 @@ SHEETS = 10_000
 
 def _read(path: Path) -> str:
     from gapcheck.errors import PolicyFormatError
-    from gapcheck.readers import read_policy
+    from gapcheck.readers.formats import read_policy
 
     try:
         policy = read_policy(path)
@@ -39,8 +39,8 @@ def _read(path: Path) -> str:
 
 def _sample_policy(path: Path) -> Path:
     """The fictional town's policy that ``gapcheck sample`` writes (about 37 KB)."""
-    from gapcheck.catalog import load_catalog
-    from gapcheck.sample import generate_policy, write_sample
+    from gapcheck.catalog.loader import load_catalog
+    from gapcheck.synth.sample import generate_policy, write_sample
 
     edition = load_catalog().latest
     write_sample(generate_policy(edition, seed=7, tier="light"), path, path.with_suffix(".json"))

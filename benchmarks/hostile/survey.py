@@ -1,7 +1,7 @@
 """Hostile inputs for ``gapcheck survey`` (issue #14 items 2, 3, 5 and 9).
 
 ``cases()`` gives ``(name, callable)`` pairs; each callable builds its input (a synthetic
-nation from :mod:`gapcheck.nation`) in a temporary folder, runs the survey, writes the reports
+nation from :mod:`gapcheck.synth.nation`) in a temporary folder, runs the survey, writes the reports
 and returns its outcome in one line. ``benchmarks/hostile_bench.py`` runs each in a fresh
 process; run this file directly for the same table of these cases alone:
 
@@ -24,8 +24,8 @@ ABORT = "ABORT-THE-WORKER"
 
 
 def _nation(root: Path):
-    from gapcheck.catalog import load_catalog
-    from gapcheck.nation import write_nation
+    from gapcheck.catalog.loader import load_catalog
+    from gapcheck.synth.nation import write_nation
 
     catalog = load_catalog()
     write_nation(catalog, root, count=BODIES, year=2025, seed=7, jobs=JOBS)
@@ -39,9 +39,9 @@ def _policies(root: Path) -> list[Path]:
 def worker_abort() -> str:
     """One file makes its worker abort (as a native crash does); twice, the second run
     must skip it by its hash."""
-    import gapcheck.survey as survey_module
-    from gapcheck.readers import read_policy
-    from gapcheck.report_survey import write_survey
+    import gapcheck.survey.national as survey_module
+    from gapcheck.readers.formats import read_policy
+    from gapcheck.render.report_survey import write_survey
 
     def aborting_reader(path, *args, **kwargs):
         if ABORT.encode() in Path(path).read_bytes():
@@ -72,8 +72,8 @@ def worker_abort() -> str:
 
 def cp932_names() -> str:
     """Every file renamed to its cp932 bytes (what unzip makes of a Windows zip)."""
-    from gapcheck.report_survey import write_survey
-    from gapcheck.survey import survey
+    from gapcheck.render.report_survey import write_survey
+    from gapcheck.survey.national import survey
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -92,8 +92,8 @@ def cp932_names() -> str:
 
 def master_typo() -> str:
     """A master row whose 都道府県 is misspelt (青森 for 青森県): refused with its line."""
-    from gapcheck.bodies import MasterError
-    from gapcheck.survey import survey
+    from gapcheck.survey.bodies import MasterError
+    from gapcheck.survey.national import survey
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -114,8 +114,8 @@ def master_typo() -> str:
 
 def changed_while_read() -> str:
     """Every file is rewritten while it is being read: nothing is stored for them."""
-    import gapcheck.survey as survey_module
-    from gapcheck.readers import read_policy
+    import gapcheck.survey.national as survey_module
+    from gapcheck.readers.formats import read_policy
 
     def rewriting_reader(path, *args, **kwargs):
         with open(path, "a", encoding="utf-8") as fh:

@@ -1,0 +1,989 @@
+"""Audit a municipality's policy against an edition of the guideline.
+
+Pipeline: policy rows (from :mod:`gapcheck.readers.formats`) → alignment with every wording of every
+clause in the catalog (:mod:`gapcheck.align`) → a status for each clause of the target
+edition and each policy row → the edition the policy follows → reviewer decisions carried
+forward. Findings are data (:class:`AuditReport`); rendering lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from gapcheck.align import (
+    TERM_RE,
+    Alignment,
+    Index,
+    Method,
+    Pair,
+    SourceInfo,
+    TargetInfo,
+    bigrams,
+    containment,
+)
+from gapcheck.catalog.lineage import Lineage
+from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition
+from gapcheck.errors import GapcheckError, PolicyFormatError, quote
+from gapcheck.gaps.evidence import EditionRange, MatchedClause, edition_range
+from gapcheck.io import read_bytes_capped
+from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.readers.reiki import definition_term
+from gapcheck.text.normalize import normalize, split_number
+
+
+class Status(enum.Enum):
+    """Where a clause of the target edition stands in the body's policy.
+
+    Everything a report says or shows about a status is in :data:`STATUS_INFO`, one entry
+    per status: adding a status is that entry plus its tests (issue #15).
+    """
+
+    COVERED = "covered"
+    OUTDATED = "outdated"
+    PARTIAL = "partial"
+    MISSING = "missing"
+    REVIEW = "review"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def info(self) -> StatusInfo:
+        return STATUS_INFO[self]
+
+    @property
+    def title(self) -> str:
+        return STATUS_INFO[self].title
+
+    @property
+    def explanation(self) -> str:
+        return STATUS_INFO[self].explanation
+
+
+class RowStatus(enum.Enum):
+    """What a row of the body's policy corresponds to."""
+
+    MATCHED = "matched"
+    REVIEW = "review"
+    OBSOLETE = "obsolete"
+    LOCAL = "local"
+
+    @property
+    def title(self) -> str:
+        return ROW_STATUS_INFO[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return ROW_STATUS_INFO[self][1]
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Everything about one status that a person reads or sees.
+
+    ``title`` and ``explanation`` name it; ``action`` is the short suggestion of the clause
+    list, ``advice`` the sentence of the executive summary, ``affects`` how it places the body
+    (``{body}``, ``{follows}`` filled in); ``fill`` is the cell and row background, ``colour``
+    the chart bar; ``code`` the one letter the survey archive stores (fixed once released).
+    """
+
+    title: str
+    explanation: str
+    action: str
+    advice: str
+    affects: str
+    fill: str  # "E2EFDA"
+    colour: str  # "70AD47"
+    code: str  # "C"
+    gap: bool  # the body has work to do on the clause (未対応・旧版のまま・一部不足)
+
+
+STATUS_INFO: dict[Status, StatusInfo] = {
+    Status.COVERED: StatusInfo(
+        title="対応済み",
+        explanation="最新版の内容がポリシーに反映されています。",
+        action="",
+        advice="",
+        affects="",
+        fill="E2EFDA",
+        colour="70AD47",
+        code="C",
+        gap=False,
+    ),
+    Status.OUTDATED: StatusInfo(
+        title="旧版のまま",
+        explanation="対応する規定はありますが、以前の版の書きぶりのままで、その後の改定が反映されていません。",
+        action="最新版の内容に改正",
+        advice="規定を最新版の内容に改めてください。",
+        affects="{body}のポリシーには規定がありますが、{follows}の内容のままです。",
+        fill="FFF2CC",
+        colour="FFC000",
+        code="O",
+        gap=True,
+    ),
+    Status.PARTIAL: StatusInfo(
+        title="一部不足",
+        explanation="対応する規定はありますが、最新版が求める内容の一部が見当たりません。",
+        action="不足する内容を追記",
+        advice="不足している内容を規定に加えてください。",
+        affects="{body}のポリシーには規定がありますが、求められる内容の一部が見当たりません。",
+        fill="FCE4D6",
+        colour="F4B084",
+        code="P",
+        gap=True,
+    ),
+    Status.MISSING: StatusInfo(
+        title="未対応",
+        explanation="対応する規定が見当たりません。新しく定める必要があるかを検討してください。",
+        action="新たに規定するか、対象外の理由を記録",
+        advice="新しい規定を設けるか、対象外とする理由を記録してください。",
+        affects="{body}のポリシーには、これに当たる規定がありません。",
+        fill="F8CBAD",
+        colour="C00000",
+        code="M",
+        gap=True,
+    ),
+    Status.REVIEW: StatusInfo(
+        title="要確認",
+        explanation="対応しそうな規定はありますが、確かとは言えません。示した規定を読んで、対応しているか判断してください。",
+        action="示した規定を読み、対応しているか判断",
+        advice="示した規定を読み、対応しているか判断してください。",
+        affects="{body}のポリシーに対応しそうな規定がありますが、確かとは言えません。",
+        fill="DDEBF7",
+        colour="5B9BD5",
+        code="R",
+        gap=False,
+    ),
+    Status.NOT_APPLICABLE: StatusInfo(
+        title="対象外",
+        explanation="担当者が理由を付けて対象外と判断した条項です。",
+        action="",
+        advice="",
+        affects="",
+        fill="EDEDED",
+        colour="A6A6A6",
+        code="N",
+        gap=False,
+    ),
+}
+GAP_STATUSES = tuple(s for s in Status if STATUS_INFO[s].gap)
+ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
+    RowStatus.MATCHED: ("対応あり", "ガイドラインの条項に対応する規定です。"),
+    RowStatus.REVIEW: (
+        "要確認",
+        "ガイドラインの条項に対応する可能性がありますが、確かとは言えません。示した条項と読み比べてください。",
+    ),
+    RowStatus.OBSOLETE: (
+        "廃止条項",
+        "ガイドラインでは既に削除された条項に基づく規定です。残すかどうかを検討してください。",
+    ),
+    RowStatus.LOCAL: ("独自規定", "ガイドラインに対応する条項がない、団体独自の規定です。"),
+}
+
+
+def status_css() -> str:
+    """The ``.s-<status>`` background classes of the HTML reports, from :data:`STATUS_INFO`."""
+    return " ".join(
+        f".s-{s.value} {{ background: #{i.fill.lower()}; }}" for s, i in STATUS_INFO.items()
+    )
+
+
+DECISIONS = ("対応済", "改定予定", "対象外", "要検討")
+# Bump when the audit's results change for the same input and catalog (the survey archive
+# reuses stored results only under the same revision).
+AUDIT_REVISION = "2026-11-30.issue11.2"
+
+# A row follows an older wording only when it is clearly closer to it than to the target's.
+OUTDATED_MARGIN = 0.02
+# Below this share of the target wording's bigrams found in the matched rows: partial;
+# or below the second share when an important term (glossary term, long word) is absent.
+PARTIAL_CONTAINMENT = 0.45
+PARTIAL_TERMS = 0.85
+# Wording can be compared only between near-copies: below this text similarity the row says the
+# same thing in its own words (real policies, issue #11), so neither an older wording nor a
+# missing share of our digest's characters is evidence; only an absent glossary term is.
+NEAR_COPY = 0.45
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One wording of one clause and the editions (first..last) in which it stood."""
+
+    key: str
+    text: str
+    first: str
+    last: str
+
+
+@dataclass(frozen=True, eq=False)
+class WordingIndex:
+    """Every distinct wording in the catalog, fitted once for alignment."""
+
+    catalog: Catalog
+    wordings: tuple[Wording, ...]
+    index: Index
+    by_key: dict[str, tuple[int, ...]]
+    added_in: dict[str, str]  # key -> the edition that added it, when that is on record
+    ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
+    important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
+    glossary_groups: tuple[frozenset[str], ...]  # specific glossary entries: term + aliases
+    positions: dict[str, int]  # edition id -> its place in the catalog
+
+    def current(self, key: str, edition_id: str) -> int:
+        """Index of the wording of ``key`` that stood in ``edition_id``."""
+        pos = self.positions
+        at = pos[edition_id]
+        return next(
+            j
+            for j in self.by_key[key]
+            if pos[self.wordings[j].first] <= at <= pos[self.wordings[j].last]
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def wording_index(catalog: Catalog) -> WordingIndex:
+    """The catalog's wordings, indexed once per catalog (never per row or per policy)."""
+    open_: dict[str, Wording] = {}
+    done: list[Wording] = []
+    added_in: dict[str, str] = {}
+    ended_in: dict[str, str] = {}
+    seen: set[str] = set()
+    for ed in catalog.editions:
+        present = set()
+        for c in ed:
+            present.add(c.key)
+            if c.key not in seen:
+                seen.add(c.key)
+                # only a recorded addition dates a text: a key first held by the oldest
+                # edition, or by the edition after an outline one, may be older than that
+                if c.change and c.change.kind in NEW_KEY_KINDS and not c.change.basis.estimate:
+                    added_in[c.key] = ed.id
+            w = open_.get(c.key)
+            if w is not None and w.text == c.text:
+                open_[c.key] = replace(w, last=ed.id)
+            else:
+                if w is not None:
+                    done.append(w)
+                open_[c.key] = Wording(c.key, c.text, ed.id, ed.id)
+        for key in [k for k in open_ if k not in present]:
+            done.append(open_.pop(key))
+            ended_in[key] = ed.id
+    done.extend(open_.values())
+    wordings = tuple(sorted(done, key=lambda w: (w.key, w.first)))
+    by_key: dict[str, list[int]] = {}
+    for i, w in enumerate(wordings):
+        by_key.setdefault(w.key, []).append(i)
+    clauses = {c.key: c for ed in catalog.editions for c in ed}  # each key as last seen
+    positions = _positions(catalog)
+    parents = {k.rsplit(".", 1)[0] for k in clauses}
+    info = [
+        replace(_target_info(clauses[w.key], catalog, positions), parent=w.key in parents)
+        for w in wordings
+    ]
+    index = Index([w.text for w in wordings], groups=[w.key for w in wordings], info=info)
+    glossary = [normalize(n) for t in catalog.glossary for n in (t.term, *t.aliases)]
+    important = tuple(_important_terms(index.texts[j], glossary) for j in range(len(wordings)))
+    return WordingIndex(
+        catalog=catalog,
+        wordings=wordings,
+        index=index,
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        added_in=added_in,
+        ended_in=ended_in,
+        important=important,
+        glossary_groups=_specific_terms(catalog, index.texts),
+        positions={e: n for n, e in enumerate(catalog.ids)},
+    )
+
+
+def _positions(catalog: Catalog) -> dict[str, float]:
+    """Each key's place in document order: its index in the newest edition holding it; a
+    removed key sits just after the clause it followed when it was last present."""
+    out: dict[str, float] = {}
+    for ed in reversed(catalog.editions):
+        previous = -1.0
+        for c in ed:
+            if c.key not in out:
+                out[c.key] = previous + 0.5
+            previous = out[c.key]
+    return out
+
+
+def is_definition(clause: Clause) -> bool:
+    """A clause that defines a term (基本方針 2 定義, 対策基準 1 用語説明)."""
+    return len(clause.headings) >= 2 and any(w in clause.headings[-2] for w in ("定義", "用語"))
+
+
+def _target_info(clause: Clause, catalog: Catalog, positions: dict[str, float]) -> TargetInfo:
+    words = catalog.vocabulary.get(clause.key, ())
+    heading = clause.heading
+    defines: tuple[str, ...] = ()
+    if is_definition(clause):
+        # the defined term and its spellings (情報システム, 電算システム), not related words
+        defines = (heading, *(w for w in words if heading in w or w in heading
+                              or (len(w) >= 3 and w[-2:] == heading[-2:])))  # fmt: skip
+    return TargetInfo(
+        heading=heading,
+        words=words,
+        defines=defines,
+        position=positions[clause.key],
+        part=clause.part.value,
+        ancestors=clause.headings[:-1],
+    )
+
+
+def document_part(*names: str) -> str:
+    """基本方針 or 対策基準 when a title or chapter heading says which, else ``""``."""
+    for name in names:
+        basic, standards = "基本方針" in name, "対策基準" in name or "実施基準" in name
+        if basic != standards:
+            return "基本方針" if basic else "対策基準"
+    return ""
+
+
+def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:
+    """What the alignment weighs besides ``text`` (the row's text without its number)."""
+    label = " ".join((row.heading, *row.context[-1:]))
+    ref = f"{row.row} {row.number}"
+    item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
+    term = row.term or definition_term(text, row.heading)
+    return SourceInfo(label=label, term=term, part=document_part(*row.context, title), item=item)
+
+
+def _specific_terms(catalog: Catalog, texts: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """Glossary entries (a term and its aliases) that name a specific measure (ISMAP,
+    多要素認証), not the vocabulary many clauses share (情報資産, 可用性): only their absence
+    says that part of a clause is missing."""
+    limit = max(3, len(texts) // 40)
+    out = []
+    for t in catalog.glossary:
+        names = frozenset(n for n in (normalize(x) for x in (t.term, *t.aliases)) if len(n) >= 2)
+        if names and sum(1 for x in texts if any(n in x for n in names)) <= limit:
+            out.append(names)
+    return tuple(out)
+
+
+def _important_terms(text: str, glossary: list[str]) -> frozenset[str]:
+    """Glossary terms and long technical words in a (normalised) wording: a matched row
+    lacking one of them is missing an important part of the clause."""
+    terms = {g for g in glossary if len(g) >= 3 and g in text}
+    terms |= {t for t in TERM_RE.findall(text) if len(t) >= 5}
+    # keep the longest: 多要素認証 makes 認証 redundant
+    return frozenset(t for t in terms if not any(t != u and t in u for u in terms))
+
+
+@functools.lru_cache(maxsize=16)
+def _successors(catalog: Catalog, edition_id: str) -> dict[str, frozenset[str]]:
+    """:func:`successors`, once per catalog and edition (a survey audits 1,788 policies)."""
+    return successors(catalog, catalog.edition(edition_id))
+
+
+def successors(catalog: Catalog, target: Edition) -> dict[str, frozenset[str]]:
+    """For keys that were split or merged away, the keys of ``target`` that continue them."""
+    lineage = Lineage(catalog.editions)
+    return {k: frozenset(lineage.successors(k, target)) for k in lineage.forward}
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on a clause, as recorded in last year's report."""
+
+    key: str
+    decision: str  # one of DECISIONS
+    reason: str = ""
+    owner: str = ""
+    due: str = ""
+    target: str = ""  # the edition the decision was made against
+    number: str = ""  # the clause number then, for listing orphaned decisions
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "key": self.key,
+            "decision": self.decision,
+            "reason": self.reason,
+            "owner": self.owner,
+            "due": self.due,
+            "target": self.target,
+            "number": self.number,
+        }
+
+
+MAX_PREVIOUS_BYTES = 50_000_000  # an audit.json of a 20,000-row policy is a few MB
+_DECISION_FIELDS = ("decision", "reason", "owner", "due", "target")
+
+
+def load_decisions(path: str | Path) -> tuple[Decision, ...]:
+    """Reviewer decisions from last year's audit JSON (``gapcheck audit --json`` output).
+
+    Clauses carry ``"decision": {"decision": "対象外", "reason": …, "owner": …, "due": …}``.
+    Only a regular file is read, with a size cap; every entry's shape is checked and a wrong
+    one is named (``clauses`` の N 件目), quoting at most 80 characters of it.
+    """
+    path = Path(path)
+    hint = "`gapcheck audit --json` で出力した JSON を指定してください。"
+    try:
+        raw_bytes = read_bytes_capped(path, MAX_PREVIOUS_BYTES, "前回の結果ファイル")
+    except FileNotFoundError as exc:
+        raise PolicyFormatError(f"{path}: 前回の結果ファイルが見つかりません。") from exc
+    except GapcheckError as exc:
+        raise PolicyFormatError(str(exc)) from exc
+    try:
+        data = json.loads(raw_bytes.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PolicyFormatError(f"{path}: 前回の結果として読めません。{hint}") from exc
+    except RecursionError as exc:
+        raise PolicyFormatError(
+            f"{path}: 前回の結果として読めません（JSON の入れ子が深すぎます）。{hint}"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("clauses"), list):
+        raise PolicyFormatError(
+            f"{path}: 前回の結果に clauses がありません。`gapcheck audit --json` の出力を指定してください。"
+        )
+    target = _plain(data.get("target"))
+    if target is None:
+        raise PolicyFormatError(
+            f"{path}: target は文字列にしてください（{quote(json_dump(data.get('target')))}）。{hint}"
+        )
+    out = []
+    for n, item in enumerate(data["clauses"], 1):
+        where = f"{path}: clauses の {n} 件目"
+        if not isinstance(item, dict):
+            raise PolicyFormatError(
+                f"{where}がオブジェクト（{{…}}）ではありません（{quote(json_dump(item))}）。{hint}"
+            )
+        raw = item.get("decision")
+        if not raw:
+            continue
+        if not isinstance(raw, dict):
+            raise PolicyFormatError(
+                f"{where}の decision はオブジェクト"
+                f'（{{"decision": "対象外", "reason": …}}）にしてください'
+                f"（{quote(json_dump(raw))}）。"
+            )
+        fields: dict[str, str] = {}
+        for name in _DECISION_FIELDS:
+            value = _plain(raw.get(name))
+            if value is None:
+                raise PolicyFormatError(
+                    f"{where}の decision.{name} は文字列にしてください（{quote(json_dump(raw.get(name)))}）。"
+                )
+            fields[name] = value
+        key, number = _plain(item.get("key")), _plain(item.get("number"))
+        if key is None or number is None:
+            raise PolicyFormatError(f"{where}の key・number は文字列にしてください。{hint}")
+        decision = fields["decision"].strip()
+        if not decision:
+            continue
+        if decision not in DECISIONS:
+            raise PolicyFormatError(
+                f"{where}（{quote(number)}）の判断 '{quote(decision)}' は"
+                f" {' / '.join(DECISIONS)} のいずれかにしてください。"
+            )
+        out.append(
+            Decision(
+                key=key,
+                decision=decision,
+                reason=fields["reason"],
+                owner=fields["owner"],
+                due=fields["due"],
+                target=fields["target"] or target,
+                number=number,
+            )
+        )
+    return tuple(out)
+
+
+def _plain(value: object) -> str | None:
+    """A JSON scalar as text (``None`` → ``""``); ``None`` for a list or an object."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, bool)):
+        return str(value)
+    return None
+
+
+def json_dump(value: object) -> str:
+    """``value`` as short JSON for an error line (the caller cuts it with ``quote``)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)[:200]
+    except (ValueError, RecursionError):
+        return repr(type(value).__name__)
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    """One clause of the target edition and where it stands in the policy."""
+
+    clause: Clause
+    status: Status
+    rows: tuple[int, ...] = ()  # indices into AuditReport.rows
+    score: float = 0.0
+    follows: str | None = None  # newest edition whose wording the body's text matches
+    method: str = ""
+    coverage: float = 0.0  # share of the clause's wording found in the matched rows
+    decision: Decision | None = None
+    recheck: bool = False  # the clause changed since the decision was made (要再確認)
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.clause.key
+
+
+@dataclass(frozen=True)
+class RowFinding:
+    """One row of the body's policy and what it corresponds to."""
+
+    row: PolicyRow
+    status: RowStatus
+    clauses: tuple[str, ...] = ()  # target-edition keys (or the removed key, for obsolete)
+    score: float = 0.0
+    method: str = ""
+    follows: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class AuditReport:
+    """The audit's result: every clause of ``target`` and every row of the policy."""
+
+    policy: Policy
+    target: Edition
+    follows: str | None  # edition id the policy as a whole follows
+    follows_label: str
+    lag_years: float | None
+    older_than_oldest: bool
+    clauses: tuple[ClauseFinding, ...]
+    rows: tuple[RowFinding, ...]
+    orphan_decisions: tuple[Decision, ...] = ()
+    evidence: EditionRange | None = None  # the range of editions and the provisions behind it
+
+    @property
+    def follows_range(self) -> tuple[str | None, str | None]:
+        """(at least, at most) edition ids the evidence allows."""
+        return (self.evidence.lower, self.evidence.upper) if self.evidence else (None, None)
+
+    @functools.cached_property
+    def read_summary(self) -> dict[str, int]:
+        """How much of the input was read and matched, for an honest summary."""
+        rc = self.row_counts
+        return {
+            "rows": len(self.rows),
+            "matched": rc["matched"] + rc["obsolete"],
+            "review": rc["review"],
+            "local": rc["local"],
+            "clauses_matched": sum(
+                1 for f in self.clauses if f.status not in (Status.MISSING, Status.REVIEW)
+            ),
+        }
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        """Clauses by status, every status present (zero included)."""
+        out = {s.value: 0 for s in Status}
+        for f in self.clauses:
+            out[f.status.value] += 1
+        return out
+
+    @functools.cached_property
+    def row_counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in RowStatus}
+        for r in self.rows:
+            out[r.status.value] += 1
+        return out
+
+    def flatten(self, fields: Sequence[str]) -> list[list[object]]:
+        """Clause findings as rows of ``fields`` (e.g. ``["key", "status"]``), for tests/tables."""
+        out = []
+        for f in self.clauses:
+            values = {
+                "key": f.key,
+                "number": f.clause.number,
+                "status": f.status.value,
+                "follows": f.follows,
+                "score": f.score,
+                "rows": [self.rows[i].row.row for i in f.rows],
+                "decision": f.decision.decision if f.decision else None,
+                "recheck": f.recheck,
+            }
+            out.append([values[name] for name in fields])
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``gapcheck audit --json`` contract."""
+        return {
+            "target": self.target.id,
+            "target_label": self.target.label,
+            "follows": self.follows,
+            "follows_label": self.follows_label,
+            "lag_years": self.lag_years,
+            "older_than_oldest": self.older_than_oldest,
+            "follows_range": list(self.follows_range),
+            "evidence": self.evidence.to_dict() if self.evidence else None,
+            "read": self.read_summary,
+            "policy": {
+                "path": self.policy.path,
+                "sha256": self.policy.sha256,
+                "kind": self.policy.kind,
+                "sheet": self.policy.sheet,
+                "title": self.policy.title,
+                "enacted": self.policy.enacted,
+                "revised": list(self.policy.revised),
+            },
+            "counts": self.counts,
+            "row_counts": self.row_counts,
+            "clauses": [
+                {
+                    "key": f.key,
+                    "number": f.clause.number,
+                    "part": f.clause.part.value,
+                    "heading": f.clause.heading,
+                    "level": f.clause.level.value,
+                    "status": f.status.value,
+                    "follows": f.follows,
+                    "rows": [_row_ref(self.rows[i].row) for i in f.rows],
+                    "score": f.score,
+                    "coverage": f.coverage,
+                    "method": f.method,
+                    "evidence": list(f.evidence),
+                    "decision": f.decision.to_dict() if f.decision else None,
+                    "recheck": f.recheck,
+                }
+                for f in self.clauses
+            ],
+            "rows": [
+                {
+                    **_row_ref(r.row),
+                    "number": r.row.number,
+                    "heading": r.row.heading,
+                    "status": r.status.value,
+                    "clauses": list(r.clauses),
+                    "score": r.score,
+                    "method": r.method,
+                    "follows": r.follows,
+                }
+                for r in self.rows
+            ],
+            "orphan_decisions": [d.to_dict() for d in self.orphan_decisions],
+        }
+
+
+def _row_ref(row: PolicyRow) -> dict[str, object]:
+    return {"sheet": row.sheet, "row": row.row}
+
+
+# --- the audit ---------------------------------------------------------------------------
+
+
+def audit(
+    policy: Policy,
+    catalog: Catalog,
+    target: str = "latest",
+    decisions: Iterable[Decision] = (),
+) -> AuditReport:
+    """Compare ``policy`` with edition ``target`` of ``catalog``.
+
+    >>> from gapcheck import load_catalog
+    >>> row = PolicyRow(sheet="本文", row=5, number="第1条", heading="", text="本町は…")
+    >>> report = audit(Policy("p.xlsx", "0" * 64, "spreadsheet", (row,)), load_catalog())
+    >>> report.rows[0].status.value
+    'local'
+    """
+    edition = catalog.edition(target)
+    windex = wording_index(catalog)
+    succ = _successors(catalog, edition.id)
+    sources = [split_number(r.text)[1] or r.text for r in policy.rows]
+    norm_texts = [normalize(s) for s in sources]
+    references = [_references(r.ref, edition, windex) for r in policy.rows]
+    alignment = windex.index.align(
+        sources,
+        references,
+        normalized=norm_texts,
+        info=[_source_info(r, s, policy.title) for r, s in zip(policy.rows, sources, strict=True)],
+    )
+    by_source = alignment.by_source()
+
+    row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
+    norm_rows = list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts]
+    findings = [
+        _clause_finding(
+            c, clause_rows.get(c.key, []), windex, alignment, by_source, norm_texts, norm_rows,
+            edition,
+        )
+        for c in edition
+    ]  # fmt: skip
+    evidence = edition_range(
+        catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
+    )
+    findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
+    follows = evidence.lower or evidence.upper
+    single = evidence.lower is not None and evidence.lower in (evidence.upper, edition.id)
+    lag = _years(catalog.edition(follows).date, edition.date) if follows and single else None
+    return AuditReport(
+        policy=policy,
+        target=edition,
+        follows=follows,
+        follows_label=evidence.label(catalog),
+        lag_years=lag,
+        older_than_oldest=False,
+        clauses=tuple(findings),
+        rows=tuple(row_findings),
+        orphan_decisions=orphans,
+        evidence=evidence,
+    )
+
+
+def _texts(policy: Policy) -> list[tuple[str, str]]:
+    """Everything of the policy a topic may be found in, with where it is."""
+    out = [(r.where, f"{r.heading} {r.text}") for r in policy.rows]
+    out += [("目次", t) for t in policy.toc]
+    if policy.title:
+        out.append(("表題", policy.title))
+    return out
+
+
+def _matched_clauses(
+    findings: list[ClauseFinding],
+    rows: list[RowFinding],
+    windex: WordingIndex,
+    catalog: Catalog,
+) -> list[MatchedClause]:
+    """The confident matches, as evidence of the edition (要確認 rows do not count)."""
+    out = []
+    for f in findings:
+        if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
+            continue
+        added = windex.added_in.get(f.key)
+        if f.status is Status.OUTDATED:
+            added = None  # matched through an older wording or a predecessor: not this clause
+        where = "、".join(rows[i].row.where for i in f.rows[:2])
+        out.append(
+            MatchedClause(
+                key=f.key,
+                added_in=added,
+                wording_last=f.follows if f.status is Status.OUTDATED else None,
+                removed_after=None,
+                score=max([f.score, *(rows[i].score for i in f.rows)]),
+                where=where,
+                what=f"{f.clause.display_number}（{f.clause.heading}）",
+            )
+        )
+    for r in rows:
+        if r.status is RowStatus.OBSOLETE and r.follows:
+            out.append(
+                MatchedClause(
+                    key=r.clauses[0],
+                    added_in=None,
+                    wording_last=None,
+                    removed_after=r.follows,
+                    score=r.score,
+                    where=r.row.where,
+                    what=_removed_title(r.clauses[0], r.follows, catalog),
+                )
+            )
+    return out
+
+
+def _removed_title(key: str, last: str, catalog: Catalog) -> str:
+    """A removed clause as people cite it: 「廃止された条項 令和4年3月版 対策基準 5.4.(6)（…）」,
+    never its key (issue #13)."""
+    clause = catalog.edition(last).get(key) if last in catalog.ids else None
+    if clause is None:
+        return "廃止された条項"
+    label = catalog.edition(last).label
+    return f"廃止された条項 {label} {clause.display_number}（{clause.heading}）"
+
+
+def _references(ref: str, edition: Edition, windex: WordingIndex) -> tuple[int, ...]:
+    if not ref:
+        return ()
+    number = unicodedata.normalize("NFKC", ref).replace(" ", "")
+    key = _numbers(windex.catalog, edition.id).get(number)
+    return windex.by_key.get(key, ()) if key else ()
+
+
+@functools.lru_cache(maxsize=16)
+def _numbers(catalog: Catalog, edition_id: str) -> dict[str, str]:
+    """Clause number (as printed, and NFKC) → key, for explicit references."""
+    out: dict[str, str] = {}
+    for c in catalog.edition(edition_id):
+        out.setdefault(c.number, c.key)
+        out.setdefault(unicodedata.normalize("NFKC", c.number), c.key)
+    return out
+
+
+def _rows(
+    policy: Policy,
+    edition: Edition,
+    windex: WordingIndex,
+    succ: dict[str, frozenset[str]],
+    by_source: dict[int, list[Pair]],
+) -> tuple[list[RowFinding], dict[str, list[tuple[int, int]]]]:
+    """Row findings, and per target key the (row index, wording index) pairs behind it."""
+    findings: list[RowFinding] = []
+    clause_rows: dict[str, list[tuple[int, int]]] = {}
+    for i, row in enumerate(policy.rows):
+        pairs = by_source.get(i, [])
+        if not pairs:
+            findings.append(RowFinding(row, RowStatus.LOCAL))
+            continue
+        keys: list[str] = []
+        removed: list[str] = []
+        for p in pairs:
+            key = windex.wordings[p.target].key
+            targets = [key] if key in edition else sorted(succ.get(key, ()))
+            if not targets:
+                removed.append(key)
+            for k in targets:
+                if k not in keys:
+                    keys.append(k)
+                clause_rows.setdefault(k, []).append((i, p.target))
+        first = pairs[0]
+        follows = windex.wordings[first.target].last
+        if keys:
+            findings.append(
+                RowFinding(
+                    row,
+                    RowStatus.REVIEW if first.review else RowStatus.MATCHED,
+                    tuple(keys),
+                    first.score,
+                    first.method.value,
+                    follows,
+                )
+            )
+        else:
+            findings.append(
+                RowFinding(
+                    row,
+                    RowStatus.OBSOLETE,
+                    tuple(removed),
+                    first.score,
+                    first.method.value,
+                    follows,
+                )
+            )
+    return findings, clause_rows
+
+
+def _clause_finding(
+    clause: Clause,
+    pairs: list[tuple[int, int]],
+    windex: WordingIndex,
+    alignment: Alignment,
+    by_source: dict[int, list[Pair]],
+    norm_texts: list[str],
+    norm_rows: list[frozenset[str]],
+    edition: Edition,
+) -> ClauseFinding:
+    if not pairs:
+        return ClauseFinding(clause, Status.MISSING)
+    review = all(p.review for i, _ in pairs for p in by_source.get(i, ()))
+    sim = alignment.similarity
+    rows = tuple(sorted({i for i, _ in pairs}))
+    current = windex.current(clause.key, edition.id)
+    s_current = max(float(sim[i, current]) for i in rows)
+    # the best of all wordings the rows were matched to (older wordings, predecessors' wordings)
+    best_j, s_best = current, s_current
+    for i, j in pairs:
+        s = float(sim[i, j])
+        # an older wording counts when the row is a near-copy of it, or when the row was
+        # matched to a predecessor clause (split or merged since)
+        telling = s >= NEAR_COPY or windex.wordings[j].key != clause.key
+        if telling and s > s_best + OUTDATED_MARGIN:
+            best_j, s_best = j, s
+    methods = [p for i in rows for p in by_source.get(i, ())]
+    exact = s_best >= 0.999 and any(p.method is Method.EXACT for p in methods)
+    union = frozenset().union(*(norm_rows[i] for i in rows))
+    coverage = containment(windex.index.bigrams_of(current), union)
+    row_text = "".join(norm_texts[i] for i in rows)
+    clause_text = windex.index.texts[current]
+    # a specific term counts when real texts are expected to use it for this clause
+    vocabulary = " ".join(normalize(w) for w in windex.catalog.vocabulary.get(clause.key, ()))
+    absent = sorted(t for t in windex.important[current] if t not in row_text)
+    method = methods[0].method.value if methods else ""
+    evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
+    if absent:
+        evidence = (*evidence, *(f"不足: {t}" for t in absent))
+    follows = windex.wordings[best_j].last
+    if review:
+        status = Status.REVIEW
+    elif best_j != current:
+        status = Status.OUTDATED
+    elif not exact and (
+        (
+            s_current >= NEAR_COPY
+            and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS))
+        )
+        or any(
+            any(n in clause_text and n in vocabulary for n in g)
+            and not any(n in row_text for n in g)
+            for g in windex.glossary_groups
+        )
+    ):
+        status = Status.PARTIAL
+    else:
+        status = Status.COVERED
+    return ClauseFinding(
+        clause,
+        status,
+        rows=rows,
+        score=round(max(s_current, s_best), 4),
+        follows=follows,
+        method=method,
+        coverage=round(coverage, 3),
+        evidence=evidence,
+    )
+
+
+def _carry_decisions(
+    findings: list[ClauseFinding],
+    decisions: tuple[Decision, ...],
+    catalog: Catalog,
+    edition: Edition,
+    succ: dict[str, frozenset[str]],
+) -> tuple[list[ClauseFinding], tuple[Decision, ...]]:
+    """Attach last year's decisions; flag 要再確認 where the clause changed since; list the
+    decisions whose clause no longer exists (never drop what a reviewer wrote)."""
+    if not decisions:
+        return findings, ()
+    by_key = {f.key: n for n, f in enumerate(findings)}
+    orphans: list[Decision] = []
+    out = list(findings)
+    for d in decisions:
+        keys = [d.key] if d.key in by_key else sorted(succ.get(d.key, ()))
+        if not keys:
+            orphans.append(d)
+            continue
+        for key in keys:
+            n = by_key[key]
+            f = out[n]
+            then = _clause_at(catalog, d.target, d.key)
+            changed = key != d.key or then is None or then.text != f.clause.text
+            status = f.status
+            if d.decision == "対象外" and d.reason and not changed:
+                status = Status.NOT_APPLICABLE
+            out[n] = replace(f, decision=d, recheck=changed, status=status)
+    return out, tuple(orphans)
+
+
+def _clause_at(catalog: Catalog, edition_id: str, key: str) -> Clause | None:
+    try:
+        return catalog.edition(edition_id).get(key)
+    except LookupError:
+        return None
+
+
+def _years(old: str, new: str) -> float:
+    """Years between two ``YYYY-MM`` dates, one decimal."""
+    (oy, om), (ny, nm) = (map(int, old[:7].split("-")), map(int, new[:7].split("-")))
+    return round(((ny * 12 + nm) - (oy * 12 + om)) / 12, 1)

@@ -1,0 +1,546 @@
+"""The structure of 例規 text: which lines are provisions, where each sits, and its dates.
+
+Real policies are laid out in two families (issue #11, docs/real-texts.md):
+
+* 条文型 — ``第N条`` articles with 項 (``2 …``) and 号 (``(1) …``/``一 …``), captions
+  ``(目的)`` on the line above or on the article's own line (``第1条 対象範囲``), grouped in
+  第N章/節/款, with 枝番 (``第23条の2``);
+* 番号型 — the guideline's own numbering without 条: ``1 目的`` / ``第1 目的`` / ``5.1`` /
+  ``2―4―1``, then ``(1)``, ``①``; 序 or 前文 prose before the first number.
+
+Both share: 目次 (skipped, but its entries are kept), definitions whose term and explanation
+sit on one line or two, ア/イ sub-items (kept inside their 号), 附則 and 改正 notes (not
+provisions, but their dates are evidence of when the policy was last revised).
+
+:func:`parse_reiki` turns lines into :class:`ReikiText`: rows with their reference
+(``第2条第1項第5号`` or ``2(5)``), caption, context (chapter and parent headings) and, for a
+definition, its term.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gapcheck.readers.policy import PolicyRow
+from gapcheck.text.normalize import kanji_to_int
+from gapcheck.text.wareki import find_wareki
+
+__all__ = ["ReikiText", "parse_reiki"]
+
+_SP = r"[ \t\u3000]"
+_N = r"[0-9０-９]+|[〇一二三四五六七八九十百]+"
+_CHAPTER_RE = re.compile(rf"^第({_N})(編|章|節|款)((?:の(?:{_N}))*)(?:{_SP}*(.*))?$")
+_ARTICLE_RE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SP}*(.*)$")
+_CAPTION_RE = re.compile(r"^[（(]([^（）()]{2,40})[）)]$")
+_PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
+_ITEM_RE = re.compile(rf"^(?:[（(]([0-9０-９]+)[）)]|([一二三四五六七八九十]+){_SP}){_SP}*(.*)$")
+_SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ](?:{_SP}|$))")
+# 番号型 labels (the guideline's numbering without 条)
+_DAI_RE = re.compile(
+    rf"^第([0-9０-９]+|[一二三四五六七八九十]+)(?![0-9０-９条章節款編項号])(?:{_SP}+|$)(.*)$"
+)
+_DOTTED_RE = re.compile(rf"^([0-9０-９]+(?:[.．―\-－][0-9０-９]+)+)[.．]?(?:{_SP}+|$)(.*)$")
+_NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+|$)(.*)$")
+_PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_SP}*(.*)$")
+_CIRCLED_RE = re.compile(rf"^([①-⑳㉑-㉟㊱-㊿]){_SP}*(.*)$")
+_JO_RE = re.compile(rf"^(序|前文)(?:{_SP}+(.*))?$")
+_AMEND_RE = re.compile(
+    r"[（(](?:明治|大正|昭和|平成|令和|[明大昭平令])[0-9０-９元一二三四五六七八九十]"
+    r"[^（）()]*?(?:改正|追加|削除|全改|繰上|繰下|旧|一部)[^（）()]*[）)]"
+)
+# 「(改正(平27訓令第7号・教委訓令第6号))」: a whole line recording amendments
+_AMEND_LINE_RE = re.compile(r"^[（(]\s*(?:改正|一部改正|全部改正|追加|削除)")
+_ERA_YEAR_RE = re.compile(
+    r"(明治|大正|昭和|平成|令和|(?<![訓政省府法])[明大昭平令])\s*([0-9０-９]{1,2}|元)"
+)
+_ERA_START = {"明": 1867, "大": 1911, "昭": 1925, "平": 1988, "令": 2018}
+_SUPPLEMENT_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}|[（(]|$)")
+_HISTORY_RE = re.compile(
+    r"^[・•●○◯\-\s]*(?:(?:明治|大正|昭和|平成|令和)[^。]{1,16}日)"
+    r"[\s　]*(?:制定|改正|一部改正|全部改正|全面改正|施行|策定|改定)?[\s　]*$"
+)
+_DATE_LINE_RE = re.compile(
+    r"^[（(]?(?:明治|大正|昭和|平成|令和)[^。、]{1,14}日[^。、]{0,24}[）)]?$"
+)
+_NUMBER_LINE_RE = re.compile(
+    r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
+)
+_DEFINITION_CONTEXT = ("定義", "用語")
+_DEFINITION_LEAD = re.compile(r"用語の(?:意義|定義|意味)|用語は|次の各号に掲げる用語")
+_TERM_SPLIT = re.compile(
+    r"^[「『]?([^\s　。、,:：「」『』（）()]{1,24}?(?:[（(][^（）()]{1,30}[）)])?)[」』]?"
+    r"(?:[\s　]+|[:：]|とは、?)(.+)$"
+)
+_TITLE_MAX = 30
+_HEADS = ("jo", "dai", "dotted", "number")  # 番号型 labels at the top of the outline
+_RUN_IN_RE = re.compile(r"^([^\s　。、,（）()]{2,15})(?:　|\s{2,})(.+)$")
+_BOILERPLATE_RE = re.compile(
+    r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
+)
+_INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリシー|訓令")
+_LEADER_RE = re.compile(
+    r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
+)
+_BARE_NUMBER_RE = re.compile(
+    r"^(?:[0-9０-９]{1,2}[.．]?|[（(][0-9０-９]{1,2}[）)]|第[0-9０-９]{1,2})$"
+)
+
+
+def _branch(suffix: str) -> str:
+    """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
+    return "".join(f"の{kanji_to_int(n)}" for n in re.findall(_N, suffix))
+
+
+def _is_title(text: str) -> bool:
+    """A heading or a defined term rather than a sentence: short, no 。 and no 、."""
+    t = text.strip()
+    return bool(t) and len(t) <= _TITLE_MAX and not re.search(r"[。、,]", t)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def amendment_years(note: str) -> list[str]:
+    """Years named in an amendment note: 「(平18訓令5・一部改正)」 → ``["2006"]``."""
+    out = []
+    for era, year in _ERA_YEAR_RE.findall(note):
+        n = 1 if year == "元" else int(unicodedata.normalize("NFKC", year))
+        out.append(str(_ERA_START[era[0]] + n))
+    return out
+
+
+@dataclass
+class _Unit:
+    ref: str
+    heading: str
+    context: tuple[str, ...]
+    parts: list[str]
+    notes: list[str]
+    title: str = ""  # the item's own short first line: a defined term or a heading
+    definition: bool = False
+    fallback: str = ""  # the article line's own words, when they were taken as its caption
+
+
+@dataclass(frozen=True)
+class ReikiText:
+    """What :func:`parse_reiki` found: rows, the title, the 目次 entries and the dates.
+
+    ``enacted`` is the first date above the first provision (``YYYY-MM-DD``); ``revised``
+    every date of an amendment or 附則 found anywhere (``YYYY-MM-DD`` or ``YYYY`` when a
+    note names only the year), sorted.
+    """
+
+    rows: tuple[PolicyRow, ...]
+    title: str = ""
+    toc: tuple[str, ...] = ()
+    enacted: str = ""
+    revised: tuple[str, ...] = ()
+
+
+@dataclass
+class _Reader:
+    chapters: list[tuple[int, str]] = field(default_factory=list)
+    caption: str = ""
+    article: str | None = None
+    paragraph: int = 0
+    item: int = 0
+    outline: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, label, title)
+    unit: _Unit | None = None
+    pending_notes: list[str] = field(default_factory=list)
+    rows: list[PolicyRow] = field(default_factory=list)
+    title: str = ""
+    toc: list[str] = field(default_factory=list)
+    mode: str = "pre"  # pre → (toc) → body → supplement
+    link_block: bool = False
+    enacted: str = ""
+    revised: set[str] = field(default_factory=set)
+    definition_article: bool = False
+    _bare: bool = False  # the last number stood alone on its line: its heading may follow
+
+    # --- dates -----------------------------------------------------------------------------
+
+    def _dates(self, text: str, *, enact: bool = False) -> None:
+        found = False
+        for _, w in find_wareki(text):
+            d = w.date()
+            iso = d.isoformat() if d else (w.month_id if w.month else str(w.year))
+            if enact and not self.enacted:
+                self.enacted = iso
+            else:
+                self.revised.add(iso)
+            found = True
+        if not found and not enact:
+            self.revised.update(amendment_years(text))
+
+    # --- lines -----------------------------------------------------------------------------
+
+    def feed(self, raw: str) -> None:
+        line = raw.strip().lstrip("○◯")
+        if not line:
+            return
+        # 例規集 pages repeat a cited instrument's name between "[" and "]" lines (a tooltip)
+        if line == "[":
+            self.link_block = True
+            return
+        if self.link_block:
+            if line == "]":
+                self.link_block = False
+            return
+        if self.mode == "supplement":
+            self._dates(line)
+            return
+        if _AMEND_LINE_RE.match(line):
+            self._dates(line)
+            self._notes([line])
+            return
+        notes = _AMEND_RE.findall(line)
+        for note in notes:
+            self._dates(note)
+        line = _AMEND_RE.sub("", line).strip()
+        if not line:
+            self._notes(notes)
+            return
+        if _LEADER_RE.search(line):  # a 目次 line with dot leaders and a page number
+            self.toc.append(_LEADER_RE.sub("", line).strip())
+            return
+        if self.mode == "toc" and self._toc(line):
+            return
+        if line in {"目次", "目 次", "目　次"}:
+            self.mode = "toc"
+            return
+        if _SUPPLEMENT_RE.match(line) and (self.rows or self.unit is not None):
+            self._flush()
+            self._dates(line)
+            self.mode = "supplement"
+            return
+        if _HISTORY_RE.match(line) or (self.mode == "pre" and _DATE_LINE_RE.match(line)):
+            self._dates(line, enact=self.mode == "pre" and not self.rows and "改正" not in line)
+            return
+        if self.mode == "pre" and _NUMBER_LINE_RE.match(line):
+            return
+        if m := _CHAPTER_RE.match(line):
+            self._flush()
+            self.mode = "body"
+            rank = {"編": 0, "章": 1, "節": 2, "款": 3}[m.group(2)]
+            while self.chapters and self.chapters[-1][0] >= rank:
+                self.chapters.pop()
+            self.chapters.append((rank, line))
+            self.caption, self.article, self.outline = "", None, []
+            self.pending_notes.clear()  # a chapter's own amendment note concerns no row
+            return
+        if m := _ARTICLE_RE.match(line):
+            self._article(m, notes)
+            return
+        if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
+            self._flush()
+            self.mode = "body"
+            self.caption = m.group(1).strip()
+            self.definition_article = False
+            self._notes(notes)
+            return
+        if self.article is not None and self._in_article(line, notes):
+            return
+        if self.article is None and self._numbered(line, notes):
+            return
+        self._prose(line, notes)
+
+    def close(self) -> ReikiText:
+        self._flush()
+        rows = self.rows
+        if any(
+            r.row != "前文" and str(r.row).startswith("第") and "条" in str(r.row) for r in rows
+        ):
+            # a web page's introduction above an instrument in articles is not a provision
+            rows = [r for r in rows if r.row != "前文"]
+        return ReikiText(
+            rows=tuple(rows),
+            title=self.title,
+            toc=tuple(self.toc),
+            enacted=self.enacted,
+            revised=tuple(sorted(self.revised)),
+        )
+
+    # --- 目次 ------------------------------------------------------------------------------
+
+    def _toc(self, line: str) -> bool:
+        """Take a 目次 entry; False when the line is no longer part of the 目次."""
+        entry = re.sub(r"[（(]第[^（）()]*[）)]$", "", line).strip()
+        if _SUPPLEMENT_RE.match(line) or line in {"附則", "付則"}:
+            self.mode = "body"
+            return True
+        if _CHAPTER_RE.match(line) and entry not in self.toc:
+            self.toc.append(entry)
+            return True
+        self.mode = "body"  # the first chapter again, or the text itself: the 目次 is over
+        return False
+
+    # --- 条文型 ----------------------------------------------------------------------------
+
+    def _article(self, m: re.Match[str], notes: list[str]) -> None:
+        self._flush()
+        self.mode = "body"
+        self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
+        self.paragraph, self.item, self.outline = 1, 0, []
+        rest = m.group(3).strip()
+        # 「第1条 対象範囲」: the caption on the article's own line, the text below it
+        own = ""
+        if rest and _is_title(rest) and not rest.endswith(("する", "とする", "ない")):
+            self.caption, rest, own = rest, "", rest
+        self.definition_article = any(w in self.caption for w in _DEFINITION_CONTEXT) or bool(
+            _DEFINITION_LEAD.search(rest)
+        )
+        self._start(f"{self.article}第1項", self.caption, rest, notes)
+        if self.unit is not None:
+            self.unit.fallback = own
+
+    def _in_article(self, line: str, notes: list[str]) -> bool:
+        m = _PARAGRAPH_RE.match(line)
+        if m and kanji_to_int(m.group(1)) == self.paragraph + 1:
+            self._flush()
+            self.paragraph, self.item = self.paragraph + 1, 0
+            self._start(f"{self.article}第{self.paragraph}項", self.caption, m.group(2), notes)
+            return True
+        m = _ITEM_RE.match(line)
+        if m and kanji_to_int(m.group(1) or m.group(2)) == self.item + 1:
+            self._flush()
+            self.item += 1
+            ref = f"{self.article}第{self.paragraph}項第{self.item}号"
+            self._start(ref, self.caption, m.group(3), notes, item=True)
+            return True
+        return False
+
+    # --- 番号型 ----------------------------------------------------------------------------
+
+    def _numbered(self, line: str, notes: list[str]) -> bool:
+        """A line opening with the guideline's own numbering: 1 / 第1 / 5.1 / (1) / ①."""
+        for kind, pattern in (
+            ("jo", _JO_RE),
+            ("dai", _DAI_RE),
+            ("dotted", _DOTTED_RE),
+            ("number", _NUMBER_RE),
+            ("paren", _PAREN_RE),
+            ("circled", _CIRCLED_RE),
+        ):
+            m = pattern.match(line)
+            if m is None:
+                continue
+            label = m.group(1)
+            rest = (m.group(2) or "").strip()
+            if kind == "number" and (
+                len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))
+            ):
+                return False  # 「2025年…」 or a bare figure is text, not a number
+            if kind in ("number", "paren") and not rest and kanji_to_int(label) != self._next(kind):
+                return kind == "number"  # alone and out of sequence: a page number, dropped
+            self._flush()
+            self.mode = "body"
+            if kind == "dotted":
+                label = re.sub(r"[―\-－]", "-", _nfkc(label))
+            elif kind == "paren":
+                label = f"({kanji_to_int(label)})"
+            elif kind in ("dai",):
+                label = f"第{kanji_to_int(label)}"
+            elif kind == "number":
+                label = str(kanji_to_int(label))
+            self._push_outline(kind, label)
+            self._bare = not rest
+            title = rest if _is_title(rest) else ""
+            self.outline[-1] = (kind, label, title)
+            if title or not rest:
+                if any(w in title for w in _DEFINITION_CONTEXT):
+                    self.definition_article = True
+                elif len(self.outline) == 1:
+                    self.definition_article = False
+                self._notes(notes)
+                return True
+            if len(self.outline) == 1:
+                self.definition_article = bool(_DEFINITION_LEAD.search(rest))
+            heading = self._outline_heading()
+            if kind in ("dai", "dotted", "number") and (m := _RUN_IN_RE.match(rest)):
+                # 「2 定義　この基準で使用する…」: a heading run into its text
+                heading, rest = m.group(1), m.group(2)
+                self.outline[-1] = (kind, label, heading)
+            self._start(self._ref(), heading, rest, notes, item=True)
+            return True
+        return False
+
+    def _next(self, kind: str) -> int:
+        """The number a new item of ``kind`` would take (1 when there is none yet)."""
+        for k, label, _ in reversed(self.outline):
+            if k == kind:
+                digits = re.sub(r"\D", "", label)
+                return int(digits) + 1 if digits else 1
+        return 1
+
+    def _push_outline(self, kind: str, label: str) -> None:
+        """A label replaces its equal and everything below it; a top-level label replaces any
+        other top-level one, except 「1」 under 「第1」, which is a level below."""
+        kinds = [k for k, _, _ in self.outline]
+        if kind in kinds:
+            cut = kinds.index(kind)
+        elif kind in _HEADS and not (kind == "number" and "dai" in kinds):
+            cut = next((n for n, k in enumerate(kinds) if k in _HEADS), len(kinds))
+        else:
+            cut = len(kinds)
+        del self.outline[cut:]
+        self.outline.append((kind, label, ""))
+
+    def _ref(self) -> str:
+        out = ""
+        for _, label, _ in self.outline:
+            # 「第1 総則」 then 「1 目的」: 第1-1, never 第11
+            out += ("-" if out and out[-1].isdigit() and label[0].isdigit() else "") + label
+        return out
+
+    def _outline_heading(self) -> str:
+        titles = [t for _, _, t in self.outline if t]
+        return titles[-1] if titles else self.caption
+
+    # --- text ------------------------------------------------------------------------------
+
+    def _prose(self, line: str, notes: list[str]) -> None:
+        if self.unit is not None:
+            if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
+                self.unit.parts.append("\n")
+            elif self.unit.title and len(self.unit.parts) == 1:
+                self.unit.parts.append("\u3000")  # 「(1) ネットワーク」 / its explanation
+            self.unit.parts.append(line)
+            self._notes(notes)
+            return
+        if self.outline and self.article is None:
+            # the text under 「1 目的」 or 「(1) ネットワーク」
+            kind, label, title = self.outline[-1]
+            if not title and _is_title(line) and kind != "jo" and self._bare:
+                self.outline[-1] = (kind, label, line)  # 「1」 alone, then 「目的」
+                if any(w in line for w in _DEFINITION_CONTEXT):
+                    self.definition_article = True
+                self._bare = False
+                return
+            self._bare = False
+            heading = title or self._outline_heading()
+            self._start(self._ref(), heading, line, notes)
+            if title and kind in ("paren", "circled"):  # a defined term, not a heading
+                self.unit.title = title  # type: ignore[union-attr]
+                self.unit.parts.insert(0, title + "\u3000")  # type: ignore[union-attr]
+            return
+        if self.mode == "pre" and not self.rows:
+            if _is_title(line) and not _BOILERPLATE_RE.match(line):
+                # the first short line, or a later one that names the instrument
+                if not self.title or (
+                    _INSTRUMENT_RE.search(line) and not _INSTRUMENT_RE.search(self.title)
+                ):
+                    self.title = line
+                return
+            if line.endswith("。") and len(line) >= 40 and self.article is None:
+                if not re.search(r"全部を改正する。$|廃止する。$", line):
+                    self._start("前文", "", line, notes)
+                    self.outline = [("jo", "前文", "")]
+            return
+
+    def _notes(self, notes: list[str]) -> None:
+        (self.unit.notes if self.unit is not None else self.pending_notes).extend(notes)
+
+    def _start(
+        self, ref: str, heading: str, text: str, notes: list[str], *, item: bool = False
+    ) -> None:
+        context = tuple(label for _, label in self.chapters)
+        if self.outline and self.article is None:
+            context += tuple(f"{lab} {t}".strip() for _, lab, t in self.outline[:-1])
+        text = text.strip()
+        title = text if item and _is_title(text) and not re.search(_SP, text) else ""
+        self.unit = _Unit(
+            ref,
+            heading,
+            context,
+            [text],
+            [*self.pending_notes, *notes],
+            title=title,
+            definition=self.definition_article,
+        )
+        self.pending_notes = []
+
+    def _flush(self) -> None:
+        unit, self.unit = self.unit, None
+        if unit is None:
+            return
+        text = "".join(unit.parts).strip()
+        if not text and unit.fallback:
+            text = unit.fallback  # 「第5条 …」 cut off after a few words: keep what is there
+        if not text:
+            # 「第5条」 alone before its 号, or a bare heading: its notes go to the next row
+            self.pending_notes.extend(unit.notes)
+            return
+        if unit.ref.endswith("第1項") and _DEFINITION_LEAD.search(text):
+            self.definition_article = True
+        term = _term(text, unit.title) if (unit.definition or _looks_defined(text)) else ""
+        self.rows.append(
+            PolicyRow(
+                sheet="",
+                row=unit.ref,
+                number=unit.ref,
+                heading=unit.heading,
+                text=text,
+                context=unit.context,
+                note="".join(unit.notes),
+                term=term,
+            )
+        )
+
+
+def definition_term(text: str, heading: str = "") -> str:
+    """The term a provision defines, when it reads as a definition (「機密性　…をいう。」, or
+    a heading 「機密性」 over 「…をいう。」); ``""`` otherwise."""
+    if _looks_defined(text):
+        return _term(text, "")
+    if heading and _is_title(heading) and re.search(r"をいう[。）)]?$", text.strip()):
+        return heading
+    return ""
+
+
+def _looks_defined(text: str) -> bool:
+    """「情報システム　…をいう。」: a definition even where the article line was lost."""
+    return bool(
+        re.search(r"(?:をいう|を指す|のことをいう|のこと)[。）)]?$", text.strip())
+    ) and bool(_TERM_SPLIT.match(text))
+
+
+def _term(text: str, title: str) -> str:
+    if title:
+        return title
+    m = _TERM_SPLIT.match(text)
+    return m.group(1) if m else ""
+
+
+_RUN_SPLIT_RE = re.compile(
+    rf"(?<=[。）)]){_SP}*(?=第[0-9０-９一二三四五六七八九十]+条|[（(][0-9０-９]+[）)]|[0-9０-９]{{1,2}}{_SP})"
+    rf"|{_SP}+(?=[（(][0-9０-９]+[）)]{_SP}?\S|第[0-9０-９]+条{_SP})"
+)
+
+
+def _unrun(lines: Iterable[str]) -> Iterable[str]:
+    """Lines as provisions: a very long line (a PDF's whole text on one line) is cut before
+    each 第N条, (N) or N that follows a full stop."""
+    for line in lines:
+        if len(line) > 400:
+            yield from _RUN_SPLIT_RE.split(line)
+        else:
+            yield line
+
+
+def parse_reiki(lines: Iterable[str], max_rows: int | None = None) -> ReikiText:
+    """Read 例規 text line by line.
+
+    >>> text = parse_reiki(["(定義)", "第2条 用語の意義は次のとおりとする。", "(1) 機密性 見てよい者だけが見られる状態をいう。"])
+    >>> [(r.row, r.heading, r.term) for r in text.rows]
+    [('第2条第1項', '定義', ''), ('第2条第1項第1号', '定義', '機密性')]
+    """
+    reader = _Reader()
+    for line in _unrun(lines):
+        reader.feed(line)
+        if max_rows is not None and len(reader.rows) > max_rows:
+            break
+    return reader.close()

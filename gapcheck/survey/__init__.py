@@ -1,0 +1,1 @@
+"""Many bodies at once: the national catch-up survey, its SQLite archive, and the master of local bodies."""

@@ -11,7 +11,7 @@ import contextlib
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,17 +20,22 @@ import click
 
 from gapcheck import __version__
 from gapcheck.catalog.loader import ENV_VAR, load_catalog
-from gapcheck.catalog.model import Catalog, Depth
+from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError, OutputError
-from gapcheck.gaps.audit import audit
 from gapcheck.io import (
-    ensure_writable_dir,
     os_cause,
-    output_set,
-    refuse_overwrite,
 )
-from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
-from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS, read_policy
+from gapcheck.pipeline import (
+    make_sample,
+    refuse_to_overwrite_inputs,
+    render_audit_text,
+    run_audit,
+    run_demo,
+    run_survey,
+    write_audit_reports,
+    write_diff_reports,
+)
+from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
 from gapcheck.text.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,6 +107,15 @@ def json_option(fn: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, help="機械処理用の JSON を標準出力に書きます。"
     )(fn)
+
+
+def _echo_written(paths: Iterable[Path], title: str = "\n結果を書き出しました:") -> None:
+    """The files a command wrote, one per line under ``title`` (nothing when none)."""
+    paths = list(paths)
+    if paths:
+        click.echo(title)
+        for path in paths:
+            click.echo(f"  {path}")
 
 
 def _echo_json(data: object) -> None:
@@ -309,10 +323,9 @@ def audit_command(
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
     limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
-    if out is not None:  # before any work: the report must never replace its own input
-        refuse_overwrite(
-            [out / name for name in AUDIT_OUTPUTS],
-            [("入力のポリシー", policy), ("--previous で指定した前回の結果", previous)],
+    if out is not None:
+        refuse_to_overwrite_inputs(
+            out, ("入力のポリシー", policy), ("--previous で指定した前回の結果", previous)
         )
     report = run_audit(
         policy,
@@ -328,10 +341,7 @@ def audit_command(
         _echo_json(report.to_dict())
     else:
         click.echo(render_audit_text(report, settings.catalog()), nl=False)
-        if written:
-            click.echo("\n結果を書き出しました:")
-            for path in written:
-                click.echo(f"  {path}")
+        _echo_written(written)
     if fail_on_gaps and (report.counts["missing"] or report.counts["outdated"]):
         raise SystemExit(3)
 
@@ -389,21 +399,10 @@ def sample(
 
     例: gapcheck sample --edition 2020-12 --style reiki --out sample.txt --truth truth.json
     """
-    from gapcheck.synth.sample import generate_policy, write_sample
-
-    edition = settings.catalog().edition(version)
-    if edition.depth is Depth.OUTLINE:
-        full = [e.id for e in settings.catalog().editions if e.depth is Depth.FULL]
-        raise GapcheckError(
-            f"{edition.label}（{edition.id}）は概要（節と主な項目）だけを収録した版なので、"
-            f"ポリシー全体を合成できません。{full[0]} 以降の版を指定してください。"
-        )
-    generated = generate_policy(edition, seed=seed, tier=tier, style=style, voice=voice)
-    write_sample(generated, out_file, truth)
+    edition, _ = make_sample(
+        settings.catalog(), version, out_file, truth, seed=seed, tier=tier, style=style, voice=voice
+    )
     click.echo(f"{edition.label}に準拠した架空のポリシーを書き出しました: {out_file}")
-
-
-DEMO_VERSION = "2020-12"
 
 
 @cli.command()
@@ -420,20 +419,11 @@ def demo(settings: Settings, out: Path) -> None:
 
     例: gapcheck demo --out reports/demo
     """
-    from gapcheck.synth.sample import generate_policy, write_sample
-
     catalog = settings.catalog()
-    generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
-    with output_set(out) as stage:  # the input first, as its own complete pair
-        write_sample(generated, stage / "sample_policy.xlsx", stage / "sample_truth.json")
-    policy_file = out / "sample_policy.xlsx"
-    report = audit(read_policy(policy_file), catalog)
-    written = write_audit_reports(report, catalog, out)
-    click.echo(render_audit_text(report, catalog), nl=False)
-    click.echo(f"\n入力（架空の町のポリシー）: {policy_file}")
-    click.echo("結果:")
-    for path in written:
-        click.echo(f"  {path}")
+    result = run_demo(catalog, out)
+    click.echo(render_audit_text(result.report, catalog), nl=False)
+    click.echo(f"\n入力（架空の町のポリシー）: {result.policy_file}")
+    _echo_written(result.written, "結果:")
 
 
 @cli.command(name="diff")
@@ -459,26 +449,15 @@ def diff_command(
     例: gapcheck diff 2018-09 2025-03
     """
     from gapcheck.diff import diff_editions, render_text
-    from gapcheck.render.report_diff import write_diff_html, write_diff_workbook
 
     catalog = settings.catalog()
     result = diff_editions(catalog, old, new, section=section)
-    written = []
-    if out is not None:
-        with output_set(out) as stage:  # both or neither
-            staged = [
-                write_diff_workbook(result, catalog, stage / "diff.xlsx"),
-                write_diff_html(result, catalog, stage / "diff.html"),
-            ]
-        written = [stage.final(p) for p in staged]
+    written = write_diff_reports(result, catalog, out) if out is not None else []
     if as_json:
         _echo_json(result.to_dict())
         return
     click.echo(render_text(result), nl=False)
-    if written:
-        click.echo("\n結果を書き出しました:")
-        for path in written:
-            click.echo(f"  {path}")
+    _echo_written(written)
 
 
 @cli.command(name="import-guideline")
@@ -593,32 +572,19 @@ def survey_command(
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """
-    from gapcheck.render.report_survey import summary_lines, write_survey
-    from gapcheck.survey.national import survey
+    from gapcheck.render.report_survey import summary_lines
 
-    catalog = settings.catalog()
-    catalog.edition(target)  # an unknown edition fails before the folder is read
-    # a folder that cannot take the reports fails now, not after every body was audited
-    ensure_writable_dir(out)
-    if db is not None:
-        ensure_writable_dir(db.parent)
     with progress_bar("照合中", not as_json and sys.stderr.isatty()) as progress:
-        result = survey(
-            input_dir, catalog, target=target, master=master, db=db or out / "survey.sqlite",
-            year=year, jobs=jobs, progress=progress, exclude=[out],
+        run = run_survey(
+            input_dir, settings.catalog(), out, target=target, master=master, db=db,
+            year=year, jobs=jobs, progress=progress,
         )  # fmt: skip
-    # the reports as one set: last year's stay whole if this year's cannot all be written
-    with output_set(out) as stage:
-        staged = write_survey(result, stage.stage)
-    written = [stage.final(p) for p in staged]
     if as_json:
-        _echo_json(result.to_dict())
+        _echo_json(run.result.to_dict())
         return
-    for line in summary_lines(result):
+    for line in summary_lines(run.result):
         click.echo(line)
-    click.echo("\n結果を書き出しました:")
-    for path in (*written, Path(result.db or "")):
-        click.echo(f"  {path}")
+    _echo_written((*run.written, Path(run.result.db or "")))
 
 
 @cli.command(name="sample-nation")

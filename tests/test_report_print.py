@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
-from gapcheck.cli import DEMO_VERSION
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.summary import summarize
+from gapcheck.pipeline import DEMO_EDITION, DEMO_SEED
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy, PolicyRow
 from gapcheck.render.report_html import render, write_html
@@ -46,7 +46,7 @@ def demo(tmp_path_factory):
     """What `gapcheck demo` writes: the fictional town on 令和2年12月版."""
     tmp = tmp_path_factory.mktemp("demo")
     catalog = load_catalog()
-    generated = generate_policy(catalog.edition(DEMO_VERSION), seed=7, tier="light")
+    generated = generate_policy(catalog.edition(DEMO_EDITION), seed=DEMO_SEED, tier="light")
     write_sample(generated, tmp / "policy.xlsx", tmp / "truth.json")
     report = audit(read_policy(tmp / "policy.xlsx"), catalog)
     summary = summarize(report, catalog)

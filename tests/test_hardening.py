@@ -59,7 +59,35 @@ def _digest(path: Path) -> str | None:
 
 
 @pytest.mark.parametrize("kind", sorted(corpus.CORPUS))
-def test_corpus(kind, tmp_path):
+def test_corpus_at_the_reader(kind, tmp_path):
+    """Every hostile kind, straight at :func:`read_policy`: its message or its rows."""
+    path = corpus.CORPUS[kind](tmp_path)
+    before = _digest(path)
+    expected = EXPECTED[kind]
+    if isinstance(expected, str):
+        with pytest.raises(GapcheckError) as caught:
+            read_policy(path)
+        assert str(caught.value).startswith(f"{path}: {expected}")
+        assert "\n" not in str(caught.value)
+    else:
+        assert len(read_policy(path).rows) == expected
+    assert _digest(path) == before  # the input is never modified
+
+
+# Through the whole command, for the kinds whose danger is in what gets written (live
+# formulas, control characters, Excel's cell limit, hidden content) and two refusals.
+THROUGH_THE_COMMAND = (
+    "control_characters",
+    "formulas_and_links",
+    "hidden_sheet_and_rows",
+    "long_cells",
+    "text_as_xlsx",
+    "zip_bomb",
+)
+
+
+@pytest.mark.parametrize("kind", THROUGH_THE_COMMAND)
+def test_corpus_through_the_command(kind, tmp_path):
     path = corpus.CORPUS[kind](tmp_path)
     before = _digest(path)
     out = tmp_path / "out"

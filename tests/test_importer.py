@@ -287,15 +287,26 @@ def test_bad_input(name, tmp_path):
     assert list(catalog_dir.iterdir()) == []
 
 
-@pytest.fixture()
-def small_import(tmp_path):
-    pdf = make_guideline_pdf(tmp_path / "g.pdf", ED, small_clauses(ED))
-    catalog_dir = tmp_path / "editions"
+def _small_import(tmp: Path) -> tuple[Path, Path]:
+    pdf = make_guideline_pdf(tmp / "g.pdf", ED, small_clauses(ED))
+    catalog_dir = tmp / "editions"
     result = run(
         "--guidelines", catalog_dir, "import-guideline", pdf, "--version", "2026-03", "--quiet"
     )
     assert result.exit_code == 0, result.output
     return pdf, catalog_dir
+
+
+@pytest.fixture(scope="module")
+def small_import(tmp_path_factory):
+    """One import shared by the tests that must leave it unchanged (each checks it did)."""
+    return _small_import(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture()
+def own_small_import(tmp_path):
+    """An import of its own, for a test that changes it."""
+    return _small_import(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -326,8 +337,8 @@ def test_refusals_leave_the_catalog_unchanged(small_import, extra, message):
     assert snapshot(catalog_dir) == before
 
 
-def test_replace_swaps_the_edition(small_import):
-    pdf, catalog_dir = small_import
+def test_replace_swaps_the_edition(own_small_import):
+    pdf, catalog_dir = own_small_import
     result = run("--guidelines", catalog_dir, "import-guideline", pdf, "--version", "2026-03",
                  "--replace", "--quiet")  # fmt: skip
     assert result.exit_code == 0, result.output

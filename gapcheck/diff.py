@@ -602,7 +602,7 @@ def _editorial_form(text: str) -> str:
 
 def is_editorial(old: str, new: str) -> bool:
     """Whether two different texts differ only in width, punctuation (、。・ and spaces),
-    kanji variants or okurigana (DOMAIN.md §4) — a 字句修正, not a change of requirement.
+    kanji variants or okurigana (docs/domain.md §7) — a 字句修正, not a change of requirement.
 
     >>> is_editorial("情報を取り扱い、強靱にする。", "情報を取扱い，強靭にする。")
     True

@@ -38,7 +38,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 
 # Japanese files come as UTF-8 (with or without BOM) or CP932; shift_jis fails on ①, ㈱, 髙
-# and charset guessers fail on short samples (TECH-NOTES.md).
+# and charset guessers fail on short samples (docs/domain.md §7).
 TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
 
 

@@ -59,7 +59,7 @@ def run_audit(
     policy_path: str | os.PathLike[str],
     catalog: Catalog,
     *,
-    target: str = "latest",
+    target: str | Edition = "latest",
     sheet: str | None = None,
     encoding: str | None = None,
     previous: str | os.PathLike[str] | None = None,
@@ -67,14 +67,14 @@ def run_audit(
 ) -> AuditReport:
     """Read a policy (and last year's report.xlsx or audit.json) and audit it against
     ``target``. An unknown edition fails before any file is read."""
-    catalog.edition(target)
+    edition = catalog.edition(target)  # resolved once, passed on
     decisions: tuple[Decision, ...] = ()
     if previous is not None:
         prev = Path(previous)
         is_workbook = prev.suffix.lower() in (".xlsx", ".xlsm")
         decisions = read_decisions(prev) if is_workbook else load_decisions(prev)
     policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
-    return audit(policy, catalog, target=target, decisions=decisions)
+    return audit(policy, catalog, target=edition, decisions=decisions)
 
 
 def write_audit_reports(

@@ -1,7 +1,7 @@
 """Guideline-like documents generated from catalog editions, for the import tests and benchmark.
 
-reportlab's built-in CID fonts need no font files (TECH-NOTES.md). The layout imitates the
-published guideline (DOMAIN.md §3): a cover with the label and 策定/改定 dates, a dot-leader
+reportlab's built-in CID fonts need no font files. The layout imitates the published
+guideline (docs/domain.md §3): a cover with the label and 策定/改定 dates, a dot-leader
 TOC, 第1編 総則, 第2編 例文 (基本方針, 対策基準), optionally 第3編 解説, page numbers such as
 ``ⅱ-12`` and ``ⅱ- 12`` in the footer, a running header, full-width numbering in some
 sections and long clauses wrapped over page breaks. The texts are the catalog's own digest.
@@ -324,7 +324,8 @@ class _Writer:
             return
         self.page_in_part += 1
         n = self.page_in_part
-        text = f"{self.roman}-{n}" if n % 2 else f"{self.roman}- {n}"  # the stray space (DOMAIN §3)
+        # every other page with the stray space after the hyphen (docs/domain.md §3)
+        text = f"{self.roman}-{n}" if n % 2 else f"{self.roman}- {n}"
         self.c.setFont(MINCHO, 9)
         if n % 3 == 0:
             self.c.drawRightString(self.w - RIGHT, 28, text)

@@ -42,7 +42,7 @@ def test_latest_covers_every_part_and_section(catalog):
     assert basic_items == [str(n) for n in range(1, 11)]
     sections = {c.section.split(".")[0] for c in latest.in_section("対策基準")}
     assert sections == {str(n) for n in range(1, 11)}
-    # the subsections DOMAIN.md §3 lists
+    # the subsections docs/domain.md §3 lists
     subsections = {c.section for c in latest.in_section("対策基準") if "." in c.section}
     for expected in ["5.1", "5.4", "6.4", "7.6", "8.6", "9.4", "10.3"]:
         assert expected in subsections
@@ -65,7 +65,7 @@ def test_latest_covers_every_part_and_section(catalog):
     ],
 )
 def test_topics_appear_in_the_edition_domain_md_says(catalog, term, first, within):
-    """DOMAIN.md §2/§4: what each edition introduced (and that earlier ones lack it)."""
+    """docs/domain.md §2: what each edition introduced (and that earlier ones lack it)."""
     appears = [
         e.id
         for e in catalog.editions

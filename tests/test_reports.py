@@ -98,7 +98,7 @@ def test_amendment_marks_changes_with_underline(town):
     assert underlined
     new = [e for e in summary.amendment if e.kind == "new"]
     assert new and all("（新設）" in e.label for e in new)
-    # the body's own name replaces the guideline's 本市 (DOMAIN.md §4)
+    # the body's own name replaces the guideline's 本市 (docs/domain.md §4)
     assert summary.body == "本町"
     assert not any("本市" in sp.text for e in summary.amendment for sp in e.proposed)
 

@@ -22,7 +22,7 @@ class Part(enum.Enum):
 
 
 class Level(enum.Enum):
-    """Obligation level, read from the modal verb (DOMAIN.md §3)."""
+    """Obligation level, read from the modal verb (docs/domain.md §3)."""
 
     DUTY = "duty"  # 〜しなければならない
     RECOMMENDATION = "recommendation"  # 〜することが望ましい
@@ -359,11 +359,15 @@ class Catalog:
     def latest(self) -> Edition:
         return self.editions[-1]
 
-    def edition(self, version: str) -> Edition:
-        """The edition ``version`` (``"2025-03"``); ``"latest"`` is the newest.
+    def edition(self, version: str | Edition) -> Edition:
+        """The edition ``version`` (``"2025-03"``); ``"latest"`` is the newest. An
+        :class:`Edition` is accepted too and returned as this catalog holds it, so a caller
+        resolves an id once and passes the edition on.
 
         Raises :class:`UnknownVersionError` naming the editions that exist.
         """
+        if isinstance(version, Edition):
+            version = version.id
         if version == "latest":
             return self.latest
         for e in self.editions:
@@ -371,7 +375,7 @@ class Catalog:
                 return e
         raise UnknownVersionError(version, self.ids)
 
-    def between(self, old: str, new: str) -> tuple[Edition, ...]:
+    def between(self, old: str | Edition, new: str | Edition) -> tuple[Edition, ...]:
         """Editions after ``old`` up to and including ``new``."""
         ids = self.ids
         lo, hi = ids.index(self.edition(old).id), ids.index(self.edition(new).id)

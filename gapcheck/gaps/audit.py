@@ -604,7 +604,7 @@ class AuditReport:
 
     def flatten(self, fields: Sequence[str]) -> list[list[object]]:
         """Clause findings as rows of ``fields`` (e.g. ``["key", "status"]``), for tests/tables."""
-        out = []
+        out: list[list[object]] = []
         for f in self.clauses:
             values = {
                 "key": f.key,
@@ -688,7 +688,7 @@ def _row_ref(row: PolicyRow) -> dict[str, object]:
 def audit(
     policy: Policy,
     catalog: Catalog,
-    target: str = "latest",
+    target: str | Edition = "latest",
     decisions: Iterable[Decision] = (),
 ) -> AuditReport:
     """Compare ``policy`` with edition ``target`` of ``catalog``.

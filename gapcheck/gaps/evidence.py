@@ -252,8 +252,11 @@ def edition_range(
             what = "、".join(m.what for m in best)
             clues.append(Clue("added", "lower", edition, what, "、".join(m.where for m in best)))
     # older wordings and removed clauses: at least two places agreeing
-    olds = [(m.wording_last or m.removed_after, m) for m in matches]
-    olds = [(e, m) for e, m in olds if e is not None and e in pos and pos[e] < pos[target.id]]
+    olds: list[tuple[str, MatchedClause]] = []
+    for m in matches:
+        e = m.wording_last or m.removed_after
+        if e is not None and e in pos and pos[e] < pos[target.id]:
+            olds.append((e, m))
     if len(olds) >= 2:
         # the oldest edition that enough of them agree on (two at least, a quarter of them)
         # (or two strong matches: near-copies of an older wording are telling on their own)

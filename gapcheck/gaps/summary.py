@@ -1,7 +1,7 @@
 """What executives read, derived from an audit: priorities, actions, decisions, history.
 
 Pure data: the Excel workbook and the HTML page both render an :class:`ExecutiveSummary`.
-DOMAIN.md §5: for each change, in everyday words, what changed · why · does it affect us ·
+docs/domain.md §5: for each change, in everyday words, what changed · why · does it affect us ·
 what happens if we do nothing; priority from obligation level, section and how far behind.
 """
 

@@ -11,7 +11,7 @@ landscape pages have their own right margin. Each page is judged readable or not
 that matters (:func:`page_verdict`); pages that cannot be read are left out and listed in
 :attr:`Document.unreadable`, for :mod:`gapcheck.importing.guideline_parser` to warn or refuse.
 
-Text is kept verbatim (the import runs on the user's own machine; DOMAIN.md §6).
+Text is kept verbatim (the import runs on the user's own machine; docs/domain.md §6).
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class Document:
     unreadable: tuple[tuple[str, int, str], ...] = ()
 
 
-# Page numbers carry the part as a small roman numeral, often with a stray space (DOMAIN §3).
+# Page numbers carry the part as a small roman numeral, often with a stray space
+# (docs/domain.md §3).
 _PAGE_NO_RE = re.compile(r"[ⅰ-ⅿ]{1,4}\s*[-‐－−–—]\s*[0-9０-９]{1,4}")
 _BARE_PAGE_RE = re.compile(r"^[-－—‐\s]*(?:[ivxIVX]{1,4}\s*[-－]\s*)?[0-9０-９]{1,4}[-－—‐\s]*$")
 _HEADER_BAND = 0.06  # share of the page height cropped at the top and bottom
@@ -181,7 +182,7 @@ def _read_docx(path: Path) -> list[Line]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def open_pdf(path: Path, pages: Sequence[int] | None = None) -> Any:
+def open_pdf(path: Path, pages: list[int] | None = None) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -537,8 +538,8 @@ def _read_pdf(
 
 
 def _check_text_layer(path: Path, pages: list[_PageText]) -> None:
-    """A scanned PDF, or one whose fonts have no Unicode map, cannot be imported at all
-    (TECH-NOTES); single pages that cannot be read are judged later (unreadable pages)."""
+    """A scanned PDF, or one whose fonts have no Unicode map, cannot be imported at all;
+    single pages that cannot be read are judged later (unreadable pages)."""
     if not any(p.chars >= MIN_JUDGED for p in pages):
         raise GuidelineParseError(
             f"{path}: PDF に文字のデータ（テキスト層）がありません（スキャンした画像の PDF です）。"
@@ -606,7 +607,7 @@ _SUBITEM_RE = re.compile("^([" + "".join(CIRCLED_VALUE) + "])")
 def number_token(raw: str) -> tuple[str, int, int, re.Match[str]] | None:
     """The numbering at the start of a raw line: (level, a, b, match); level is
     ``sub`` (5.1.), ``sec`` (5.), ``item`` ((1)) or ``subitem`` (①). Detected before NFKC,
-    which would fold ① into 1 (TECH-NOTES)."""
+    which would fold ① into 1 (docs/domain.md §7)."""
     text = raw.lstrip(" \u3000\t")
     for level, pattern in (("sub", _SUB_RE), ("sec", _SEC_RE), ("item", _ITEM_RE)):
         m = pattern.match(text)

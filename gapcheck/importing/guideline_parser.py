@@ -79,7 +79,7 @@ _DUTY_RE = re.compile(r"なければならない|てはならない|ではなら
 
 
 def level_of(text: str) -> Level:
-    """Obligation level from the modal verb (DOMAIN.md §3); the strongest one wins.
+    """Obligation level from the modal verb (docs/domain.md §3); the strongest one wins.
 
     >>> level_of("職員等は、…することが望ましい。").value
     'recommendation'

@@ -14,7 +14,7 @@ A pipeline of stages, each usable alone:
 
 :func:`gapcheck.importing.table_check.check_table` compares a 新旧対照表 PDF with the computed diff.
 
-Text is kept verbatim (the import runs on the user's own machine; DOMAIN.md §6).
+Text is kept verbatim (the import runs on the user's own machine; docs/domain.md §6).
 """
 
 from __future__ import annotations

@@ -422,10 +422,10 @@ class _Reader:
                 return
             self._bare = False
             heading = title or self._outline_heading()
-            self._start(self._ref(), heading, line, notes)
+            unit = self._start(self._ref(), heading, line, notes)
             if title and kind in ("paren", "circled"):  # a defined term, not a heading
-                self.unit.title = title  # type: ignore[union-attr]
-                self.unit.parts.insert(0, title + "\u3000")  # type: ignore[union-attr]
+                unit.title = title
+                unit.parts.insert(0, title + "\u3000")
             return
         if self.mode == "pre" and not self.rows:
             if _is_title(line) and not _BOILERPLATE_RE.match(line):
@@ -446,7 +446,8 @@ class _Reader:
 
     def _start(
         self, ref: str, heading: str, text: str, notes: list[str], *, item: bool = False
-    ) -> None:
+    ) -> _Unit:
+        """Open a new unit (the one being read from now on) and return it."""
         context = tuple(label for _, label in self.chapters)
         if self.outline and self.article is None:
             context += tuple(f"{lab} {t}".strip() for _, lab, t in self.outline[:-1])
@@ -462,6 +463,7 @@ class _Reader:
             definition=self.definition_article,
         )
         self.pending_notes = []
+        return self.unit
 
     def _flush(self) -> None:
         unit, self.unit = self.unit, None

@@ -1,8 +1,8 @@
 """HTML rendering: one jinja2 environment, filters registered in one place.
 
 Templates ship inside the package (``gapcheck/templates``); autoescape is always on
-(TECH-NOTES: ``select_autoescape`` missed ``.html.j2``). Pages are self-contained: inline
-CSS and SVG, no scripts, no external requests.
+(``select_autoescape`` would miss names ending in ``.html.j2``). Pages are self-contained:
+inline CSS and SVG, no scripts, no external requests.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def annotate_terms(
 ) -> tuple[list[Markup], list[Term]]:
     """Mark each glossary term at its first use across ``texts`` with a footnote number.
 
-    Returns the marked-up texts and the terms in footnote order (DOMAIN.md §5: jargon is
-    explained at first use).
+    Returns the marked-up texts and the terms in footnote order (docs/domain.md §5: jargon
+    is explained at first use).
     """
     names = sorted(
         ((name, t) for t in glossary for name in (t.term, *t.aliases) if len(name) >= 2),

@@ -3,7 +3,7 @@
 Three parts, the same in both: 改定のポイント (one A4 page for executives: the substantive
 changes in at most ten plain lines — what, why, who is affected — the counts and how much is
 merely editorial), 新旧対照表 (改定後 | 改定前 | 備考, changed passages underlined in the new
-text and struck through in the old, DOMAIN.md §3) and 項番対応表 (old number → new number for
+text and struck through in the old, docs/domain.md §3) and 項番対応表 (old number → new number for
 every clause of the old edition). The content is computed once (:func:`diff_pages`) and
 rendered twice, like the audit's :mod:`gapcheck.render.report_xlsx` / :mod:`gapcheck.render.report_html`.
 """
@@ -395,7 +395,7 @@ def write_diff_workbook(diff: EditionDiff, catalog: Catalog, path: str | Path) -
     """Write 改定のポイント, 新旧対照表 and 項番対応表 to ``path`` (atomically)."""
     pages = diff_pages(diff, catalog)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     _points_sheet(wb, pages)
     _compare_sheet(wb, pages)
     _mapping_sheet(wb, pages)

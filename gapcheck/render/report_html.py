@@ -38,7 +38,7 @@ def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> s
     report = s.report
     marked, notes = annotate_terms(summary_texts(s), catalog.glossary)
     it = iter(marked)
-    annotated = {
+    annotated: dict[str, object] = {
         "headline": next(it),
         "lag": next(it),
         "evidence": [next(it) for _ in s.key_evidence],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -26,10 +27,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gapcheck import __version__
-from gapcheck.catalog.model import Catalog, Edition
+from gapcheck.catalog.model import Catalog, Edition, Term
 from gapcheck.errors import PolicyFormatError, quote
 from gapcheck.gaps.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
 from gapcheck.gaps.summary import (
+    Action,
     AmendmentEntry,
     ExecutiveSummary,
     amendment_documents,
@@ -66,7 +68,7 @@ BOLD = Font(name=FONT_NAME, size=11, bold=True)
 def write_workbook(summary: ExecutiveSummary, catalog: Catalog, path: str | Path) -> Path:
     """Write the audit workbook to ``path`` (atomically)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     today = f"{dt.date.today():%Y年%m月%d日}"
     _overview(wb, summary, today)
     _clause_list(wb, summary, catalog)
@@ -114,7 +116,7 @@ def _paragraph(ws, row: int, value: object, text: str, *, font: Font = _TEXT,
     ws.row_dimensions[row].height -= 1  # fit_height pads 3 pt; 2 pt suffice at this size
 
 
-def shared_lines(actions, body: str) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+def shared_lines(actions: Sequence[Action], body: str) -> list[tuple[str, bool]]:
     """「本町の状況（1〜5）: …　何もしないと（1〜5）: …」 as (text, bold) parts."""
     parts: list[tuple[str, bool]] = []
     for label, values in ((f"{body}の状況", [a.affects_us for a in actions]),
@@ -153,11 +155,11 @@ def _runs(numbers: list[int]) -> str:
     return "・".join(out)
 
 
-def page_terms(texts: list[str], glossary) -> list:  # type: ignore[no-untyped-def]
+def page_terms(texts: list[str], glossary: Iterable[Term]) -> list[Term]:
     """Glossary terms used in ``texts`` that the texts do not already explain in brackets
     (「データの予備（バックアップ）」 needs no footnote)."""
     text = " ".join(texts)
-    out = []
+    out: list[Term] = []
     for t in glossary:
         names = [n for n in (t.term, *t.aliases) if n and n in text]
         if not names:
@@ -243,7 +245,8 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
     chart.gapWidth = 40
     # beside the table (columns C:E) and exactly as tall as its rows: whatever the row
     # heights, the chart cannot reach the next block (issue #13: it covered the header)
-    chart.anchor = TwoCellAnchor(
+    # the stub types ``anchor`` as a cell reference only; openpyxl also takes an anchor object
+    chart.anchor = TwoCellAnchor(  # type: ignore[assignment]
         _from=AnchorMarker(col=2, row=r, colOff=0, rowOff=0),
         to=AnchorMarker(col=len(SUMMARY_WIDTHS), row=status_last, colOff=0, rowOff=0),
     )
@@ -276,7 +279,7 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
     for n, text in enumerate(s.decisions, 1):
         r += 1
         _paragraph(ws, r, f"{n}. {text}", f"{n}. {text}")
-    # jargon on this page, explained on this page (DOMAIN.md §5: at first use)
+    # jargon on this page, explained on this page (docs/domain.md §5: at first use)
     page = [s.headline, s.lag_sentence, *s.decisions] + [
         f"{a.title}{a.what}{a.why}{a.affects_us}{a.if_nothing}{a.ranked}" for a in actions
     ]
@@ -595,7 +598,7 @@ def read_decisions(path: str | Path) -> tuple[Decision, ...]:
         if str(item.iloc[0]) == "照合先の版":
             target = str(item.iloc[1])
     out = []
-    for n, item in frame.iterrows():
+    for n, (_, item) in enumerate(frame.iterrows()):
         decision = str(item["判断"]).strip()
         if not decision:
             continue

@@ -2,7 +2,7 @@
 
 Bold header, frozen panes, wrapped text, widths counting East-Asian wide characters as 2,
 row heights estimated for wrapped Japanese text (neither openpyxl nor LibreOffice fits them),
-A4 print setup, and user text that can never run as a formula (TECH-NOTES.md).
+A4 print setup, and user text that can never run as a formula.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -61,7 +61,9 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, font: Font = BODY_F
         if text.startswith(_FORMULA_START):
             cell.quotePrefix = True
     else:
-        cell.value = value
+        # openpyxl checks the type itself (ValueError on what a cell cannot hold) and also
+        # takes numpy numbers, which its stub's value type leaves out
+        cell.value = value  # type: ignore[assignment]
     cell.font = font
     if fill is not None:
         cell.fill = fill
@@ -92,7 +94,7 @@ def table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Sequen
     if filters and r > top:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{r}"
     if freeze:
-        ws.freeze_panes = ws.cell(row=top + 1, column=1)
+        ws.freeze_panes = f"A{top + 1}"
     ws.print_title_rows = f"{top}:{top}"
     return r
 
@@ -119,9 +121,11 @@ def underline_changes(
     for both columns) or, with ``style="strike"``, struck through (見え消し)."""
     plain = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE)
     if style == "underline":
-        marked = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, u="single", b=True, color="C00000")
+        marked = InlineFont(
+            rFont=FONT_NAME, sz=FONT_SIZE, u="single", b=True, color=Color("C00000")
+        )
     else:
-        marked = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, strike=True, color="7F7F7F")
+        marked = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, strike=True, color=Color("7F7F7F"))
     parts = []
     for text, op in spans:
         if not text:
@@ -140,11 +144,13 @@ def a4(ws: Worksheet, *, landscape: bool = False, fit_width: bool = True,
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.print_options.horizontalCentered = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # openpyxl gives every new sheet one
     if scale is not None:
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        fit.fitToPage = False
         ws.page_setup.scale = scale
         return
-    ws.sheet_properties.pageSetUpPr.fitToPage = fit_width or one_page
+    fit.fitToPage = fit_width or one_page
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
 
@@ -157,6 +163,7 @@ def print_header(ws: Worksheet, left: str, centre: str, right: str) -> None:
         return clean(text).replace("&", "&&")
 
     header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None and footer is not None  # openpyxl gives every new sheet both
     header.left.text, header.center.text = escape(left), escape(centre)
     header.right.text = escape(right)
     footer.left.text = "&A"  # the sheet name

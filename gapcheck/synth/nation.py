@@ -7,7 +7,7 @@ invented, codes are real-looking (prefecture + 201… for 市, 101… for 特別
 with correct check digits, populations are drawn per type. Each body's policy is a
 :func:`gapcheck.synth.sample.generate_policy` of an edition drawn from a distribution skewed to
 older editions for small 町村 (and a little newer each later ``year``), as a spreadsheet or
-例規 text; a few files are broken on purpose. Nothing is real policy text (DOMAIN.md §6).
+例規 text; a few files are broken on purpose. Nothing is real policy text (docs/domain.md §6).
 
 Layout written by :func:`write_nation`::
 
@@ -143,7 +143,7 @@ def generate_nation(
             next_number[(p, "町村" if kind in "町村" else kind)] = number + 1
             name = _name(body_rng, kind, used_names.setdefault(p, set()))
             median, spread = _POPULATION[kind]
-            population = max(150, round(median * math.exp(body_rng.gauss(0, spread)), -1))
+            population = int(max(150, round(median * math.exp(body_rng.gauss(0, spread)), -1)))
         code5 = f"{p + 1:02d}{number:03d}"
         code = code5 + check_digit(code5)
         used_codes.add(code)
@@ -170,7 +170,7 @@ def generate_nation(
                 prefecture=prefecture,
                 name=name,
                 kind=kind,
-                population=int(population),
+                population=population,
                 edition="" if broken else ids[index],
                 style=style,
                 tier=tier,
@@ -234,10 +234,10 @@ def write_nation(
                 progress(done, len(bodies))
     else:
         with ProcessPoolExecutor(jobs) as pool:
-            for chunk in pool.map(
+            for written in pool.map(
                 _write_chunk, [catalog] * len(chunks), [out] * len(chunks), chunks
             ):
-                done += chunk
+                done += written
                 if progress:
                     progress(done, len(bodies))
     return bodies

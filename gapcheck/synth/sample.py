@@ -1,12 +1,12 @@
 """Synthetic municipal policies, with the answer key, for tests, the demo and benchmarks.
 
 A body is imagined to have copied the 例文 of one guideline edition and edited it the way
-real bodies do (DOMAIN.md §4): 本市 becomes 本町, typography drifts (、→，, ＩＤ/ID, 強靱,
+real bodies do (docs/domain.md §4): 本市 becomes 本町, typography drifts (、→，, ＩＤ/ID, 強靱,
 総括, ハードウエア), a few clauses are dropped, local provisions appear, wording changes,
 chapters move, clauses are merged or split, and the result is kept as a spreadsheet or as
 例規 (条・項・号) text. Every generated row carries the catalog keys it implements, so an
 aligner can be scored against the truth. Nothing here is copied from a real policy
-(DOMAIN.md §6): the text is the catalog's own digest, transformed.
+(docs/domain.md §6): the text is the catalog's own digest, transformed.
 
 >>> from gapcheck.catalog.loader import load_catalog
 >>> sample = generate_policy(load_catalog().edition("2020-12"), seed=3, style="reiki")
@@ -536,7 +536,7 @@ def _to_half(text: str) -> str:
 
 
 def _localize(text: str, body: str, habits: _Habits, reiki: bool) -> str:
-    """The body's name, titles and typography (DOMAIN.md §4) applied to one text."""
+    """The body's name, titles and typography (docs/domain.md §4) applied to one text."""
     suffix = BODIES[body]
     text = text.replace("本市", body).replace("市長", f"{suffix}長")
     if reiki:
@@ -654,7 +654,7 @@ def generate_policy(
         sample_text = ""
     else:
         sample_text, rows = _render_reiki(chapters, habits, body, title, edition, rng)
-        sheets = ()
+        sheets = []
     return SamplePolicy(
         version=edition.id,
         style=style,
@@ -738,7 +738,7 @@ def _move_chapter(chapters: list[_Chapter], rng: random.Random) -> None:
 
 
 def _branch_added(chapters: list[_Chapter], edition: Edition, rng: random.Random) -> None:
-    """Articles made only of clauses this edition added became 枝番 articles (DOMAIN.md §4)."""
+    """Articles made only of clauses this edition added became 枝番 articles (docs/domain.md §4)."""
     for article in _articles(chapters):
         keys = [
             k for u in article.units for k in (*u.truth, *(k for i in u.items for k in i.truth))
@@ -1082,7 +1082,7 @@ def _write_xlsx(sample: SamplePolicy, out: Path) -> None:
     from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     for sheet in sample.sheets:
         ws = wb.create_sheet(sheet.name[:31])
         for r, values in enumerate(sheet.cells, start=1):

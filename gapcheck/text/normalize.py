@@ -1,9 +1,9 @@
 """Text normalisation for matching, and numbering prefixes.
 
 Matching compares meaning-bearing characters only: NFKC (full/half width), one spelling per
-variant (DOMAIN.md §4: 強靭/強靱/強じん, 統括/総括, 本市/本町/本村, 市長/町長, 、/，/,,
-ハードウェア/ハードウエア, okurigana), no spaces. Numbering is detected on the raw text
-*before* NFKC, which folds ① into 1 and ⅱ into ii (TECH-NOTES.md).
+variant (強靭/強靱/強じん, 統括/総括, 本市/本町/本村, 市長/町長, 、/，/,, ハードウェア/ハードウエア,
+okurigana), no spaces: docs/domain.md §7. Numbering is detected on the raw text *before*
+NFKC, which folds ① into 1 and ⅱ into ii.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import functools
 import re
 import unicodedata
 
-# Dashes, tildes and minus signs that NFKC leaves distinct (TECH-NOTES: jaconv corrupts tildes).
+# Dashes, tildes and minus signs that NFKC leaves distinct, mapped by hand: jaconv.normalize
+# corrupts tildes.
 _CHAR_TABLE = str.maketrans(
     {
         "―": "-", "‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-", "ー": "ー",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# ①..⑳ are U+2460..U+2473, ㉑..㉟ U+3251..U+325F, ㊱..㊿ U+32B1..U+32BF (DOMAIN.md §3:
-# long lists run past ⑳).
+# ①..⑳ are U+2460..U+2473, ㉑..㉟ U+3251..U+325F, ㊱..㊿ U+32B1..U+32BF (long lists run
+# past ⑳: docs/domain.md §3).
 _CIRCLED = (
     [chr(c) for c in range(0x2460, 0x2474)]
     + [chr(c) for c in range(0x3251, 0x3260)]

@@ -1,4 +1,4 @@
-"""Plain-language rules for what executives read (issue 6, DOMAIN.md §5).
+"""Plain-language rules for what executives read (issue 6, docs/domain.md §5).
 
 Checked on the generated summary: sentences short on average, numbers carry units, clause
 numbers never appear without their heading. (Glossary terms explained at first use are

@@ -3,7 +3,7 @@
 ``令和7年3月``, ``令和元年``, ``平成30年9月25日``, ``R7.3``, ``H30.9``, kanji numerals
 (``令和七年三月``), full-width digits and the one-character era signs (``㋿``, ``㍻``).
 Impossible dates are rejected: 令和 began on 2019-05-01, so ``令和元年4月`` never existed,
-nor did ``平成31年5月`` (TECH-NOTES.md "Japanese era dates").
+nor did ``平成31年5月`` (docs/domain.md §2).
 """
 
 from __future__ import annotations

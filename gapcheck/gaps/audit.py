@@ -101,6 +101,7 @@ class StatusInfo:
     colour: str  # "70AD47"
     code: str  # "C"
     gap: bool  # the body has work to do on the clause (未対応・旧版のまま・一部不足)
+    settled: bool  # nothing left to do or decide: the printed list leaves the row out
 
 
 STATUS_INFO: dict[Status, StatusInfo] = {
@@ -114,6 +115,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="70AD47",
         code="C",
         gap=False,
+        settled=True,
     ),
     Status.OUTDATED: StatusInfo(
         title="旧版のまま",
@@ -125,6 +127,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="FFC000",
         code="O",
         gap=True,
+        settled=False,
     ),
     Status.PARTIAL: StatusInfo(
         title="一部不足",
@@ -136,6 +139,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="F4B084",
         code="P",
         gap=True,
+        settled=False,
     ),
     Status.MISSING: StatusInfo(
         title="未対応",
@@ -147,6 +151,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="C00000",
         code="M",
         gap=True,
+        settled=False,
     ),
     Status.REVIEW: StatusInfo(
         title="要確認",
@@ -158,6 +163,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="5B9BD5",
         code="R",
         gap=False,
+        settled=False,
     ),
     Status.NOT_APPLICABLE: StatusInfo(
         title="対象外",
@@ -169,6 +175,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         colour="A6A6A6",
         code="N",
         gap=False,
+        settled=True,
     ),
 }
 GAP_STATUSES = tuple(s for s in Status if STATUS_INFO[s].gap)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from collections.abc import Callable
@@ -809,3 +810,75 @@ def test_basic_policy_and_standards_on_separate_sheets_are_both_read(tmp_path: P
         ("対策基準", 4, "第3条"),
         ("対策基準", 5, "第4条"),
     ]
+
+
+# --- cell values --------------------------------------------------------------------------------
+
+CELL_VALUES = [
+    ("integer", 3.0, "3"),
+    ("fraction", 1.5, "1.5"),
+    ("large", 12345678901.0, "12345678901"),
+    ("boolean", True, "True"),
+    ("datetime", datetime.datetime(2024, 4, 1, 9, 30), "2024-04-01 09:30:00"),
+    ("date", datetime.date(2024, 4, 1), "2024-04-01 00:00:00"),
+    ("time", datetime.time(9, 30), "09:30:00"),
+    ("duration", datetime.timedelta(hours=30), "1 day, 6:00:00"),
+    ("spaces", "\u3000 余白 \u3000", "余白"),
+    ("dash", "-", "-"),
+    ("lowercase-none", "none", "none"),
+    # pandas' read_excel took these for "no value"; a sheet read whole still does
+    *((f"na-{word}", word, "") for word in ("nan", "NA", "N/A", "n/a", "null", "None", "#N/A")),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [c[1:] for c in CELL_VALUES], ids=[c[0] for c in CELL_VALUES]
+)
+def test_cell_values_as_text(tmp_path: Path, value: Any, text: str) -> None:
+    path = write_xlsx(
+        tmp_path / "値.xlsx",
+        {"基準": [["番号", "本文", "備考"], ["1", "端末は施錠保管する。", value]]},
+    )
+    assert [r.note for r in read_policy(path).rows] == [text]
+
+
+XLS_VALUES = [("integer", 3.0, "3"), ("fraction", 1.5, "1.5"), ("boolean", True, "True"),
+              ("spaces", "  余白  ", "余白"), ("na", "NA", "")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [c[1:] for c in XLS_VALUES], ids=[c[0] for c in XLS_VALUES]
+)
+def test_xls_cell_values_as_text(tmp_path: Path, value: Any, text: str) -> None:
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    ws = book.add_sheet("基準")
+    for c, header in enumerate(["番号", "本文", "備考"]):
+        ws.write(0, c, header)
+    ws.write(1, 0, "1")
+    ws.write(1, 1, "端末は施錠保管する。")
+    ws.write(1, 2, value)
+    book.save(str(tmp_path / "値.xls"))
+    assert [r.note for r in read_policy(tmp_path / "値.xls").rows] == [text]
+
+
+def test_byte_order_mark_before_the_first_header_is_ignored(tmp_path: Path) -> None:
+    """Text pasted from a UTF-8 file can bring its BOM into A1."""
+    path = write_xlsx(
+        tmp_path / "bom.xlsx", {"基準": [["\ufeff番号", "本文"], ["1", "端末は施錠保管する。"]]}
+    )
+    assert table(read_policy(path)) == [(2, "1", "", "端末は施錠保管する。", "", (), "")]
+
+
+def test_hidden_sheets_count_and_chart_sheets_do_not(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "隠し.xlsx", {"表紙": [["対策基準"]], "基準": GOOD})
+    book = openpyxl.load_workbook(path)
+    book["基準"].sheet_state = "hidden"
+    book.create_chartsheet("グラフ")
+    book.save(path)
+    assert read_policy(path).sheet == "基準"
+    with pytest.raises(PolicyFormatError) as info:
+        read_policy(path, sheet="別紙")
+    assert (
+        str(info.value) == f"{path}: シート「別紙」がありません。このファイルのシート: 表紙, 基準"
+    )

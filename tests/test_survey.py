@@ -17,7 +17,17 @@ from gapcheck.cli import cli
 from gapcheck.gaps.audit import audit
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import SHEETS, write_survey
-from gapcheck.survey.national import share, share_text, survey, walk
+from gapcheck.survey.national import (
+    BodyResult,
+    SurveyResult,
+    TrendPoint,
+    _connect,
+    _trend,
+    share,
+    share_text,
+    survey,
+    walk,
+)
 from gapcheck.synth.nation import generate_nation, write_nation
 from gapcheck.synth.sample import generate_policy, write_sample
 
@@ -329,3 +339,130 @@ def test_shares_are_rounded_once_for_every_output(value, cell, text):
     assert (share(value), share_text(value)) == (cell, text)
     if cell is not None:
         assert f"{cell * 100:.1f}%" == text
+
+
+# --- the tables, from a result made by hand ------------------------------------------------
+
+IDS = ("2006-09", "2010-11", "2015-03", "2018-09", "2020-12", "2022-03", "2023-03", "2024-10",
+       "2025-03")  # fmt: skip
+# body, code, prefecture, kind, population, follows, lag, coverage, letters of the first 5 clauses
+# (the rest 対応済み; None: no letters kept). 大坂府 is a misspelt archive row: counted as 不明.
+BODIES = [
+    ("011002", "011002", "北海道", "市", 1_973_000, "2025-03", 0.0, 0.95, "MMOMM"),
+    ("012025", "012025", "北海道", "市", 80_000, "2018-09", 2.3, 0.6, "CMMMM"),
+    ("131016", "131016", "東京都", "区", 67_000, None, None, 0.2, "MMMMM"),
+    ("132012", "132012", "東京都", "市", 560_000, "2015-03", 10.0, 0.5, "CMMMO"),
+    ("file:草案.xlsx", None, "", "", None, "2020-12", 4.2, 0.75, "OOMMC"),
+    ("273414", "273414", "大阪府", "町", 9_000, "2024-10", 0.4, 0.875, "CCCPC"),
+    ("271004", "271004", "大坂府", "市", 2_750_000, "2023-03", 2.0, 0.7, "PCCCC"),
+    ("013030", "013030", "北海道", "村", 800, "2022-03", 3.0, 0.3, None),
+]
+
+
+@pytest.fixture(scope="module")
+def made(catalog):
+    edition = catalog.edition("2025-03")
+    clauses = edition.clauses
+    bodies, statuses = [], {}
+    for body, code, prefecture, kind, population, follows, lag, coverage, letters in BODIES:
+        bodies.append(
+            BodyResult(body, f"{body}.xlsx", code, body, prefecture, kind, population, follows,
+                       follows or "判定できません", lag,
+                       None if follows is None else len(IDS) - 1 - IDS.index(follows), coverage,
+                       {}, 10, "0" * 64)
+        )  # fmt: skip
+        if letters is not None:
+            # 271004's letters stop after the fifth clause (a shorter row is read as far as it goes)
+            statuses[body] = letters + ("" if body == "271004" else "C" * (len(clauses) - 5))
+    keys = [c.key for c in clauses[:5]]
+    return SurveyResult(
+        target=edition, editions=tuple((e.id, e.label) for e in catalog.editions), year=2025,
+        bodies=tuple(bodies), failed=(), skipped=(), trend=(), audited=8, reused=0, db=None,
+        statuses=statuses,
+        since={keys[0]: "2025-03", keys[1]: "2020-12", keys[2]: "2020-12", keys[3]: "2020-12",
+               keys[4]: "2015-03"},
+        candidates=frozenset(keys),
+    )  # fmt: skip
+
+
+def test_group_tables(made):
+    def rows(groups):
+        return [(g.label, g.bodies, g.newest, g.median_lag, share(g.mean_coverage), g.behind)
+                for g in groups]  # fmt: skip
+
+    # median lag of 0.0 and 2.3 is 1.15, a tenth as Python rounds it: 1.1 (numpy: 1.2)
+    assert rows(made.by_prefecture) == [
+        ("北海道", 3, 1, 2.3, 0.617, 2),
+        ("東京都", 2, 0, 10.0, 0.5, 1),  # 131016's coverage is not averaged: no edition told
+        ("大阪府", 1, 0, 0.4, 0.875, 0),
+        ("不明", 2, 0, 3.1, 0.725, 2),
+    ]
+    assert rows(made.by_kind) == [
+        ("市", 4, 1, 2.1, 0.688, 3),
+        ("区", 1, 0, None, None, 0),
+        ("町", 1, 0, 0.4, 0.875, 0),
+        ("村", 1, 0, 3.0, 0.3, 1),
+        ("不明", 1, 0, 4.2, 0.75, 1),
+    ]
+    assert rows(made.by_size) == [
+        ("1万人未満", 2, 0, 1.7, 0.588, 1),
+        ("5万〜20万人", 2, 0, 2.3, 0.6, 1),
+        ("20万〜100万人", 1, 0, 10.0, 0.5, 1),
+        ("100万人以上", 2, 1, 1.0, 0.825, 1),
+        ("人口不明", 1, 0, 4.2, 0.75, 1),
+    ]
+    assert (made.newest, made.median_lag, made.by_version) == (
+        1, 2.3, {"2006-09": 0, "2010-11": 0, "2015-03": 1, "2018-09": 1, "2020-12": 1,
+                 "2022-03": 1, "2023-03": 1, "2024-10": 1, "2025-03": 1, "unknown": 1},
+    )  # fmt: skip
+    assert [b.body for b in made.behind] == [
+        "132012", "012025", "file:草案.xlsx", "013030", "271004"
+    ]  # fmt: skip
+
+
+def test_clause_tables(made):
+    """Every body with letters counts nationally; the uptake only those that reached the
+    clause's wording; the ranking: share, then missing + outdated, then missing, then edition
+    order (issue #13)."""
+    gaps = [(g.missing, g.outdated, g.partial, g.bodies) for g in made.clause_gaps[:6]]
+    assert gaps == [(2, 1, 1, 7), (4, 1, 0, 7), (4, 1, 0, 7), (5, 0, 1, 7), (3, 1, 0, 7),
+                    (0, 0, 0, 7)]  # fmt: skip
+    keys = [c.key for c in made.target.clauses[:5]]
+    uptake = [(g.clause.key, g.bodies, g.missing, g.outdated, g.partial, g.since)
+              for g in made.uptake]  # fmt: skip
+    assert uptake == [
+        (keys[0], 1, 1, 0, 0, "2025-03"),
+        (keys[1], 4, 1, 1, 0, "2020-12"),
+        (keys[2], 4, 1, 1, 0, "2020-12"),
+        (keys[3], 4, 2, 0, 1, "2020-12"),
+        (keys[4], 6, 2, 1, 0, "2015-03"),
+    ]
+    assert [g.clause.key for g in made.top_clauses()] == [keys[4], keys[3], keys[1], keys[2]]
+    assert [g.clause.key for g in made.top_clauses(2)] == [keys[4], keys[3]]
+
+
+def test_trend_by_year(tmp_path):
+    """Per year: bodies read, on the target, the median lag and the editions; failures apart."""
+    conn = _connect(tmp_path / "a.sqlite")
+    rows = [  # sha256, year, ok, follows, lag
+        ("a", 2023, 0, None, None),
+        ("b", 2024, 1, "2018-09", 6.5),
+        ("c", 2024, 1, None, None),
+        ("d", 2024, 0, None, None),
+        ("e", 2025, 1, "2025-03", 0.0),
+        ("f", 2025, 1, "2015-03", 10.0),
+    ]
+    with conn:
+        for sha, year, ok, follows, lag in rows:
+            conn.execute(
+                "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (sha, "2025-03", "cat", ok, "", follows, "", lag, 0, 3, "CC"),
+            )
+            conn.execute("INSERT INTO survey VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                         (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", None, sha, "", "", None))  # fmt: skip
+    assert _trend(conn, "2025-03") == (
+        TrendPoint(2023, 0, 0, None, {}, 1),
+        TrendPoint(2024, 2, 0, 6.5, {"2018-09": 1, "unknown": 1}, 1),
+        TrendPoint(2025, 2, 1, 5.0, {"2015-03": 1, "2025-03": 1}, 0),
+    )
+    conn.close()

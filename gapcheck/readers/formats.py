@@ -28,12 +28,15 @@ from hashlib import sha256
 from html.parser import HTMLParser
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gapcheck.errors import PolicyFormatError
 from gapcheck.io import TEXT_ENCODINGS
 from gapcheck.readers.policy import Policy, PolicyRow
 from gapcheck.readers.reiki import parse_reiki
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 __all__ = ["HEADER_SCAN_ROWS", "read_policy"]
 
@@ -41,7 +44,7 @@ HEADER_SCAN_ROWS = 30  # title rows above the header are common; the header is n
 SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
 
 # A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
-# a zip bomb (TECH-NOTES: a 1028:1 bomb); real workbooks compress about 5-20:1. Independently,
+# a zip bomb (one of 1028:1 has been seen); real workbooks compress about 5-20:1. Independently,
 # no member may inflate beyond ``max_inflated_mb`` and no file exceed ``max_file_mb``.
 _BOMB_RATIO = 200
 _BOMB_MIN_BYTES = 50_000_000
@@ -258,8 +261,11 @@ _ROLE_NAMES: dict[str, tuple[str, ...]] = {
 }
 _NAME_ROLE = {name: role for role, names in _ROLE_NAMES.items() for name in names}
 # Level columns: each holds one level of the hierarchy; article levels build the number.
-_GROUP_LEVELS = ("編", "章", "節", "款", "大項目", "中項目", "小項目", "細項目")
-_GROUP_LEVELS += ("大分類", "中分類", "小分類", "細分類")
+_GROUP_LEVELS = (
+    *("編", "章", "節", "款"),
+    *("大項目", "中項目", "小項目", "細項目"),
+    *("大分類", "中分類", "小分類", "細分類"),
+)
 _ARTICLE_LEVELS = ("条", "項", "号")
 _TRAILING_NOTE_RE = re.compile(r"[(（][^()（）]*[)）]$|※.*$")
 
@@ -468,13 +474,14 @@ def _cell_text(value: Any) -> str:
 def _read_workbook(
     path: Path, data: bytes, digest: str, sheet: str | None, max_rows: int
 ) -> Policy:
-    import pandas as pd  # heavy: only when a workbook is read
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     if data.startswith(_OLE_MAGIC):
         _check_xls_extent(path, data)
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
-        names = [str(n) for n in book.sheet_names]
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # worksheets only (hidden ones too): a chart or macro sheet holds no table
+        names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         if sheet is not None and sheet not in names:
             raise PolicyFormatError(
                 f"{path}: シート「{sheet}」がありません。このファイルのシート: {_name_list(names)}"
@@ -489,12 +496,7 @@ def _read_workbook(
         for name in wanted:
             grid = _bounded_grid(path, archive, book, name, parts.get(name), max_rows, strings)
             if grid is None:  # small enough for a dense read
-                frame = pd.read_excel(
-                    book, sheet_name=name, header=None, dtype=str, nrows=max_rows + 1
-                )
-                if len(frame) > max_rows:
-                    raise _too_many(path, f"シート「{name}」の行数", max_rows)
-                grid = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+                grid = _dense_grid(path, book, name, max_rows)
             grids[name] = grid
     except PolicyFormatError:
         raise
@@ -544,7 +546,7 @@ def _name_list(names: list[str]) -> str:
 
 # --- spreadsheets: never a dense rectangle to a far cell ---------------------------------------
 #
-# calamine (behind pandas) builds a dense grid from A1 to the farthest cell with a value: one
+# calamine builds a dense grid from A1 to the farthest cell with a value: one
 # stray value in XFD1048576 asks for 512 GiB and aborts the process. So the extent of each
 # sheet is checked first: a sheet that fits in DENSE_CELLS within MAX_COLUMNS columns and
 # max_rows + 1 rows is read as before; any other is read cell by cell, keeping only the cells
@@ -607,10 +609,29 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _dense_grid(path: Path, book: CalamineWorkbook, name: str, max_rows: int) -> list[list[str]]:
+    """A sheet known to be small, read whole from A1 as calamine gives it: every row as wide
+    as the widest, empty cells ``""``."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows + 1)
+    if len(rows) > max_rows:
+        raise _too_many(path, f"シート「{name}」の行数", max_rows)
+    if rows and rows[0] and isinstance(rows[0][0], str):
+        rows[0][0] = rows[0][0].removeprefix("\ufeff")  # text pasted from a file with a BOM
+    return [["" if v in _NA_WORDS else _value_text(v) for v in row] for row in rows]
+
+
+# A cell holding only one of these words was read as empty by pandas' read_excel, which gapcheck
+# used before it read with calamine directly; kept for sheets read whole, so results stay the same.
+_NA_WORDS = frozenset(
+    {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+)  # fmt: skip
+
+
 def _bounded_grid(
     path: Path,
     archive: zipfile.ZipFile | None,
-    book: Any,
+    book: CalamineWorkbook,
     name: str,
     part: str | None,
     max_rows: int,
@@ -634,7 +655,7 @@ def _bounded_grid(
             strings.append(_date_styles(archive))
         return _xml_grid(path, name, xml, strings[0], strings[1], max_rows)
     # .xls: calamine's own dimensions (at most 65,536 x 256 cells) decide
-    calamine_sheet = book.book.get_sheet_by_name(name)
+    calamine_sheet = book.get_sheet_by_name(name)
     if _dense_ok(calamine_sheet.height, calamine_sheet.width, max_rows):
         return None
     grid: list[list[str]] = []
@@ -821,7 +842,7 @@ def _dense_ok(height: int, width: int, max_rows: int) -> bool:
 
 
 def _value_text(value: Any) -> str:
-    """A calamine value as pandas (dtype=str) writes it: 1.0 → ``1``, a date → ``2024-04-01 00:00:00``."""
+    """A calamine value as text: 1.0 → ``1``, a date → ``2024-04-01 00:00:00``."""
     import datetime as dt
 
     if isinstance(value, float) and value.is_integer():
@@ -879,7 +900,7 @@ def _date_styles(archive: zipfile.ZipFile) -> list[str]:
 
 
 def _serial_text(serial: float) -> str:
-    """An Excel date serial as pandas writes calamine's value: ``2024-04-01 00:00:00``."""
+    """An Excel date serial as :func:`_value_text` writes calamine's value: ``2024-04-01 00:00:00``."""
     import datetime as dt
 
     try:

@@ -128,7 +128,7 @@ def summary_lines(result: SurveyResult) -> list[str]:
     return lines
 
 
-def _distribution(result: SurveyResult) -> list[tuple[str, int, float]]:
+def _distribution(result: SurveyResult) -> list[tuple[str, int, float | None]]:
     n = len(result.bodies) or 1
     return [(_label(result, e), c, share(c / n)) for e, c in result.by_version.items()]
 
@@ -138,7 +138,7 @@ def _distribution(result: SurveyResult) -> list[tuple[str, int, float]]:
 
 def write_survey_workbook(result: SurveyResult, path: str | Path) -> Path:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     _overview(wb.create_sheet(SHEETS[0]), result)
     _groups_sheet(
         wb.create_sheet(SHEETS[1]), "都道府県別の状況", "都道府県", result.by_prefecture, scale=True

@@ -32,7 +32,6 @@ import os
 import re
 import signal
 import sqlite3
-import statistics
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from gapcheck import __version__
 from gapcheck.catalog.model import Catalog, Clause, Edition, Level
@@ -61,6 +61,9 @@ from gapcheck.survey.bodies import (
     load_master,
     size_band,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FLAG_INFO",
@@ -84,6 +87,8 @@ STATUS_CODE = {s: s.info.code for s in Status}
 CODE_STATUS = {v: k for k, v in STATUS_CODE.items()}
 if len(CODE_STATUS) != len(STATUS_CODE):  # pragma: no cover - a catalog-time mistake
     raise RuntimeError("two statuses share a letter in audit.STATUS_INFO")
+# the letters a clause's national counts are made of (ClauseGap's missing, outdated, partial)
+_GAP_LETTERS = tuple(STATUS_CODE[s] for s in (Status.MISSING, Status.OUTDATED, Status.PARTIAL))
 UNKNOWN = "不明"
 UNKNOWN_EDITION = "unknown"  # by_version key for a policy whose edition cannot be told
 BEHIND = 2  # editions behind that make a body "fallen behind"
@@ -135,7 +140,7 @@ CHANGED_REASON = (
     "コピーや保存が終わってから、もう一度調べてください。"
 )
 
-# What the figures can and cannot say (DOMAIN.md §1): shown on every report.
+# What the figures can and cannot say (docs/domain.md §1): shown on every report.
 NOTE: tuple[str, ...] = (
     "この集計は、各団体のポリシーの文章をガイドラインの各版と機械的に照合して得た新しいデータです。"
     "総務省の公式統計ではありません。",
@@ -352,19 +357,19 @@ class SurveyResult:
 
     @functools.cached_property
     def median_lag(self) -> float | None:
-        return _median(b.lag_years for b in self.bodies)
+        return _lag(self._per_body["lag"].median())
 
     @functools.cached_property
     def by_prefecture(self) -> tuple[GroupRow, ...]:
-        return self._groups(lambda b: b.prefecture or UNKNOWN, (*PREFECTURES, UNKNOWN))
+        return self._groups("prefecture", (*PREFECTURES, UNKNOWN))
 
     @functools.cached_property
     def by_kind(self) -> tuple[GroupRow, ...]:
-        return self._groups(lambda b: b.kind or UNKNOWN, (*KINDS, UNKNOWN))
+        return self._groups("kind", (*KINDS, UNKNOWN))
 
     @functools.cached_property
     def by_size(self) -> tuple[GroupRow, ...]:
-        return self._groups(lambda b: b.size, (*(s for s, _ in SIZE_BANDS), UNKNOWN_SIZE))
+        return self._groups("size", (*(s for s, _ in SIZE_BANDS), UNKNOWN_SIZE))
 
     @functools.cached_property
     def behind(self) -> tuple[BodyResult, ...]:
@@ -381,25 +386,11 @@ class SurveyResult:
     @functools.cached_property
     def clause_gaps(self) -> tuple[ClauseGap, ...]:
         """Every clause of the target with its national counts, in edition order."""
-        clauses = self.target.clauses
-        missing = [0] * len(clauses)
-        outdated = [0] * len(clauses)
-        partial = [0] * len(clauses)
-        n = 0
-        for b in self.bodies:
-            codes = self.statuses.get(b.body)
-            if not codes:
-                continue
-            n += 1
-            for i, ch in enumerate(codes):
-                if ch == "M":
-                    missing[i] += 1
-                elif ch == "O":
-                    outdated[i] += 1
-                elif ch == "P":
-                    partial[i] += 1
+        letters = self._letters
+        missing, outdated, partial = _gap_counts(letters)
         return tuple(
-            ClauseGap(c, missing[i], outdated[i], partial[i], n) for i, c in enumerate(clauses)
+            ClauseGap(c, m, o, p, len(letters))
+            for c, m, o, p in zip(self.target.clauses, missing, outdated, partial, strict=True)
         )
 
     @functools.cached_property
@@ -408,24 +399,25 @@ class SurveyResult:
         policy follows the edition that brought the clause's present wording, or a later one.
         A body still on an older edition lacks the clause because it has not caught up, which
         says nothing about how well this clause was explained (issue #13)."""
+        import numpy as np
+
         ids = [e for e, _ in self.editions]
         pos = {e: n for n, e in enumerate(ids)}
-        # each judged body once: the edition it reached and its status letters
-        reached = [
-            (pos.get(b.follows or "", -1), codes)
-            for b in self.judged
-            if (codes := self.statuses.get(b.body))
-        ]
-        out = []
-        for i, c in enumerate(self.target.clauses):
-            if c.key not in self.candidates:
-                continue
-            since = pos[self.since.get(c.key, self.target.id)]
-            letters = [codes[i] for at, codes in reached if at >= since and i < len(codes)]
-            counts = Counter(letters)
-            gap = ClauseGap(c, counts["M"], counts["O"], counts["P"], len(letters), ids[since])
-            out.append(gap)
-        return tuple(out)
+        follows = {b.body: b.follows for b in self.bodies}
+        letters = self._letters
+        # the edition each body reached (-1: not told) and each clause's wording dates from
+        reached = [pos.get(follows[body] or "", -1) for body in letters.index]
+        since = [pos[self.since.get(c.key, self.target.id)] for c in self.target.clauses]
+        eligible = letters.where(np.greater_equal.outer(reached, since))
+        missing, outdated, partial = _gap_counts(eligible)
+        counted = eligible.count().tolist()
+        return tuple(
+            ClauseGap(c, m, o, p, n, ids[at])
+            for c, m, o, p, n, at in zip(
+                self.target.clauses, missing, outdated, partial, counted, since, strict=True
+            )
+            if c.key in self.candidates
+        )
 
     def top_clauses(self, n: int = TOP_CLAUSES) -> tuple[ClauseGap, ...]:
         """The ``n`` clauses most often missing or outdated among the bodies that could have
@@ -444,18 +436,59 @@ class SurveyResult:
             for c, ch in zip(clauses, codes, strict=False):
                 yield (b.code or "", b.name, c.key, c.number, CODE_STATUS[ch])
 
-    def _groups(
-        self, label: Callable[[BodyResult], str], order: Sequence[str]
-    ) -> tuple[GroupRow, ...]:
+    @functools.cached_property
+    def _per_body(self) -> pd.DataFrame:
+        """A row per body, in survey order, with what the group tables count."""
+        import pandas as pd  # heavy: only once a table is asked for
+
+        bodies = self.bodies
+        return pd.DataFrame(
+            {
+                "prefecture": [b.prefecture or UNKNOWN for b in bodies],
+                "kind": [b.kind or UNKNOWN for b in bodies],
+                "size": [b.size for b in bodies],
+                "newest": [b.follows == self.target.id for b in bodies],
+                "behind": [(b.editions_behind or 0) >= BEHIND for b in bodies],
+                "lag": [b.lag_years for b in bodies],
+                # the coverage of a body whose edition could not be told is not averaged
+                "coverage": [b.coverage if b.follows is not None else None for b in bodies],
+            }
+        ).astype({"lag": float, "coverage": float})
+
+    @functools.cached_property
+    def _letters(self) -> pd.DataFrame:
+        """The status letters: a row per body that has them (survey order, by body), a
+        column per clause of the target (edition order), None where a body's letters stop."""
+        import pandas as pd
+
+        n = len(self.target.clauses)
+        rows = {b.body: codes[:n] for b in self.bodies if (codes := self.statuses.get(b.body))}
+        # one block of objects, not a column of pandas strings per clause (3 times faster)
+        return pd.DataFrame(
+            [[*codes, *[None] * (n - len(codes))] for codes in rows.values()],
+            index=list(rows),
+            columns=range(n),
+            dtype=object,
+        )
+
+    def _groups(self, column: str, order: Sequence[str]) -> tuple[GroupRow, ...]:
         # A label outside ``order`` (a misspelt 都道府県 in an archive row, say) counts as
         # 不明: every table sums to the number of bodies surveyed.
-        known = set(order)
-        fallback = order[-1]
-        groups: dict[str, list[BodyResult]] = {}
-        for b in self.bodies:
-            key = label(b)
-            groups.setdefault(key if key in known else fallback, []).append(b)
-        return tuple(_group(k, groups[k], self.target.id) for k in order if k in groups)
+        bodies = self._per_body
+        label = bodies[column].where(bodies[column].isin(order), order[-1])
+        table = bodies.groupby(label).agg(
+            bodies=("newest", "size"),
+            newest=("newest", "sum"),
+            median_lag=("lag", "median"),
+            mean_coverage=("coverage", _mean),
+            behind=("behind", "sum"),
+        )
+        table = table.reindex([k for k in order if k in table.index])
+        return tuple(
+            GroupRow(str(k), int(g.bodies), int(g.newest), _lag(g.median_lag),
+                     _float(g.mean_coverage), int(g.behind))
+            for k, g in table.iterrows()
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, object]:
         """The ``gapcheck survey --json`` contract."""
@@ -505,21 +538,27 @@ def share_text(value: float | None) -> str:
     return "—" if rounded is None else f"{rounded * 100:.1f}%"
 
 
-def _median(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return round(statistics.median(present), 1) if present else None
+def _gap_counts(letters: pd.DataFrame) -> list[list[int]]:
+    """Per column of status letters (a clause): the missing, outdated and partial letters."""
+    return [letters.isin([ch]).sum().tolist() for ch in _GAP_LETTERS]
 
 
-def _group(label: str, bodies: list[BodyResult], target: str) -> GroupRow:
-    coverages = [b.coverage for b in bodies if b.follows is not None]
-    return GroupRow(
-        label=label,
-        bodies=len(bodies),
-        newest=sum(1 for b in bodies if b.follows == target),
-        median_lag=_median(b.lag_years for b in bodies),
-        mean_coverage=sum(coverages) / len(coverages) if coverages else None,
-        behind=sum(1 for b in bodies if (b.editions_behind or 0) >= BEHIND),
-    )
+def _float(value: object) -> float | None:
+    """A figure pandas computed, as a Python float; None where there was nothing (NaN)."""
+    return None if value is None or value != value else float(value)  # type: ignore[arg-type]
+
+
+def _lag(value: object) -> float | None:
+    """A median lag in years, to a tenth as Python rounds (numpy takes 0.15 to 0.2, not 0.1)."""
+    number = _float(value)
+    return None if number is None else round(number, 1)
+
+
+def _mean(values: pd.Series) -> float | None:
+    """The mean summed left to right, as Python's ``sum`` does: pandas sums in another order,
+    which can change the last bit and, rounded half up, a share shown."""
+    present = values.dropna().tolist()
+    return sum(present) / len(present) if present else None
 
 
 # --- walking the input folder ------------------------------------------------------------
@@ -860,9 +899,9 @@ def _cgroup_cpu_quota() -> float | None:
     except (OSError, ValueError):
         pass
     try:
-        quota = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").read_text())
-        period = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").read_text())
-        return quota / period if quota > 0 and period > 0 else None
+        quota_us = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").read_text())
+        period_us = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").read_text())
+        return quota_us / period_us if quota_us > 0 and period_us > 0 else None
     except (OSError, ValueError):
         return None
 
@@ -1530,26 +1569,27 @@ def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str,
 
 def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
     """Per year of the archive: the bodies surveyed that year against ``target``."""
-    rows = conn.execute(
+    import pandas as pd
+
+    rows = pd.read_sql_query(
         "SELECT s.year, r.ok, r.follows, r.lag_years FROM survey s JOIN results r"
         " ON r.sha256 = s.sha256 AND r.target = s.target AND r.catalog = s.catalog"
-        " WHERE s.target = ? ORDER BY s.year",
-        (target,),
-    ).fetchall()
-    years: dict[int, list[tuple[int, str | None, float | None]]] = {}
-    for y, ok, follows, lag in rows:
-        years.setdefault(y, []).append((ok, follows, lag))
+        " WHERE s.target = ?",
+        conn,
+        params=(target,),
+        dtype={"ok": bool, "lag_years": float},
+    )
     out = []
-    for y, items in years.items():
-        good = [(f, lag) for ok, f, lag in items if ok]
-        by_version = Counter(f or UNKNOWN_EDITION for f, _ in good)
+    for year, items in rows.groupby("year"):
+        good = items[items["ok"]]
+        versions = good["follows"].fillna(UNKNOWN_EDITION).value_counts().sort_index()
         out.append(
             TrendPoint(
-                year=y,
+                year=int(cast("int", year)),
                 bodies=len(good),
-                newest=sum(1 for f, _ in good if f == target),
-                median_lag=_median(lag for _, lag in good),
-                by_version=dict(sorted(by_version.items())),
+                newest=int(good["follows"].eq(target).sum()),
+                median_lag=_lag(good["lag_years"].median()),
+                by_version={str(e): int(n) for e, n in versions.items()},
                 failed=len(items) - len(good),
             )
         )

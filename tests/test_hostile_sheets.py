@@ -37,7 +37,10 @@ EXPECTED = [
     (5, "第2条", "定義", "この基準で用いる用語は次のとおり。", "改正 2024.4"),
     (6, "3.5", "", "職員は端末を施錠保管する。", ""),
 ]
-SLOW = 5.0  # seconds: every case here must stay well inside it
+# A guard against the catastrophic reads these cases once caused (36 s, GBs), not a speed
+# target (those are measured by `make bench-hostile`): CPU seconds of this process, which a
+# busy machine or a parallel test run does not inflate the way it inflates wall time.
+RUNAWAY_CPU = 5.0
 
 
 def _digest(path: Path) -> str:
@@ -62,11 +65,11 @@ def _workbook(path: Path, stray: dict[str, Any], title: str = "基準") -> Path:
 
 def _read(path: Path, **options: Any) -> Any:
     before = _digest(path)
-    start = time.monotonic()
+    start = time.process_time()
     try:
         return read_policy(path, **options)
     finally:
-        assert time.monotonic() - start < SLOW
+        assert time.process_time() - start < RUNAWAY_CPU
         assert _digest(path) == before  # the input is only ever read
 
 

@@ -4,11 +4,14 @@ One engine serves both jobs: a municipality's policy rows ↔ the guideline's cl
 (the audit) and one edition's clauses ↔ another's (diff and import). Targets are fitted once
 (:class:`Index`); any number of source lists are aligned against them.
 
-Method (measured in TECH-NOTES.md): normalised text, exact-text lookup first, then TF-IDF over
-character 2–3-grams with cosine similarity, best target per source; then a merge pass (a
-source that also contains nearly all of another target's bigrams and is clearly longer covers
-both) and a split pass (a short source wholly inside the target its neighbour matched).
-Deterministic: ties resolve to the lower target index.
+Method: normalised text, exact-text lookup first, then TF-IDF over character 2–3-grams with
+cosine similarity, best target per source; then a merge pass (a source that also contains
+nearly all of another target's bigrams — :meth:`Index.covers` — and is clearly longer covers
+both) and a split pass (a short source wholly inside the target its neighbour matched —
+:meth:`Index.is_piece`). :meth:`Index.align` lets many sources share a target (policy rows
+repeat a clause); :class:`Matching` pairs one edition's clauses with the previous edition's,
+where each target continues in one source unless it was split, with the same lookups, tests
+and :class:`Settings`. Deterministic: ties resolve to the lower index.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ class Pair:
 
 @dataclass(frozen=True)
 class Settings:
-    """Thresholds, calibrated on the synthetic benchmark (benchmarks/align_bench.py)."""
+    """Thresholds. The audit's are calibrated on the synthetic bodies of benchmarks/run.py;
+    the edition ↔ edition ones (``link_*``, ``heading_floor``, ``place_*``) on the imports of
+    benchmarks/import_voice.py and benchmarks/import_bench.py ``--table``."""
 
     accept: float = 0.30  # below: the source matches nothing (a local provision)
     reference: float = 0.20  # an explicit reference is trusted down to this similarity
@@ -77,6 +82,19 @@ class Settings:
     undefined_row: float = 0.85  # a row that defines no term against a definition clause
     item_caption_factor: float = 0.5  # a 号's caption (its article's) counts this much
     review_text: float = 0.35  # text similarity that makes an undefined term's row 要確認
+    # One edition's clauses against the previous edition's (:class:`Matching`, the import,
+    # issues #5 and #12; documented in README "gapcheck import-guideline"). On 2024-10 →
+    # 2025-03 the clauses the catalog records as modified keep ≥ 0.6 with their predecessor,
+    # while added clauses reach at most ~0.5 with their nearest neighbour; the band between
+    # is where a person should look.
+    link_sure: float = 0.60  # at or above: linked without asking
+    link_maybe: float = 0.35  # [0.35, 0.60): linked (or added) provisionally, for review
+    heading_floor: float = 0.20  # same number and heading: linked from here (reviewed)
+    # Same place (number and the headings above it) with other wording (issue #12): the
+    # second voice of 2025-03 scores 0.11–0.9 with its own predecessor; a free clause
+    # elsewhere scoring more than place_rival times as much is more likely the predecessor.
+    place_floor: float = 0.05
+    place_rival: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,11 @@ def containment(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(part) if part else 1.0
 
 
+def ranked(scores: np.ndarray) -> np.ndarray:
+    """Indices of ``scores`` from the highest, ties to the lower index."""
+    return np.argsort(-scores, kind="stable")
+
+
 def shared_terms(a: str, b: str, limit: int = 5) -> tuple[str, ...]:
     """Kanji/katakana/latin words of ``a`` that also occur in ``b``, longest first."""
     terms = {t for t in TERM_RE.findall(a) if t in b}
@@ -150,8 +173,8 @@ class Index:
         for j, t in enumerate(self.texts):
             self._exact.setdefault(t, j)
         self._bigrams = [bigrams(t) for t in self.texts]
-        # max_df=0.5 halves the sparse work on a real edition with identical results
-        # (TECH-NOTES); on a handful of texts it would discard the very words they share.
+        # max_df=0.5 halves the sparse work on a real edition with identical results; on a
+        # handful of texts it would discard the very words they share.
         # scikit-learn loads in ~0.8 s: only when an index is built, so `gapcheck --help`
         # and commands that never align stay quick
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -171,6 +194,22 @@ class Index:
     def bigrams_of(self, target: int) -> frozenset[str]:
         """Character bigrams of a normalised target text."""
         return self._bigrams[target]
+
+    def exact(self, normalized: str) -> int | None:
+        """The first target whose normalised text is exactly ``normalized``."""
+        return self._exact.get(normalized)
+
+    def covers(self, source_bigrams: frozenset[str], target: int) -> bool:
+        """The source holds nearly all of the target's bigrams: it takes the target in (a
+        merge, when it is paired with another target too)."""
+        share = containment(self._bigrams[target], source_bigrams)
+        return share >= self.settings.merge_containment
+
+    def is_piece(self, source_bigrams: frozenset[str], target: int) -> bool:
+        """Nearly all of the source's bigrams lie inside the target: a piece of it (a split,
+        when another source continues the target too)."""
+        share = containment(source_bigrams, self._bigrams[target])
+        return share >= self.settings.split_containment
 
     def similarity(self, sources: Sequence[str]) -> np.ndarray:
         """Cosine similarity of normalised ``sources`` × targets (dense, float32)."""
@@ -195,11 +234,10 @@ class Index:
         ``info`` gives each source's context; with the index's :class:`TargetInfo` it turns
         on the combined score, the defined-term match, the order prior and the 要確認 band.
         """
-        cfg = self.settings
         norm = list(normalized) if normalized is not None else [normalize(s) for s in sources]
         # Most rows of a municipal policy are near-copies of some edition's clause: look
-        # those up exactly and compute TF-IDF similarity only for the rest (TECH-NOTES).
-        exact = {i: self._exact[t] for i, t in enumerate(norm) if t in self._exact}
+        # those up exactly and compute TF-IDF similarity only for the rest.
+        exact = {i: j for i, t in enumerate(norm) if (j := self.exact(t)) is not None}
         sim = np.zeros((len(norm), len(self.texts)), dtype=np.float32)
         pending = [i for i in range(len(norm)) if i not in exact]
         if pending:
@@ -210,55 +248,12 @@ class Index:
         combined, term_hit = sim, None
         if self.info is not None and info is not None and len(self.texts):
             combined, term_hit = self._combined(sim, norm, info, set(exact))
-        accept = cfg.accept_combined if term_hit is not None else cfg.accept
-        best: list[Pair | None] = []
-        for i in range(len(norm)):
-            pair = None
-            if i in exact:
-                pair = Pair(i, exact[i], 1.0, Method.EXACT)
-            elif references is not None and references[i]:
-                ref = max(references[i], key=lambda j: (combined[i, j], -j))
-                if combined[i, ref] >= cfg.reference:
-                    pair = Pair(i, ref, float(combined[i, ref]), Method.REFERENCE)
-            if pair is None and len(self.texts):
-                j = int(np.argmax(combined[i]))
-                score = float(combined[i, j])
-                if term_hit is not None and term_hit[i, j] and score >= accept:
-                    pair = Pair(i, j, score, Method.TERM)
-                elif score >= accept:
-                    pair = Pair(i, j, score, Method.SIMILARITY)
-                elif term_hit is not None and score >= cfg.review:
-                    pair = Pair(i, j, score, Method.SIMILARITY, review=True)
-            best.append(pair)
-
-        pairs: list[Pair] = [p for p in best if p is not None]
-        # merge pass: one source covering further targets
-        for p in list(pairs):
-            i = p.source
-            if p.method in (Method.EXACT, Method.TERM) or p.review:
-                continue  # an exact copy of one clause covers no other
-            first_len = max(len(self.texts[p.target]), 1)
-            if len(norm[i]) < cfg.merge_length * first_len:
-                continue
-            taken = {self.groups[p.target]}
-            for j in np.argsort(-sim[i], kind="stable")[: cfg.candidates + 1]:
-                j = int(j)
-                if self.groups[j] in taken or sim[i, j] < cfg.accept / 2:
-                    continue
-                if containment(self._bigrams[j], src_bigrams[i]) >= cfg.merge_containment:
-                    pairs.append(Pair(i, j, float(sim[i, j]), Method.MERGE))
-                    taken.add(self.groups[j])
-        # split pass: an unmatched short source inside its neighbour's target
-        for i, p in enumerate(best):
-            if p is not None:
-                continue
-            for n in (i - 1, i + 1):
-                q = best[n] if 0 <= n < len(best) else None
-                if q is not None and not q.review and q.method is not Method.TERM:
-                    j = q.target
-                    if containment(src_bigrams[i], self._bigrams[j]) >= cfg.split_containment:
-                        pairs.append(Pair(i, j, float(sim[i, j]), Method.SPLIT))
-                        break
+        best = [
+            self._primary(i, exact.get(i), combined, term_hit, references) for i in range(len(norm))
+        ]
+        primary = [p for p in best if p is not None]
+        pairs = primary + self._merges(primary, sim, norm, src_bigrams)
+        pairs += self._splits(best, sim, src_bigrams)
         # primary pair first, then merged targets; evidence only for the pairs kept
         ordered = sorted(pairs, key=lambda q: (q.source, q.method is Method.MERGE, q.target))
         return Alignment(
@@ -270,6 +265,82 @@ class Index:
                 for q in ordered
             ),
         )  # fmt: skip
+
+    def _primary(
+        self,
+        i: int,
+        exact: int | None,
+        combined: np.ndarray,
+        term_hit: np.ndarray | None,
+        references: Sequence[Sequence[int]] | None,
+    ) -> Pair | None:
+        """Source ``i``'s own target: its exact copy, the target it names when the text
+        agrees, or its best scoring one (the defined term's, or 要確認 in the review band)."""
+        cfg = self.settings
+        if exact is not None:
+            return Pair(i, exact, 1.0, Method.EXACT)
+        if references is not None and references[i]:
+            ref = max(references[i], key=lambda j: (combined[i, j], -j))
+            if combined[i, ref] >= cfg.reference:
+                return Pair(i, ref, float(combined[i, ref]), Method.REFERENCE)
+        if not len(self.texts):
+            return None
+        accept = cfg.accept_combined if term_hit is not None else cfg.accept
+        j = int(np.argmax(combined[i]))
+        score = float(combined[i, j])
+        if term_hit is not None and term_hit[i, j] and score >= accept:
+            return Pair(i, j, score, Method.TERM)
+        if score >= accept:
+            return Pair(i, j, score, Method.SIMILARITY)
+        if term_hit is not None and score >= cfg.review:
+            return Pair(i, j, score, Method.SIMILARITY, review=True)
+        return None
+
+    def _merges(
+        self,
+        primary: Sequence[Pair],
+        sim: np.ndarray,
+        norm: Sequence[str],
+        src_bigrams: Sequence[frozenset[str]],
+    ) -> list[Pair]:
+        """Merge pass: a source clearly longer than its target that also covers one of its
+        next best targets (one row, several clauses); never a second target of a group."""
+        cfg = self.settings
+        out: list[Pair] = []
+        for p in primary:
+            i = p.source
+            if p.method in (Method.EXACT, Method.TERM) or p.review:
+                continue  # an exact copy of one clause covers no other
+            first_len = max(len(self.texts[p.target]), 1)
+            if len(norm[i]) < cfg.merge_length * first_len:
+                continue
+            taken = {self.groups[p.target]}
+            for j in ranked(sim[i])[: cfg.candidates + 1]:
+                j = int(j)
+                if self.groups[j] in taken or sim[i, j] < cfg.accept / 2:
+                    continue
+                if self.covers(src_bigrams[i], j):
+                    out.append(Pair(i, j, float(sim[i, j]), Method.MERGE))
+                    taken.add(self.groups[j])
+        return out
+
+    def _splits(
+        self, best: Sequence[Pair | None], sim: np.ndarray, src_bigrams: Sequence[frozenset[str]]
+    ) -> list[Pair]:
+        """Split pass: an unmatched source that is a piece of its neighbour's target (several
+        rows, one clause)."""
+        out: list[Pair] = []
+        for i, p in enumerate(best):
+            if p is not None:
+                continue
+            for n in (i - 1, i + 1):
+                q = best[n] if 0 <= n < len(best) else None
+                if q is None or q.review or q.method is Method.TERM:
+                    continue
+                if self.is_piece(src_bigrams[i], q.target):
+                    out.append(Pair(i, q.target, float(sim[i, q.target]), Method.SPLIT))
+                    break
+        return out
 
     def _combined(
         self,
@@ -485,6 +556,132 @@ class Alignment:
         out: dict[int, list[Pair]] = {}
         for p in self.pairs:
             out.setdefault(p.target, []).append(p)
+        return out
+
+
+class Matching:
+    """One edition's clauses (sources) paired with the previous edition's (the index's
+    targets), pass by pass: each target continues in one source, except that a target split
+    in pieces continues in each piece and a source may take in further targets (a merge).
+
+    The caller's own passes (same number, same heading…) :meth:`claim` pairs first, the
+    general ones follow — :meth:`exact_pass`, :meth:`best_pass`, :meth:`merge_pass` — each
+    leaving alone the sources already paired or :meth:`settle`-d.
+
+    >>> index = Index(["サーバは管理区域に置く。", "職員はパスワードを他人に教えてはならない。"])
+    >>> m = Matching(index, ["職員は、パスワードを他人に教えてはならない。", "サーバは管理区域に置く。"])
+    >>> [(p.source, p.target, p.method.value) for p in m.exact_pass() + m.best_pass()[0]]
+    [(1, 0, 'exact'), (0, 1, 'similarity')]
+    """
+
+    def __init__(self, index: Index, sources: Sequence[str]):
+        self.index = index
+        self.sources = [normalize(s) for s in sources]
+        self.similarity = index.similarity(self.sources)
+        self._bigrams = [bigrams(s) for s in self.sources]
+        self._targets: dict[int, list[int]] = {i: [] for i in range(len(self.sources))}
+        self._sources: dict[int, list[int]] = {}
+        self._settled: set[int] = set()
+
+    def score(self, source: int, target: int) -> float:
+        return float(self.similarity[source, target])
+
+    def targets_of(self, source: int) -> tuple[int, ...]:
+        """The targets the source continues, in the order claimed."""
+        return tuple(self._targets[source])
+
+    def is_free(self, target: int) -> bool:
+        """No source continues the target yet."""
+        return target not in self._sources
+
+    def is_settled(self, source: int) -> bool:
+        """The source is paired, or decided to continue nothing."""
+        return source in self._settled
+
+    def claim(self, source: int, target: int) -> None:
+        """Pair ``source`` with ``target`` and settle the source."""
+        self._targets[source].append(target)
+        self._sources.setdefault(target, []).append(source)
+        self._settled.add(source)
+
+    def settle(self, source: int) -> None:
+        """Decide that ``source`` continues nothing (new in its edition)."""
+        self._settled.add(source)
+
+    def rival(self, source: int, target: int) -> float:
+        """The source's best similarity with a free target other than ``target``."""
+        free = np.ones(len(self.index), dtype=bool)
+        free[list(self._sources)] = False
+        others = np.where(free, self.similarity[source], 0.0)
+        others[target] = 0.0
+        return float(others.max())
+
+    def exact_pass(self) -> list[Pair]:
+        """Unsettled sources whose text is exactly a free target's (renumbered, unchanged)."""
+        out = []
+        for i, text in enumerate(self.sources):
+            j = self.index.exact(text)
+            if not self.is_settled(i) and j is not None and self.is_free(j):
+                self.claim(i, j)
+                out.append(Pair(i, j, 1.0, Method.EXACT))
+        return out
+
+    def best_pass(self) -> tuple[list[Pair], list[int]]:
+        """Each unsettled source, strongest first, with its most similar target from
+        ``settings.link_maybe``: when free; else as a further piece of it (a split) when sure
+        and inside it; else the next free target from ``link_maybe``. Pairs below
+        ``settings.link_sure`` are marked ``review``. Returns the pairs and the sources left
+        unpaired although close to a target (one already continued elsewhere)."""
+        cfg = self.index.settings
+        pairs: list[Pair] = []
+        declined: list[int] = []
+        rest = [i for i in range(len(self.sources)) if not self.is_settled(i)]
+        rest.sort(key=lambda i: -float(self.similarity[i].max()))
+        for i in rest:
+            order = [int(j) for j in ranked(self.similarity[i])]
+            best = order[0]
+            score = self.score(i, best)
+            if score < cfg.link_maybe:
+                continue  # nothing close: new
+            if self.is_free(best):
+                pair = Pair(i, best, score, Method.SIMILARITY, review=score < cfg.link_sure)
+            elif score >= cfg.link_sure and self.index.is_piece(self._bigrams[i], best):
+                pair = Pair(i, best, score, Method.SPLIT)
+            else:
+                free = next(
+                    (
+                        j
+                        for j in order[1:]
+                        if self.is_free(j) and self.score(i, j) >= cfg.link_maybe
+                    ),
+                    None,
+                )
+                if free is None:
+                    declined.append(i)
+                    continue
+                s = self.score(i, free)
+                pair = Pair(i, free, s, Method.SIMILARITY, review=s < cfg.link_sure)
+            self.claim(i, pair.target)
+            pairs.append(pair)
+        return pairs, declined
+
+    def merge_pass(self) -> list[Pair]:
+        """Each free target wholly inside a paired source, the most similar one from
+        ``settings.link_maybe``: that source takes it in (a merge)."""
+        cfg = self.index.settings
+        out = []
+        for j in range(len(self.index)):
+            if not self.is_free(j):
+                continue
+            column = self.similarity[:, j]
+            for i in ranked(column):
+                i = int(i)
+                if column[i] < cfg.link_maybe:
+                    break
+                if self._targets[i] and self.index.covers(self._bigrams[i], j):
+                    self.claim(i, j)
+                    out.append(Pair(i, j, float(column[i]), Method.MERGE))
+                    break
         return out
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from gapcheck.align import Index, Settings, bigrams, containment, shared_terms
+from gapcheck.align import Index, Matching, Settings, bigrams, containment, shared_terms
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.synth.sample import generate_policy, write_sample
 
@@ -96,6 +96,92 @@ def test_deterministic_across_hash_seeds(tmp_path):
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert json.loads(outputs[0])["rows"]  # a real audit, not an empty one
+
+
+# --- one edition against the previous one: Matching (issue #15, the import's passes) -----------
+
+PIECES = [
+    "統括情報セキュリティ責任者は、不正プログラム対策ソフトウェアを常に",
+    "不正プログラム対策ソフトウェアを常に最新の状態に保たなければならない。",
+]
+
+
+def _passes(index, sources):
+    """Every pass of a Matching in the import's order, as (source, target, method, review)."""
+    m = Matching(index, sources)
+    exact = m.exact_pass()
+    best, declined = m.best_pass()
+    merge = m.merge_pass()
+    return {
+        name: [(p.source, p.target, p.method.value, p.review) for p in pairs]
+        for name, pairs in (("exact", exact), ("best", best), ("merge", merge))
+    } | {"declined": declined}
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        # renumbered: each text found unchanged elsewhere
+        ([CLAUSES[2], CLAUSES[0]],
+         {"exact": [(0, 2, "exact", False), (1, 0, "exact", False)], "best": [], "merge": [],
+          "declined": []}),
+        # split: the second piece lies inside the clause the first one continues
+        (PIECES,
+         {"exact": [], "best": [(0, 3, "similarity", False), (1, 3, "split", False)],
+          "merge": [], "declined": []}),
+        # merge: one clause wholly holding a second one
+        ([CLAUSES[1] + CLAUSES[3]],
+         {"exact": [], "best": [(0, 3, "similarity", False)], "merge": [(0, 1, "merge", False)],
+          "declined": []}),
+        # two rewordings of one clause, neither a piece of it: the closer one continues it,
+        # the other is new although close (declined, for review)
+        (["職員は、業務と関係のないウェブサイトを閲覧してはならない。",
+          "職員等は、業務以外の目的でウェブを見てはならない。"],
+         {"exact": [], "best": [(1, 2, "similarity", False)], "merge": [], "declined": [0]}),
+        # its closest clause taken, the next free one from link_maybe, for review below link_sure
+        ([CLAUSES[0], "職員等は、パスワードを他者に知られないようにし、業務以外でウェブを見ない。"],
+         {"exact": [(0, 0, "exact", False)], "best": [(1, 2, "similarity", True)], "merge": [],
+          "declined": []}),
+        # nothing close: new
+        (["本町の庁舎には防犯カメラを設置する。"],
+         {"exact": [], "best": [], "merge": [], "declined": []}),
+    ],
+)  # fmt: skip
+def test_matching(index, sources, expected):
+    assert _passes(index, sources) == expected
+
+
+def test_matching_thresholds_come_from_settings():
+    source = ["職員は、ウェブを業務の目的以外で見てはならない。"]  # 0.62 with CLAUSES[2]
+    assert _passes(Index(CLAUSES), source)["best"] == [(0, 2, "similarity", False)]
+    stricter = Index(CLAUSES, settings=Settings(link_sure=0.65))
+    assert _passes(stricter, source)["best"] == [(0, 2, "similarity", True)]
+
+
+def test_matching_leaves_claimed_and_settled_alone(index):
+    m = Matching(index, [CLAUSES[0], CLAUSES[1], CLAUSES[2]])
+    m.claim(0, 3)  # the caller's own pass (e.g. the officer's decision)
+    m.settle(1)  # decided new
+    assert [(p.source, p.target) for p in m.exact_pass()] == [(2, 2)]
+    assert m.best_pass() == ([], [])
+    assert [m.targets_of(i) for i in range(3)] == [(3,), (), (2,)]
+    assert [m.is_free(j) for j in range(4)] == [True, True, False, False]
+    # the best free target other than the given one: 0 (the exact copy's own) is free
+    assert m.rival(0, 1) == pytest.approx(float(m.similarity[0, 0]))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "covers", "is_piece"),
+    [
+        (CLAUSES[1] + CLAUSES[3], 1, True, False),  # holds the whole clause and more
+        (PIECES[1], 3, False, True),  # a piece of the clause
+        (CLAUSES[3], 3, True, True),
+        (CLAUSES[0], 3, False, False),
+    ],
+)
+def test_covers_and_is_piece(index, source, target, covers, is_piece):
+    b = bigrams(source)
+    assert (index.covers(b, target), index.is_piece(b, target)) == (covers, is_piece)
 
 
 def test_helpers():

@@ -1,8 +1,8 @@
 """A municipality's own policy, as read from a spreadsheet or from 例規 text.
 
 Readers keep where every provision came from (sheet and row, or article), so reports can
-point the officer back to it. This module holds the model; readers live in
-:mod:`gapcheck.readers.formats`.
+point the officer back to it. This module holds the model; the readers live beside it,
+entered through :func:`gapcheck.readers.formats.read_policy`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,151 @@
+"""What a policy file really is, from its bytes: before anything is parsed.
+
+:func:`_sniff` tells a workbook (zip or OLE container), a Word document and text apart by
+their content, the extension only breaking ties, and refuses what cannot be read (PDF, .doc,
+an encrypted workbook, a zip bomb: :func:`_zip_names`) with a message saying how to fix it.
+:func:`_decode` turns text bytes into ``str`` (UTF-16 with a BOM, UTF-8, cp932).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+from gapcheck.errors import PolicyFormatError
+from gapcheck.io import TEXT_ENCODINGS
+
+SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
+
+# A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
+# a zip bomb (one of 1028:1 has been seen); real workbooks compress about 5-20:1. Independently,
+# no member may inflate beyond ``max_inflated_mb`` (see gapcheck.readers.formats).
+_BOMB_RATIO = 200
+_BOMB_MIN_BYTES = 50_000_000
+_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
+
+
+def _sniff(path: Path, data: bytes, max_inflated_mb: int) -> str:
+    """``excel``, ``docx`` or ``text``, from the content; the extension only breaks ties."""
+    ext = path.suffix.lower()
+    if data.startswith(_ZIP_MAGIC):
+        names = _zip_names(path, data, max_inflated_mb)
+        if any(n.startswith("xl/workbook.") for n in names):
+            return "excel"
+        if "word/document.xml" in names:
+            if ext in SPREADSHEET_EXTS:
+                raise PolicyFormatError(
+                    f"{path}: このファイルは Excel ファイルとして読めません。中身は Word 文書です。"
+                    "拡張子を .docx に変えるか、Excel で表を作り直してください。"
+                )
+            return "docx"
+        raise _not_excel(path) if ext in SPREADSHEET_EXTS else _unsupported(path)
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in data[:1_000_000]:
+            raise PolicyFormatError(
+                f"{path}: パスワードで保護（暗号化）されているため読めません。"
+                "Excel でパスワードを解除して保存し直してから指定してください。"
+            )
+        if ext == ".doc":
+            raise PolicyFormatError(
+                f"{path}: Word 97-2003 形式（.doc）は読めません。"
+                "Word で開いて .docx 形式で保存し直してください。"
+            )
+        return "excel"  # calamine tells an .xls from anything else; a .doc fails there
+    if data.startswith(b"%PDF"):
+        raise PolicyFormatError(
+            f"{path}: PDF は読めません。本文をテキスト（.txt）か Word（.docx）に書き出して"
+            "指定してください。"
+        )
+    if ext in SPREADSHEET_EXTS:
+        if _looks_like_text(data):
+            raise PolicyFormatError(
+                f"{path}: このファイルは Excel ファイルとして読めません。中身はテキストです。"
+                "CSV なら拡張子を .csv に、例規の本文なら .txt に変えてください。"
+            )
+        raise _not_excel(path)
+    if ext == ".docx":
+        raise PolicyFormatError(
+            f"{path}: このファイルは Word 文書（.docx）として読めません。"
+            "Word で開いて .docx 形式で保存し直してください。"
+        )
+    if not _looks_like_text(data):
+        raise _unsupported(path)
+    return "text"
+
+
+def _zip_names(path: Path, data: bytes, max_inflated_mb: int) -> list[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PolicyFormatError(
+            f"{path}: ファイルが壊れています（ZIP 形式として読めません）。"
+            "元のファイルを開いて保存し直してください。"
+        ) from exc
+    limit = max_inflated_mb * 1_000_000
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limit or (info.file_size > _BOMB_MIN_BYTES and ratio > _BOMB_RATIO):
+            raise PolicyFormatError(
+                f"{path}: 展開後の大きさが異常です（{info.filename} が {info.file_size:,} バイト、"
+                f"圧縮率 {ratio:,.0f} 倍。上限は {max_inflated_mb} MB かつ {_BOMB_RATIO} 倍）。"
+                "安全のため読み込みを中止しました。正当なファイルなら --max-inflated-mb で上限を上げてください。"
+            )
+    return [info.filename for info in infos]
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return b"\x00" not in head
+
+
+def _not_excel(path: Path) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: このファイルは Excel ファイルとして読めません。"
+        "Excel で開けるか確かめ、.xlsx 形式で保存し直してください。"
+    )
+
+
+def _unsupported(path: Path) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: 対応していない形式です。.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx の"
+        "いずれかで保存してください。"
+    )
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+    """Text from bytes: UTF-16 with BOM, the given encoding, or utf-8-sig → utf-8 → cp932."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise PolicyFormatError(
+                f"{path}: 文字コード名 '{encoding}' は使えません。utf-8、cp932 などを指定してください。"
+            ) from exc
+        candidates = (encoding,)
+    else:
+        candidates = TEXT_ENCODINGS
+    last: UnicodeDecodeError | None = None
+    for name in candidates:
+        try:
+            return data.decode(name).lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            last = exc
+    if encoding:
+        raise PolicyFormatError(
+            f"{path}: 指定された文字コード {encoding} では読めません（{last.start + 1 if last else 1}"
+            "バイト目）。正しい文字コードを --encoding で指定してください。"
+        ) from last
+    raise PolicyFormatError(
+        f"{path}: 文字コードを判別できません（UTF-8 でも Shift_JIS（cp932）でもありません）。"
+        "UTF-8 で保存し直すか、--encoding cp932 などを指定してください。"
+    ) from last

@@ -1,0 +1,128 @@
+"""例規 text from a file: the lines of plain text, an HTML page or a Word document.
+
+:func:`_html_lines` and :func:`_docx_lines` give the visible text one line per block;
+:func:`_reiki_policy` hands the lines to :func:`~gapcheck.readers.reiki.parse_reiki`, which
+finds the provisions. A PDF is refused earlier, in :mod:`gapcheck.readers.sniff`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from gapcheck.errors import PolicyFormatError
+from gapcheck.readers.policy import Policy
+from gapcheck.readers.reiki import parse_reiki
+from gapcheck.readers.sheets import _too_many
+
+
+def _is_html(text: str) -> bool:
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+class _HTMLText(HTMLParser):
+    """Visible text, one line per block; script/style (and the <title>) dropped."""
+
+    SKIP = frozenset({"script", "style", "title", "template", "noscript"})
+    BLOCK = frozenset(
+        "address article aside blockquote br caption dd div dl dt figcaption footer form h1 h2"
+        " h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr"
+        " ul".split()
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+            if tag == "pre":
+                self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(self.skip - 1, 0)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+            if tag == "pre":
+                self.pre = max(self.pre - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if not self.pre:
+            # Source line breaks are not text breaks; in Japanese they join with nothing.
+            data = re.sub(r"[ \t\r\n\f]*[\r\n][ \t\r\n\f]*", "", data)
+            data = re.sub(r"[ \t\f]+", " ", data)
+        self.parts.append(data)
+
+
+def _html_lines(text: str) -> list[str]:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts).splitlines()
+
+
+def _docx_lines(path: Path, data: bytes) -> list[str]:
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return list(_docx_block_lines(document.iter_inner_content()))
+    except PolicyFormatError:
+        raise
+    except Exception as exc:
+        raise PolicyFormatError(
+            f"{path}: このファイルは Word 文書（.docx）として読めません。"
+            "Word で開いて .docx 形式で保存し直してください。"
+        ) from exc
+
+
+def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
+    """Paragraph and table-cell text in document order (a merged cell once)."""
+    from docx.table import Table
+
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from _docx_block_lines(cell.iter_inner_content())
+        else:
+            yield from block.text.split("\n")
+
+
+def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
+    parsed = parse_reiki(lines, max_rows=max_rows)
+    if len(parsed.rows) > max_rows:
+        raise _too_many(path, "条文の項・号の数", max_rows)
+    if not parsed.rows and not parsed.toc:
+        raise PolicyFormatError(
+            f"{path}: 規定（「第1条　…」や「1　目的」「(1)　…」で始まる行）が見つかりません。"
+            "例規の本文を指定するか、表なら「本文」などの列名を持つ見出し行を付けた CSV か Excel に"
+            "してください。"
+        )
+    return Policy(
+        path=str(path),
+        sha256=digest,
+        kind="reiki",
+        rows=parsed.rows,
+        title=parsed.title,
+        enacted=parsed.enacted,
+        revised=parsed.revised,
+        toc=parsed.toc,
+    )

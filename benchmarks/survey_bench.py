@@ -34,7 +34,8 @@ from pathlib import Path
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.render.report_survey import write_survey
-from gapcheck.survey.national import available_cpus, survey
+from gapcheck.survey.national import survey
+from gapcheck.survey.workers import available_cpus
 from gapcheck.synth.nation import write_nation
 
 

@@ -37,7 +37,7 @@ from gapcheck.render.report_html import write_html
 from gapcheck.render.report_xlsx import read_decisions, write_workbook
 
 if TYPE_CHECKING:  # the survey and the synthetic policies load only when used
-    from gapcheck.survey.national import SurveyResult
+    from gapcheck.survey.results import SurveyResult
     from gapcheck.synth.sample import SamplePolicy
 
 AUDIT_OUTPUTS = ("audit.json", "report.xlsx", "report.html")

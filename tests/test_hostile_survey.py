@@ -16,12 +16,16 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 import gapcheck.survey.national as survey_module
+import gapcheck.survey.workers as workers_module
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import summary_lines, write_survey
 from gapcheck.survey.bodies import MasterError, load_master
-from gapcheck.survey.national import CHANGED_REASON, UNKNOWN, crash_reason, display_name, survey
+from gapcheck.survey.inputs import display_name
+from gapcheck.survey.national import survey
+from gapcheck.survey.results import CHANGED_REASON, UNKNOWN
+from gapcheck.survey.workers import crash_reason
 from gapcheck.synth.nation import write_nation
 from gapcheck.synth.sample import generate_policy, write_sample
 
@@ -69,7 +73,7 @@ def aborting_reader(path, *args, **kwargs):
 
 @pytest.mark.parametrize("jobs", [2, None], ids=["two-workers", "default-on-one-cpu"])
 def test_a_worker_that_dies_does_not_sink_the_survey(tmp_path, catalog, monkeypatch, jobs):
-    monkeypatch.setattr(survey_module, "read_policy", aborting_reader)
+    monkeypatch.setattr(workers_module, "read_policy", aborting_reader)
     monkeypatch.setattr(survey_module, "available_cpus", lambda: 1)  # jobs=None: one worker
     folder = tmp_path / "policies"
     for n, code in enumerate(
@@ -192,7 +196,7 @@ def test_a_file_changed_while_read_is_not_stored(tmp_path, catalog, monkeypatch)
             write_policy(moving, catalog, "2025-03", seed=3)
         return read_policy(path, *args, **kwargs)
 
-    monkeypatch.setattr(survey_module, "read_policy", rewriting_reader)
+    monkeypatch.setattr(workers_module, "read_policy", rewriting_reader)
     db = tmp_path / "survey.sqlite"
     result = survey(folder, catalog, db=db, year=2025, jobs=1)
     assert [(f.file, f.reason) for f in result.failed] == [("131016_千代田区.txt", CHANGED_REASON)]

@@ -17,17 +17,10 @@ from gapcheck.cli import cli
 from gapcheck.gaps.audit import audit
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import SHEETS, write_survey
-from gapcheck.survey.national import (
-    BodyResult,
-    SurveyResult,
-    TrendPoint,
-    _connect,
-    _trend,
-    share,
-    share_text,
-    survey,
-    walk,
-)
+from gapcheck.survey.archive import _connect, _trend
+from gapcheck.survey.inputs import walk
+from gapcheck.survey.national import survey
+from gapcheck.survey.results import BodyResult, SurveyResult, TrendPoint, share, share_text
 from gapcheck.synth.nation import generate_nation, write_nation
 from gapcheck.synth.sample import generate_policy, write_sample
 

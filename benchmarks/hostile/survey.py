@@ -39,9 +39,10 @@ def _policies(root: Path) -> list[Path]:
 def worker_abort() -> str:
     """One file makes its worker abort (as a native crash does); twice, the second run
     must skip it by its hash."""
-    import gapcheck.survey.national as survey_module
+    import gapcheck.survey.workers as workers_module
     from gapcheck.readers.formats import read_policy
     from gapcheck.render.report_survey import write_survey
+    from gapcheck.survey.national import survey
 
     def aborting_reader(path, *args, **kwargs):
         if ABORT.encode() in Path(path).read_bytes():
@@ -49,7 +50,7 @@ def worker_abort() -> str:
             os.abort()
         return read_policy(path, *args, **kwargs)
 
-    survey_module.read_policy = aborting_reader  # the workers are forked: they see it
+    workers_module.read_policy = aborting_reader  # the workers are forked: they see it
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         catalog = _nation(root)
@@ -59,7 +60,7 @@ def worker_abort() -> str:
         db = root / "out" / "survey.sqlite"
         runs = []
         for _ in range(2):
-            result = survey_module.survey(
+            result = survey(
                 root / "policies", catalog, master=root / "bodies.csv", db=db, jobs=JOBS
             )
             write_survey(result, root / "out")
@@ -114,22 +115,22 @@ def master_typo() -> str:
 
 def changed_while_read() -> str:
     """Every file is rewritten while it is being read: nothing is stored for them."""
-    import gapcheck.survey.national as survey_module
+    import gapcheck.survey.workers as workers_module
     from gapcheck.readers.formats import read_policy
+    from gapcheck.survey.national import survey
+    from gapcheck.survey.results import CHANGED_REASON
 
     def rewriting_reader(path, *args, **kwargs):
         with open(path, "a", encoding="utf-8") as fh:
             fh.write("\n第999条　追記\n")
         return read_policy(path, *args, **kwargs)
 
-    survey_module.read_policy = rewriting_reader
+    workers_module.read_policy = rewriting_reader
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         catalog = _nation(root)
-        result = survey_module.survey(
-            root / "policies", catalog, db=root / "survey.sqlite", jobs=JOBS
-        )
-        changed = sum(f.reason == survey_module.CHANGED_REASON for f in result.failed)
+        result = survey(root / "policies", catalog, db=root / "survey.sqlite", jobs=JOBS)
+        changed = sum(f.reason == CHANGED_REASON for f in result.failed)
         return f"{changed} files changed while read, none stored, {len(result.bodies)} bodies"
 
 

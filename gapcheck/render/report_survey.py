@@ -20,7 +20,7 @@ from gapcheck.gaps.audit import Status
 from gapcheck.io import csv_safe, write_atomic
 from gapcheck.render.html import bar_chart, render_html
 from gapcheck.render.xlsx import TITLE_FONT, a4, fit_height, put, save, table
-from gapcheck.survey.national import (
+from gapcheck.survey.results import (
     BEHIND,
     CHANGED_REASON,
     CODE_STATUS,

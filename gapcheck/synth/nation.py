@@ -220,7 +220,7 @@ def write_nation(
     bodies = generate_nation(catalog, count, year, seed)
     write_atomic(out / "bodies.csv", master_csv(bodies))
     if not jobs:
-        from gapcheck.survey.national import available_cpus  # the container's CPUs, not the host's
+        from gapcheck.survey.workers import available_cpus  # the container's CPUs, not the host's
 
         jobs = available_cpus()
     size = max(1, math.ceil(len(bodies) / (jobs * 8)))

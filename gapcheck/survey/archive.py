@@ -1,0 +1,180 @@
+"""The survey's SQLite archive: statuses and counts only, never policy text.
+
+An audit's outcome is kept under the input's SHA-256, the target edition and a fingerprint of
+the catalog (:func:`catalog_fingerprint`), so a re-run reuses every unchanged body; a stat
+cache keeps each file's hash, so a file whose size and mtime are unchanged is not even read
+(:func:`_hashes`). Which input each body had in each year's survey gives the year-over-year
+trend (:func:`_trend`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from os import PathLike
+from pathlib import Path
+from typing import cast
+
+from gapcheck import __version__
+from gapcheck.catalog.model import Catalog
+from gapcheck.errors import GapcheckError
+from gapcheck.gaps.audit import AUDIT_REVISION
+from gapcheck.survey.inputs import _File, _printable, _sha256_of, _stamp
+from gapcheck.survey.results import UNKNOWN_EDITION, TrendPoint, _lag
+from gapcheck.survey.workers import _Outcome
+
+SCHEMA_VERSION = 1
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- stat cache: a file whose size and mtime are unchanged is not read again
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL);
+-- one audit per input content, target edition and catalog: statuses and counts only
+CREATE TABLE IF NOT EXISTS results (
+    sha256 TEXT NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
+    ok INTEGER NOT NULL, reason TEXT, follows TEXT, follows_label TEXT, lag_years REAL,
+    older INTEGER, rows INTEGER, statuses TEXT,
+    PRIMARY KEY (sha256, target, catalog));
+-- which input each body had in each year's survey
+CREATE TABLE IF NOT EXISTS survey (
+    body TEXT NOT NULL, year INTEGER NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
+    sha256 TEXT NOT NULL, file TEXT NOT NULL, code TEXT, name TEXT, prefecture TEXT,
+    kind TEXT, population INTEGER,
+    PRIMARY KEY (body, year, target));
+"""
+
+
+def _connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
+    if db is None:
+        conn = sqlite3.connect(":memory:")
+    else:
+        path = Path(db)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path)
+            conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise GapcheckError(
+                f"{path}: 調査の記録（SQLite）として開けません（{exc}）。"
+                "別のファイルを --db に指定するか、壊れたファイルを削除してください。"
+            ) from exc
+    conn.executescript(_SCHEMA)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if row is None:
+        with conn:
+            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    elif row[0] != str(SCHEMA_VERSION):
+        raise GapcheckError(
+            f"{db}: 調査の記録の形式（{row[0]}）がこの gapcheck（{SCHEMA_VERSION}）と異なります。"
+            "別のファイルを --db に指定してください。"
+        )
+    return conn
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """Changes whenever a result could: any clause (text, number, heading), any edition,
+    the glossary or the vocabulary the alignment uses, gapcheck's version, or the audit's
+    revision (:data:`gapcheck.gaps.audit.AUDIT_REVISION`)."""
+    h = hashlib.sha256(
+        f"gapcheck {__version__} schema {SCHEMA_VERSION} audit {AUDIT_REVISION}\n".encode()
+    )
+    for ed in catalog.editions:
+        h.update(f"{ed.id}|{ed.date}\n".encode())
+        for c in ed:
+            h.update(f"{c.key}|{c.number}|{c.heading}|{c.text}\n".encode())
+    for t in catalog.glossary:
+        h.update(f"glossary|{t.term}|{'|'.join(t.aliases)}\n".encode())
+    for key, words in sorted(getattr(catalog, "vocabulary", {}).items()):
+        h.update(f"vocabulary|{key}|{'|'.join(words)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _db_path(path: str) -> str:
+    """The stat cache's key for ``path`` (a non-UTF-8 name by its bytes, in hex)."""
+    return path if _printable(path) else "bytes:" + os.fsencode(path).hex()
+
+
+def _hashes(
+    conn: sqlite3.Connection, files: list[_File]
+) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """SHA-256 of every file (from the stat cache when size and mtime match, else read),
+    and the (size, mtime_ns) each hash belongs to. A file whose size or mtime changed while
+    it was hashed gets the key ``changing:…`` and is reported, not audited."""
+    cached = {
+        path: (size, mtime, digest)
+        for path, size, mtime, digest in conn.execute(
+            "SELECT path, size, mtime_ns, sha256 FROM files"
+        )
+    }
+    out: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int]] = {}
+    fresh = []
+    for f in files:
+        key = _db_path(f.path)
+        hit = cached.get(key)
+        if hit is not None and hit[0] == f.size and hit[1] == f.mtime_ns:
+            out[f.path] = hit[2]
+            stamps[f.path] = (f.size, f.mtime_ns)
+            continue
+        before = _stamp(f.path)
+        try:
+            digest = _sha256_of(f.path)
+        except OSError:
+            out[f.path] = f"unreadable:{key}"  # read_policy reports it in words
+            continue
+        after = _stamp(f.path)
+        if before is None or before != after:
+            out[f.path] = f"changing:{key}"
+            continue
+        out[f.path] = digest
+        stamps[f.path] = after
+        fresh.append((key, after[0], after[1], digest))
+    if fresh:
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", fresh)
+    return out, stamps
+
+
+def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, _Outcome]:
+    rows = conn.execute(
+        "SELECT sha256, ok, reason, follows, follows_label, lag_years, older, rows, statuses"
+        " FROM results WHERE target = ? AND catalog = ?",
+        (target, fingerprint),
+    )
+    return {
+        r[0]: _Outcome(r[0], bool(r[1]), r[2] or "", r[3], r[4] or "", r[5], bool(r[6]), r[7] or 0, r[8] or "")
+        for r in rows
+    }  # fmt: skip
+
+
+def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
+    """Per year of the archive: the bodies surveyed that year against ``target``."""
+    import pandas as pd
+
+    rows = pd.read_sql_query(
+        "SELECT s.year, r.ok, r.follows, r.lag_years FROM survey s JOIN results r"
+        " ON r.sha256 = s.sha256 AND r.target = s.target AND r.catalog = s.catalog"
+        " WHERE s.target = ?",
+        conn,
+        params=(target,),
+        dtype={"ok": bool, "lag_years": float},
+    )
+    out = []
+    for year, items in rows.groupby("year"):
+        good = items[items["ok"]]
+        versions = good["follows"].fillna(UNKNOWN_EDITION).value_counts().sort_index()
+        out.append(
+            TrendPoint(
+                year=int(cast("int", year)),
+                bodies=len(good),
+                newest=int(good["follows"].eq(target).sum()),
+                median_lag=_lag(good["lag_years"].median()),
+                by_version={str(e): int(n) for e, n in versions.items()},
+                failed=len(items) - len(good),
+            )
+        )
+    return tuple(out)

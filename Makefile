@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench bench-import bench-import-voice bench-survey bench-real bench-hostile clean system
+.PHONY: demo test check lint fmt bench bench-import bench-import-voice bench-survey bench-real bench-hostile bench-web clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,12 +17,16 @@ demo: $(STAMP)  ## the main job on the bundled data
 system:  ## Debian packages for the reports (LibreOffice, Japanese font, Chromium)
 	scripts/install-system-deps.sh
 
-test: $(STAMP) system  ## the whole test suite (also what .ci/run calls)
-	$(PY) -m pytest
+test: $(STAMP) system  ## the whole test suite, one worker per core (also what .ci/run calls)
+	$(PY) -m pytest -n auto
+
+check: $(STAMP)  ## the quick loop while coding: everything but the slow tests (the wheel, the browser)
+	$(PY) -m pytest -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gapcheck tests benchmarks
 	$(VENV)/bin/ruff format --check gapcheck tests benchmarks
+	$(VENV)/bin/mypy
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format gapcheck tests benchmarks
@@ -47,6 +51,9 @@ bench-real: $(STAMP)  ## the audit on real 例規 texts in ../shared/realtext (s
 
 bench-hostile: $(STAMP)  ## hostile inputs, one process each: wall time and peak memory, ≤ 60 s and ≤ 1 GB (issue #14)
 	$(PY) benchmarks/hostile_bench.py
+
+bench-web: $(STAMP) system  ## the local web page: upload → report, a 120-body survey against the CLI, idle memory (issue #16)
+	$(PY) benchmarks/web_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

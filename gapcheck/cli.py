@@ -21,10 +21,9 @@ import click
 from gapcheck import __version__
 from gapcheck.catalog.loader import ENV_VAR, load_catalog
 from gapcheck.catalog.model import Catalog
-from gapcheck.errors import GapcheckError, OutputError
-from gapcheck.io import (
-    os_cause,
-)
+from gapcheck.errors import GapcheckError
+from gapcheck.gaps.audit import Status
+from gapcheck.io import os_errors_as_messages
 from gapcheck.pipeline import (
     make_sample,
     refuse_to_overwrite_inputs,
@@ -251,22 +250,6 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-@contextlib.contextmanager
-def _os_errors_as_messages() -> Iterator[None]:
-    """An OS error the library did not word itself (a read-only or full catalog folder)
-    becomes an ``Error:`` line naming the file and the cause."""
-    try:
-        yield
-    except OSError as exc:
-        if isinstance(exc, GapcheckError):
-            raise
-        where = exc.filename or "ファイル"
-        raise OutputError(
-            f"{where} を読み書きできません（{os_cause(exc)}）。"
-            "書き込みの権限と空き容量を確かめるか、別のフォルダを指定してください。"
-        ) from exc
-
-
 @cli.command(name="audit")
 @click.argument("policy", type=click.Path(path_type=Path))
 @target_option
@@ -342,7 +325,7 @@ def audit_command(
     else:
         click.echo(render_audit_text(report, settings.catalog()), nl=False)
         _echo_written(written)
-    if fail_on_gaps and (report.counts["missing"] or report.counts["outdated"]):
+    if fail_on_gaps and any(report.counts[s.value] for s in (Status.MISSING, Status.OUTDATED)):
         raise SystemExit(3)
 
 
@@ -510,7 +493,7 @@ def import_guideline_command(
 
     with (
         progress_bar("ページを読み込み中", not quiet and sys.stderr.isatty()) as progress,
-        _os_errors_as_messages(),
+        os_errors_as_messages(),
     ):
         result = import_guideline(
             files,
@@ -585,6 +568,37 @@ def survey_command(
     for line in summary_lines(run.result):
         click.echo(line)
     _echo_written((*run.written, Path(run.result.db or "")))
+
+
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65535),
+    default=8765,
+    show_default=True,
+    help="待ち受けるポート番号（このパソコンの中 127.0.0.1 だけで待ち受けます）。",
+)
+@click.option("--open", "open_browser", is_flag=True, help="起動したらブラウザで画面を開きます。")
+@click.option(
+    "--guidelines",
+    "serve_guidelines",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="ガイドラインの版を置くフォルダ（gapcheck --guidelines と同じ）。",
+)
+@click.pass_obj
+def serve(settings: Settings, port: int, open_browser: bool, serve_guidelines: Path | None) -> None:
+    """ブラウザで使う画面を開きます。照合・新旧対照表・版の取り込み・全国調査ができます。
+
+    このパソコンの中（127.0.0.1）だけで動き、ファイルを外へ送ることはありません。
+    終了するには Ctrl+C を押します。
+
+    例: gapcheck serve --open
+    """
+    from gapcheck.web.server import serve as run_server
+
+    run_server(
+        port=port, open_browser=open_browser, guidelines=serve_guidelines or settings.guidelines
+    )
 
 
 @cli.command(name="sample-nation")

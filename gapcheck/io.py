@@ -278,3 +278,20 @@ def refuse_overwrite(
                     f"書き出し先 {out} は{role}（{path}）と同じファイルです。上書きすると元のファイルが"
                     "失われるため書き出しません。--out で別のフォルダを指定してください。"
                 )
+
+
+@contextlib.contextmanager
+def os_errors_as_messages() -> Iterator[None]:
+    """An OS error the library did not word itself (a read-only or full catalog folder)
+    becomes an :class:`OutputError` naming the file and the cause; the command and the web
+    page show it like any other message."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, GapcheckError):
+            raise
+        where = exc.filename or "ファイル"
+        raise OutputError(
+            f"{where} を読み書きできません（{os_cause(exc)}）。"
+            "書き込みの権限と空き容量を確かめるか、別のフォルダを指定してください。"
+        ) from exc

@@ -18,10 +18,10 @@ system:  ## Debian packages for the reports (LibreOffice, Japanese font, Chromiu
 	scripts/install-system-deps.sh
 
 test: $(STAMP) system  ## the whole test suite, one worker per core (also what .ci/run calls)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist worksteal
 
 check: $(STAMP)  ## the quick loop while coding: everything but the slow tests (the wheel, the browser)
-	$(PY) -m pytest -n auto -m "not slow"
+	$(PY) -m pytest -n auto --dist worksteal -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gapcheck tests benchmarks

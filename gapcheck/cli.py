@@ -22,18 +22,7 @@ from gapcheck import __version__
 from gapcheck.catalog.loader import ENV_VAR, load_catalog
 from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError
-from gapcheck.gaps.audit import Status
 from gapcheck.io import os_errors_as_messages
-from gapcheck.pipeline import (
-    make_sample,
-    refuse_to_overwrite_inputs,
-    render_audit_text,
-    run_audit,
-    run_demo,
-    run_survey,
-    write_audit_reports,
-    write_diff_reports,
-)
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
 from gapcheck.text.textout import table
 
@@ -305,6 +294,14 @@ def audit_command(
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
+    from gapcheck.gaps.audit import Status
+    from gapcheck.pipeline import (
+        refuse_to_overwrite_inputs,
+        render_audit_text,
+        run_audit,
+        write_audit_reports,
+    )
+
     limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
     if out is not None:
         refuse_to_overwrite_inputs(
@@ -382,6 +379,8 @@ def sample(
 
     例: gapcheck sample --edition 2020-12 --style reiki --out sample.txt --truth truth.json
     """
+    from gapcheck.pipeline import make_sample
+
     edition, _ = make_sample(
         settings.catalog(), version, out_file, truth, seed=seed, tier=tier, style=style, voice=voice
     )
@@ -402,6 +401,8 @@ def demo(settings: Settings, out: Path) -> None:
 
     例: gapcheck demo --out reports/demo
     """
+    from gapcheck.pipeline import render_audit_text, run_demo
+
     catalog = settings.catalog()
     result = run_demo(catalog, out)
     click.echo(render_audit_text(result.report, catalog), nl=False)
@@ -432,6 +433,7 @@ def diff_command(
     例: gapcheck diff 2018-09 2025-03
     """
     from gapcheck.diff import diff_editions, render_text
+    from gapcheck.pipeline import write_diff_reports
 
     catalog = settings.catalog()
     result = diff_editions(catalog, old, new, section=section)
@@ -555,6 +557,7 @@ def survey_command(
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """
+    from gapcheck.pipeline import run_survey
     from gapcheck.render.report_survey import summary_lines
 
     with progress_bar("照合中", not as_json and sys.stderr.isatty()) as progress:

@@ -11,6 +11,8 @@ import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -237,3 +239,67 @@ CORPUS: dict[str, Callable[[Path], Path]] = {
         no_header, duplicate_headers, directory, missing, pdf_file,
     ]
 }  # fmt: skip
+
+
+def many_sheets(path: Path, count: int, table: list[list[Any]], policy_at: int | None = 1) -> Path:
+    """``count`` sheets S1, S2, …: ``table`` on sheet ``policy_at`` (1-based, None: nowhere),
+    a one-cell memo on every other sheet.
+
+    Written as XML directly: openpyxl takes seconds per thousand sheets.
+    """
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+    def cell(value: Any) -> str:
+        if isinstance(value, (int, float)):
+            return f"<c><v>{value}</v></c>"
+        return f'<c t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    def sheet(rows: list[list[Any]]) -> str:
+        body = "".join(
+            f'<row r="{r}">{"".join(cell(v) if v is not None else "<c/>" for v in row)}</row>'
+            for r, row in enumerate(rows, start=1)
+        )
+        return f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
+
+    numbers = range(1, count + 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+                f'ContentType="{ct}.worksheet+xml"/>'
+                for n in numbers
+            )
+            + "</Types>",
+        )
+        zf.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument"'
+            ' Target="xl/workbook.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in numbers)
+            + "</sheets></workbook>",
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                for n in numbers
+            )
+            + "</Relationships>",
+        )
+        for n in numbers:
+            rows = table if n == policy_at else [[f"メモ{n}"]]
+            zf.writestr(f"xl/worksheets/sheet{n}.xml", sheet(rows))
+    return path

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -23,6 +21,7 @@ from openpyxl.cell.text import InlineFont
 
 from gapcheck.errors import PolicyFormatError
 from gapcheck.readers.formats import read_policy
+from tests.corpus import many_sheets
 
 TABLE: list[list[Any]] = [
     ["情報セキュリティ対策基準"],
@@ -216,69 +215,6 @@ def test_an_xls_too_wide_to_open_is_refused(
 # --- item 10: thousands of sheets ---------------------------------------------------------------
 
 
-def _many_sheets(path: Path, count: int, policy_at: int | None) -> Path:
-    """``count`` sheets S1, S2, …; the policy table on sheet ``policy_at`` (1-based).
-
-    Written as XML directly: openpyxl takes seconds per thousand sheets.
-    """
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
-    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-
-    def cell(value: Any) -> str:
-        if isinstance(value, (int, float)):
-            return f"<c><v>{value}</v></c>"
-        return f'<c t="inlineStr"><is><t>{escape(value)}</t></is></c>'
-
-    def sheet(rows: list[list[Any]]) -> str:
-        body = "".join(
-            f'<row r="{r}">{"".join(cell(v) if v is not None else "<c/>" for v in row)}</row>'
-            for r, row in enumerate(rows, start=1)
-        )
-        return f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
-
-    numbers = range(1, count + 1)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
-            + "".join(
-                f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                f'ContentType="{ct}.worksheet+xml"/>'
-                for n in numbers
-            )
-            + "</Types>",
-        )
-        zf.writestr(
-            "_rels/.rels",
-            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument"'
-            ' Target="xl/workbook.xml"/></Relationships>',
-        )
-        zf.writestr(
-            "xl/workbook.xml",
-            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-            + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in numbers)
-            + "</sheets></workbook>",
-        )
-        zf.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'<Relationships xmlns="{pkg}">'
-            + "".join(
-                f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-                for n in numbers
-            )
-            + "</Relationships>",
-        )
-        for n in numbers:
-            rows = TABLE if n == policy_at else [[f"メモ{n}"]]
-            zf.writestr(f"xl/worksheets/sheet{n}.xml", sheet(rows))
-    return path
-
-
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int | None], Path]:
     folder = tmp_path_factory.mktemp("many")
@@ -286,7 +222,7 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int | None], Pat
 
     def build(policy_at: int | None) -> Path:
         if policy_at not in made:
-            made[policy_at] = _many_sheets(folder / f"many{policy_at}.xlsx", 2_000, policy_at)
+            made[policy_at] = many_sheets(folder / f"many{policy_at}.xlsx", 2_000, TABLE, policy_at)
         return made[policy_at]
 
     return build

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: tests.corpus
+
+from tests.corpus import many_sheets
 
 SHEETS = 10_000
 
@@ -63,67 +65,12 @@ def _far_cell(ref: str) -> Callable[[], str]:
 
 def _many_sheets() -> str:
     """SHEETS sheets, the policy table on the first, a memo on each other (written as XML)."""
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
-    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     table = [["条番号", "見出し", "本文"]] + [
         [f"第{n}条", f"見出し{n}", f"職員は情報資産を第{n}条のとおり適切に管理する。"]
         for n in range(1, 201)
     ]
-
-    def sheet(rows: list[list[str]]) -> str:
-        body = "".join(
-            f'<row r="{r}">'
-            + "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' for v in row)
-            + "</row>"
-            for r, row in enumerate(rows, start=1)
-        )
-        return f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
-
-    numbers = range(1, SHEETS + 1)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sheets.xlsx"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(
-                "[Content_Types].xml",
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
-                + "".join(
-                    f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                    f'ContentType="{ct}.worksheet+xml"/>'
-                    for n in numbers
-                )
-                + "</Types>",
-            )
-            zf.writestr(
-                "_rels/.rels",
-                f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
-                f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-            )
-            zf.writestr(
-                "xl/workbook.xml",
-                f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-                + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in numbers)
-                + "</sheets></workbook>",
-            )
-            zf.writestr(
-                "xl/_rels/workbook.xml.rels",
-                f'<Relationships xmlns="{pkg}">'
-                + "".join(
-                    f'<Relationship Id="rId{n}" Type="{rel}/worksheet" '
-                    f'Target="worksheets/sheet{n}.xml"/>'
-                    for n in numbers
-                )
-                + "</Relationships>",
-            )
-            for n in numbers:
-                zf.writestr(
-                    f"xl/worksheets/sheet{n}.xml", sheet(table if n == 1 else [[f"メモ{n}"]])
-                )
-        return _read(path)
+        return _read(many_sheets(Path(tmp) / "sheets.xlsx", SHEETS, table))
 
 
 def _xls_last_cell() -> str:

@@ -244,6 +244,8 @@ def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
             lines.append(
                 f"  [{r.priority}] {c.display_number}  {c.heading}  〔{r.finding.status.title}〕"
             )
+            for e in r.finding.elements[:2]:  # what is missing or changed (issue #21)
+                lines.append(f"        {e.text}")
             lines.append(f"        {r.why_ranked}")
     if report.orphan_decisions:
         lines.append(

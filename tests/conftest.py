@@ -76,6 +76,16 @@ BASE_CLAUSES: dict[str, list[dict[str, Any]]] = {
 }
 BASE_REMOVED = [{"key": "pw.paper", "note": "多要素認証の導入で不要になりました。"}]
 BASE_GLOSSARY = [{"term": "多要素認証", "plain": "種類の違う確認を組み合わせる方法です。"}]
+# The named elements statuses are argued from (issue #21)
+BASE_ELEMENTS: dict[str, Any] = {
+    "pw.mfa": {"require": [{"name": "多要素認証", "any": ["多要素", "二要素"]}]},
+    "pw.share": {
+        "changed": [
+            {"in": "2021-01", "old": "他人に教えない", "old_any": ["他人に教え"],
+             "new": "誰とも共用しない", "new_any": ["共用"]},
+        ]
+    },
+}  # fmt: skip
 
 
 def write_yaml(path: Path, data: Any) -> None:
@@ -102,6 +112,7 @@ def make_catalog(tmp_path: Path) -> CatalogFactory:
             write_yaml(root / edition_id / "edition.yaml", meta[edition_id])
             write_yaml(root / edition_id / "clauses.yaml", clauses[edition_id])
         write_yaml(root / "glossary.yaml", glossary)
+        write_yaml(root / "elements.yaml", BASE_ELEMENTS)
         return root
 
     return build

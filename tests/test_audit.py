@@ -74,9 +74,39 @@ def test_up_to_date_policy(catalog):
     assert (report.follows, report.lag_years) == ("2021-01", 0.0)
 
 
-def test_partial_when_most_of_the_clause_is_absent(catalog):
-    report = audit(_policy("重要なシステムでは認証を使う。"), catalog)
-    assert report.flatten(["key", "status"])[0] == ["pw.mfa", "partial"]
+@pytest.mark.parametrize(
+    ("text", "status", "named"),
+    [
+        # the named element is absent: 一部不足, and the report says what is missing
+        ("重要なシステムでは認証を使う。", "partial", ["不足: 多要素認証"]),
+        # the same content in the body's own words: 対応済み, however far from our digest
+        ("重要なシステムでは二要素の確認を使わなければならない。", "covered", []),
+    ],
+)
+def test_partial_only_for_a_named_missing_element(catalog, text, status, named):
+    report = audit(_policy(text), catalog)
+    finding = report.clauses[0]
+    assert (finding.key, finding.status.value, [e.text for e in finding.elements]) == (
+        "pw.mfa", status, named,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "named"),
+    [
+        # holds the element 2021-01 changed
+        ("職員は自分のパスワードを他人に教えないこと。", "outdated",
+         ["旧版の要素: 他人に教えない → 令和3年1月版から「誰とも共用しない」"]),
+        # the new element is there too: the body has moved on
+        ("職員はパスワードを他人に教えず、共用もしないこと。", "covered", []),
+    ],
+)  # fmt: skip
+def test_outdated_only_for_a_held_old_element(catalog, text, status, named):
+    report = audit(_policy(text), catalog)
+    finding = report.clauses[2]
+    assert (finding.key, finding.status.value, [e.text for e in finding.elements]) == (
+        "pw.share", status, named,
+    )  # fmt: skip
 
 
 def test_target_older_edition(catalog):
@@ -154,6 +184,11 @@ def test_json_contract(catalog):
         "follows": "2020-01", "rows": [{"sheet": "本文", "row": 4}], "score": None,
         "coverage": None, "method": "exact", "evidence": None, "decision": None,
         "recheck": False,
+        "elements": [{
+            "kind": "old", "element": "他人に教えない", "new": "誰とも共用しない",
+            "edition": "2021-01", "estimate": False, "source": "catalog",
+            "text": "旧版の要素: 他人に教えない → 令和3年1月版から「誰とも共用しない」",
+        }],
     }  # fmt: skip
     assert data["rows"][3] == {
         "sheet": "本文", "row": 6, "number": "第4条", "heading": "", "status": "local",

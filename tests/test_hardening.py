@@ -46,7 +46,7 @@ EXPECTED: dict[str, str | int] = {
     "duplicate_headers": 1,
     "directory": "フォルダです。",
     "missing": "ファイルが見つかりません。",
-    "pdf_file": "PDF は読めません。",
+    "pdf_file": "PDF を読み込めません（壊れているか、途中で切れています）。",
 }
 
 

@@ -579,7 +579,7 @@ ERRORS: list[tuple[str, str, Any, dict[str, Any], str]] = [
         "dir",
         "dir",
         {},
-        "{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx）を指定してください。",
+        "{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx、.pdf）を指定してください。",
     ),
     (
         "empty",
@@ -635,7 +635,8 @@ ERRORS: list[tuple[str, str, Any, dict[str, Any], str]] = [
         "p.txt",
         b"%PDF-1.4\n",
         {},
-        "{p}: PDF は読めません。本文をテキスト（.txt）か Word（.docx）に書き出して指定してください。",
+        # a PDF under any name is read as a PDF (issue #21); this one is cut short
+        "{p}: PDF を読み込めません（壊れているか、途中で切れています）。ダウンロードし直してから指定してください。",
     ),
     (
         "bad-docx",

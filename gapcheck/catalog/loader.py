@@ -33,8 +33,11 @@ from gapcheck.catalog.model import (
     Change,
     ChangeKind,
     Clause,
+    ClauseElements,
     Depth,
     Edition,
+    Element,
+    ElementChange,
     Level,
     Part,
     Removal,
@@ -178,6 +181,7 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
     glossary_files: list[Path] = []
     vocabulary_files: list[Path] = []
     condition_files: list[Path] = []
+    element_files: list[Path] = []
     for root in roots:
         for child in sorted(root.iterdir()):
             if child.is_dir() and EDITION_ID_RE.match(child.name):
@@ -188,6 +192,8 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
             vocabulary_files.append(root / "vocabulary.yaml")
         if (root / "conditions.yaml").is_file():
             condition_files.append(root / "conditions.yaml")
+        if (root / "elements.yaml").is_file():
+            element_files.append(root / "elements.yaml")
     if not edition_dirs:
         raise CatalogError("版が一つもありません（YYYY-MM という名前のフォルダが必要です）。")
     editions = [load_edition(edition_dirs[i]) for i in sorted(edition_dirs)]
@@ -199,6 +205,7 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
         glossary=tuple(t for t, _ in glossary.values()),
         vocabulary=_load_vocabulary(vocabulary_files, editions),
         conditions=_load_conditions(condition_files),
+        elements=_load_elements(element_files, editions),
     )
 
 
@@ -668,6 +675,126 @@ def _load_conditions(files: list[Path]) -> dict[str, str]:
                 )
             out[str(key)] = condition.strip()
     return out
+
+
+# --- elements ----------------------------------------------------------------------------
+
+_SPELLING_MAX = 30
+
+
+def _load_elements(files: list[Path], editions: list[Edition]) -> dict[str, ClauseElements]:
+    """``key: {require: [...], changed: [...]}``: the named elements statuses are argued
+    from (issue #21). A later file replaces an earlier one's entry for the same key."""
+    keys = {c.key for ed in editions for c in ed}
+    ids = {ed.id for ed in editions}
+    out: dict[str, ClauseElements] = {}
+    for path in files:
+        raw = read_yaml(path)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            raise CatalogError(
+                "要素は「条項キー: {require: [...], changed: [...]}」の形にしてください。", path
+            )
+        for key, entry in raw.items():
+            if key == _LINE:
+                continue
+            line = entry.get(_LINE) if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not set(entry) - {_LINE} <= {"require", "changed"}:
+                raise CatalogError(
+                    f"要素 '{key}' には require と changed だけを書いてください。", path, line
+                )
+            if key not in keys:
+                continue  # elements of an edition this catalog does not hold
+            require = tuple(
+                _element(key, item, ids, path) for item in _items(entry, "require", key, path)
+            )
+            changed = tuple(
+                _element_change(key, item, ids, path)
+                for item in _items(entry, "changed", key, path)
+            )
+            out[str(key)] = ClauseElements(
+                require=tuple(e for e in require if e is not None),
+                changed=tuple(c for c in changed if c is not None),
+            )
+    return out
+
+
+def _items(entry: dict[str, Any], name: str, key: str, path: Path) -> list[dict[str, Any]]:
+    items = entry.get(name) or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise CatalogError(
+            f"要素 '{key}' の {name} は項目の並び（- name: …）にしてください。", path
+        )
+    return items
+
+
+def _spellings(
+    item: dict[str, Any], name: str, key: str, path: Path, *, required: bool
+) -> tuple[str, ...]:
+    words = item.get(name) or []
+    if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
+        raise CatalogError(
+            f"要素 '{key}' の {name} は語の並び（[語, 語]）にしてください。", path, item.get(_LINE)
+        )
+    words = [str(w).strip() for w in words if str(w).strip()]
+    if required and not words:
+        raise CatalogError(
+            f"要素 '{key}' の {name} に語を一つ以上書いてください。", path, item.get(_LINE)
+        )
+    if any(len(w) > _SPELLING_MAX or "。" in w for w in words):
+        raise CatalogError(
+            f"要素 '{key}' の {name} に文が含まれています。語（{_SPELLING_MAX} 字以内、句点なし）だけを書いてください。",
+            path,
+            item.get(_LINE),
+        )
+    return tuple(words)
+
+
+def _edition_ref(
+    item: dict[str, Any], name: str, key: str, ids: set[str], path: Path
+) -> str | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    value = str(value)
+    if not EDITION_ID_RE.match(value):
+        raise CatalogError(
+            f"要素 '{key}' の {name} は版の ID（例: 2024-10）にしてください。",
+            path,
+            item.get(_LINE),
+        )
+    return value
+
+
+def _element(key: str, item: dict[str, Any], ids: set[str], path: Path) -> Element | None:
+    name = _str(item, "name", path, required=True)
+    since = _edition_ref(item, "since", key, ids, path)
+    if since is not None and since not in ids:
+        return None  # required from an edition this catalog does not hold
+    return Element(
+        name=name, spellings=_spellings(item, "any", key, path, required=True), since=since
+    )
+
+
+def _element_change(
+    key: str, item: dict[str, Any], ids: set[str], path: Path
+) -> ElementChange | None:
+    edition = _edition_ref(item, "in", key, ids, path)
+    if edition is None:
+        raise CatalogError(
+            f"要素 '{key}' の changed には in（変えた版の ID）が必要です。", path, item.get(_LINE)
+        )
+    if edition not in ids:
+        return None
+    return ElementChange(
+        edition=edition,
+        old=_str(item, "old", path, required=True),
+        old_spellings=_spellings(item, "old_any", key, path, required=True),
+        new=_str(item, "new", path) or "",
+        new_spellings=_spellings(item, "new_any", key, path, required=False),
+        estimate=bool(item.get("estimate", False)),
+    )
 
 
 # --- glossary ----------------------------------------------------------------------------

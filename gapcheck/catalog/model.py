@@ -335,6 +335,43 @@ class Term:
         return {"term": self.term, "plain": self.plain, "aliases": list(self.aliases)}
 
 
+@dataclass(frozen=True)
+class Element:
+    """A named, checkable part of a clause (who, what, how often, which system), issue #21.
+
+    A clause the body has is 一部不足 only when one of its elements is absent from the
+    body's provisions: ``name`` is what the report prints, ``spellings`` the words any of
+    which shows it is there (matched on normalised text), ``since`` the first edition that
+    requires it (``None``: every edition holding the clause).
+    """
+
+    name: str
+    spellings: tuple[str, ...]
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    """An element an edition changed (issue #21): a body whose provision still holds ``old``
+    (one of ``old_spellings``) and none of ``new_spellings`` keeps the wording from before
+    ``edition``. ``new`` is empty for a removed duty."""
+
+    edition: str
+    old: str
+    old_spellings: tuple[str, ...]
+    new: str = ""
+    new_spellings: tuple[str, ...] = ()
+    estimate: bool = False
+
+
+@dataclass(frozen=True)
+class ClauseElements:
+    """What a status may be argued from, for one clause key (``elements.yaml``)."""
+
+    require: tuple[Element, ...] = ()
+    changed: tuple[ElementChange, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
     """All editions known (bundled plus the user's), oldest first, and the glossary.
@@ -350,6 +387,8 @@ class Catalog:
     # Per clause key, when the clause applies only to a body using a feature (画面転送方式を
     # 採る場合): such a gap ranks below one every body must close (issue #13).
     conditions: dict[str, str] = field(default_factory=dict)
+    # Per clause key, the named elements a status is argued from (issue #21).
+    elements: dict[str, ClauseElements] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:

@@ -18,10 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gapcheck.align import (
-    TERM_RE,
     Alignment,
     Index,
-    Method,
     Pair,
     SourceInfo,
     TargetInfo,
@@ -31,6 +29,12 @@ from gapcheck.align import (
 from gapcheck.catalog.lineage import Lineage
 from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
+from gapcheck.gaps.elements import (
+    ElementFinding,
+    check_elements,
+    wording_changes,
+    wording_gaps,
+)
 from gapcheck.gaps.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.io import read_bytes_capped
 from gapcheck.readers.policy import Policy, PolicyRow
@@ -134,7 +138,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         explanation="対応する規定はありますが、最新版が求める内容の一部が見当たりません。",
         action="不足する内容を追記",
         advice="不足している内容を規定に加えてください。",
-        affects="{body}のポリシーには規定がありますが、求められる内容の一部が見当たりません。",
+        affects="{body}のポリシーには規定がありますが、求められる内容の一部が欠けています。",
         fill="FCE4D6",
         colour="F4B084",
         code="P",
@@ -207,14 +211,20 @@ AUDIT_REVISION = "2026-11-30.issue11.2"
 
 # A row follows an older wording only when it is clearly closer to it than to the target's.
 OUTDATED_MARGIN = 0.02
-# Below this share of the target wording's bigrams found in the matched rows: partial;
-# or below the second share when an important term (glossary term, long word) is absent.
+# Below this share of the target wording's bigrams found in a near-copy: the words it leaves
+# out are named (一部不足).
 PARTIAL_CONTAINMENT = 0.45
-PARTIAL_TERMS = 0.85
 # Wording can be compared only between near-copies: below this text similarity the row says the
-# same thing in its own words (real policies, issue #11), so neither an older wording nor a
-# missing share of our digest's characters is evidence; only an absent glossary term is.
+# same thing in its own words (real policies, issues #11 and #21), so neither an older wording
+# nor a missing share of our digest's characters is evidence; only a named element is
+# (gaps/elements.py).
+NEAR_COPY_WORDING = 0.8
+# Closeness to an older wording dates a text (gaps/evidence.py) from this similarity on.
 NEAR_COPY = 0.45
+# Rows on each side of a matched provision where a required element may stand instead, and
+# the most rows of the same article looked at on each side.
+AROUND = 2
+ARTICLE_SPAN = 12
 
 
 @dataclass(frozen=True)
@@ -237,8 +247,6 @@ class WordingIndex:
     by_key: dict[str, tuple[int, ...]]
     added_in: dict[str, str]  # key -> the edition that added it, when that is on record
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
-    important: tuple[frozenset[str], ...]  # per wording: terms whose absence makes it partial
-    glossary_groups: tuple[frozenset[str], ...]  # specific glossary entries: term + aliases
     positions: dict[str, int]  # edition id -> its place in the catalog
 
     def current(self, key: str, edition_id: str) -> int:
@@ -293,8 +301,6 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         for w in wordings
     ]
     index = Index([w.text for w in wordings], groups=[w.key for w in wordings], info=info)
-    glossary = [normalize(n) for t in catalog.glossary for n in (t.term, *t.aliases)]
-    important = tuple(_important_terms(index.texts[j], glossary) for j in range(len(wordings)))
     return WordingIndex(
         catalog=catalog,
         wordings=wordings,
@@ -302,8 +308,6 @@ def wording_index(catalog: Catalog) -> WordingIndex:
         by_key={k: tuple(v) for k, v in by_key.items()},
         added_in=added_in,
         ended_in=ended_in,
-        important=important,
-        glossary_groups=_specific_terms(catalog, index.texts),
         positions={e: n for n, e in enumerate(catalog.ids)},
     )
 
@@ -360,28 +364,6 @@ def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:
     item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
     term = row.term or definition_term(text, row.heading)
     return SourceInfo(label=label, term=term, part=document_part(*row.context, title), item=item)
-
-
-def _specific_terms(catalog: Catalog, texts: Sequence[str]) -> tuple[frozenset[str], ...]:
-    """Glossary entries (a term and its aliases) that name a specific measure (ISMAP,
-    多要素認証), not the vocabulary many clauses share (情報資産, 可用性): only their absence
-    says that part of a clause is missing."""
-    limit = max(3, len(texts) // 40)
-    out = []
-    for t in catalog.glossary:
-        names = frozenset(n for n in (normalize(x) for x in (t.term, *t.aliases)) if len(n) >= 2)
-        if names and sum(1 for x in texts if any(n in x for n in names)) <= limit:
-            out.append(names)
-    return tuple(out)
-
-
-def _important_terms(text: str, glossary: list[str]) -> frozenset[str]:
-    """Glossary terms and long technical words in a (normalised) wording: a matched row
-    lacking one of them is missing an important part of the clause."""
-    terms = {g for g in glossary if len(g) >= 3 and g in text}
-    terms |= {t for t in TERM_RE.findall(text) if len(t) >= 5}
-    # keep the longest: 多要素認証 makes 認証 redundant
-    return frozenset(t for t in terms if not any(t != u and t in u for u in terms))
 
 
 @functools.lru_cache(maxsize=16)
@@ -542,6 +524,11 @@ class ClauseFinding:
     decision: Decision | None = None
     recheck: bool = False  # the clause changed since the decision was made (要再確認)
     evidence: tuple[str, ...] = ()
+    # the named reasons for 一部不足 / 旧版のまま (issue #21): every gap names what it is
+    elements: tuple[ElementFinding, ...] = ()
+    # the last edition of the older wording (or predecessor's) the rows are closest to:
+    # evidence of the edition the text follows, whatever the status
+    wording_last: str | None = None
 
     @property
     def key(self) -> str:
@@ -663,6 +650,7 @@ class AuditReport:
                     "coverage": f.coverage,
                     "method": f.method,
                     "evidence": list(f.evidence),
+                    "elements": [e.to_dict() for e in f.elements],
                     "decision": f.decision.to_dict() if f.decision else None,
                     "recheck": f.recheck,
                 }
@@ -721,14 +709,17 @@ def audit(
     by_source = alignment.by_source()
 
     row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
-    norm_rows = list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts]
+    context = _Context(
+        texts=norm_texts,
+        bigrams=list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts],
+        articles=[_article_of(r) for r in policy.rows],
+    )
     findings = [
         _clause_finding(
-            c, clause_rows.get(c.key, []), windex, alignment, by_source, norm_texts, norm_rows,
-            edition,
+            c, clause_rows.get(c.key, []), windex, alignment, by_source, context, edition
         )
         for c in edition
-    ]  # fmt: skip
+    ]
     evidence = edition_range(
         catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
     )
@@ -771,14 +762,15 @@ def _matched_clauses(
         if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
             continue
         added = windex.added_in.get(f.key)
-        if f.status is Status.OUTDATED:
+        last = f.wording_last or (f.follows if f.status is Status.OUTDATED else None)
+        if last:
             added = None  # matched through an older wording or a predecessor: not this clause
         where = "、".join(rows[i].row.where for i in f.rows[:2])
         out.append(
             MatchedClause(
                 key=f.key,
                 added_in=added,
-                wording_last=f.follows if f.status is Status.OUTDATED else None,
+                wording_last=last,
                 removed_after=None,
                 score=max([f.score, *(rows[i].score for i in f.rows)]),
                 where=where,
@@ -888,10 +880,12 @@ def _clause_finding(
     windex: WordingIndex,
     alignment: Alignment,
     by_source: dict[int, list[Pair]],
-    norm_texts: list[str],
-    norm_rows: list[frozenset[str]],
+    context: _Context,
     edition: Edition,
 ) -> ClauseFinding:
+    """The status of one clause, argued from named elements (issue #21): 旧版のまま only
+    where the body's provision holds an element an edition changed, 一部不足 only where a
+    named element is absent from the provision and its neighbours; otherwise 対応済み."""
     if not pairs:
         return ClauseFinding(clause, Status.MISSING)
     review = all(p.review for i, _ in pairs for p in by_source.get(i, ()))
@@ -899,57 +893,89 @@ def _clause_finding(
     rows = tuple(sorted({i for i, _ in pairs}))
     current = windex.current(clause.key, edition.id)
     s_current = max(float(sim[i, current]) for i in rows)
-    # the best of all wordings the rows were matched to (older wordings, predecessors' wordings)
+    # the wording the rows are closest to, of this clause or of a predecessor (split or
+    # merged since): evidence of the edition the text follows, not by itself of a status
     best_j, s_best = current, s_current
     for i, j in pairs:
         s = float(sim[i, j])
-        # an older wording counts when the row is a near-copy of it, or when the row was
-        # matched to a predecessor clause (split or merged since)
         telling = s >= NEAR_COPY or windex.wordings[j].key != clause.key
         if telling and s > s_best + OUTDATED_MARGIN:
             best_j, s_best = j, s
+    wording_last = windex.wordings[best_j].last if best_j != current else None
     methods = [p for i in rows for p in by_source.get(i, ())]
-    exact = s_best >= 0.999 and any(p.method is Method.EXACT for p in methods)
-    union = frozenset().union(*(norm_rows[i] for i in rows))
-    coverage = containment(windex.index.bigrams_of(current), union)
-    row_text = "".join(norm_texts[i] for i in rows)
-    clause_text = windex.index.texts[current]
-    # a specific term counts when real texts are expected to use it for this clause
-    vocabulary = " ".join(normalize(w) for w in windex.catalog.vocabulary.get(clause.key, ()))
-    absent = sorted(t for t in windex.important[current] if t not in row_text)
+    held_bigrams = frozenset().union(*(context.bigrams[i] for i in rows))
+    coverage = containment(windex.index.bigrams_of(current), held_bigrams)
+    held = "".join(context.texts[i] for i in rows)
+    around = "".join(context.texts[k] for k in context.around(rows))
+    found, follows = check_elements(windex.catalog, clause.key, edition, held, around)
+    old = tuple(f for f in found if f.kind == "old")
+    absent = tuple(f for f in found if f.kind == "absent")
+    w = windex.wordings[best_j]
+    if not old and best_j != current and w.key == clause.key and s_best >= NEAR_COPY_WORDING:
+        after = windex.catalog.ids[windex.catalog.ids.index(w.last) + 1]
+        old = wording_changes(w.text, clause.text, held, after, windex.catalog.edition(after).label)
+        follows = w.last if old else None
+    if not absent and not old and s_current >= NEAR_COPY_WORDING and coverage < PARTIAL_CONTAINMENT:
+        absent = wording_gaps(clause.text, held)
     method = methods[0].method.value if methods else ""
     evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
-    if absent:
-        evidence = (*evidence, *(f"不足: {t}" for t in absent))
-    follows = windex.wordings[best_j].last
     if review:
         status = Status.REVIEW
-    elif best_j != current:
+    elif old:
         status = Status.OUTDATED
-    elif not exact and (
-        (
-            s_current >= NEAR_COPY
-            and (coverage < PARTIAL_CONTAINMENT or (absent and coverage < PARTIAL_TERMS))
-        )
-        or any(
-            any(n in clause_text and n in vocabulary for n in g)
-            and not any(n in row_text for n in g)
-            for g in windex.glossary_groups
-        )
-    ):
+    elif absent:
         status = Status.PARTIAL
     else:
         status = Status.COVERED
+    named = old + absent if status in (Status.OUTDATED, Status.PARTIAL) else ()
     return ClauseFinding(
         clause,
         status,
         rows=rows,
         score=round(max(s_current, s_best), 4),
-        follows=follows,
+        follows=follows if status is Status.OUTDATED else w.last,
+        wording_last=wording_last,
         method=method,
         coverage=round(coverage, 3),
-        evidence=evidence,
+        evidence=evidence + tuple(f.text for f in named),
+        elements=named,
     )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The policy's rows in matching form, and which rows stand around a provision."""
+
+    texts: list[str]  # normalised row texts
+    bigrams: list[frozenset[str]]
+    articles: list[str]  # the article (第N条…) or top number a row belongs to, "" if none
+
+    def around(self, rows: Sequence[int]) -> list[int]:
+        """``rows``, their neighbours, and the other rows of the same article."""
+        n = len(self.texts)
+        out = {k for i in rows for k in range(max(0, i - AROUND), min(n, i + AROUND + 1))}
+        articles = {self.articles[i] for i in rows} - {""}
+        if articles:
+            for i in rows:
+                k = i
+                while k > 0 and self.articles[k - 1] in articles and i - k < ARTICLE_SPAN:
+                    k -= 1
+                    out.add(k)
+                k = i
+                while k < n - 1 and self.articles[k + 1] in articles and k - i < ARTICLE_SPAN:
+                    k += 1
+                    out.add(k)
+        return sorted(out)
+
+
+_ARTICLE_RE = re.compile(r"^第[0-9]+条(?:の[0-9]+)*")
+
+
+def _article_of(row: PolicyRow) -> str:
+    ref = unicodedata.normalize("NFKC", str(row.row))
+    if m := _ARTICLE_RE.match(ref):
+        return m.group(0)
+    return ""
 
 
 def _carry_decisions(

@@ -29,6 +29,7 @@ from gapcheck.readers.policy import PolicyRow
 from gapcheck.text.numbering import ClauseNumber
 
 TOP = 5  # actions on the one-page summary
+NAMED = 2  # named missing or changed elements an action's 「…の状況」 spells out (issue #21)
 _PROCEDURE_WORDS = ("手順", "マニュアル", "要領", "要綱", "計画")
 
 
@@ -229,7 +230,8 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
             what=what,
             why=localize(note, body)
             or "情報セキュリティ対策の基本として、ガイドラインが定めている事項です。",
-            affects_us=f.status.info.affects.format(body=body, follows=_wording_label(f, catalog)),
+            affects_us=f.status.info.affects.format(body=body, follows=_wording_label(f, catalog))
+            + "".join(localize(f"{e.sentence}。", body) for e in f.elements[:NAMED]),
             if_nothing=_IF_NOTHING[f.clause.level],
             suggestion=f.status.info.advice,
         )

@@ -28,7 +28,7 @@ from gapcheck.errors import PolicyFormatError
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.sheets import _delimited_sheet, _delimiter, _sheet_policy
 from gapcheck.readers.sniff import _decode, _sniff
-from gapcheck.readers.texts import _docx_lines, _html_lines, _is_html, _reiki_policy
+from gapcheck.readers.texts import _docx_lines, _html_lines, _is_html, _pdf_lines, _reiki_policy
 from gapcheck.readers.workbooks import _read_workbook
 
 __all__ = ["MAX_FILE_MB", "MAX_INFLATED_MB", "MAX_ROWS", "read_policy"]
@@ -48,7 +48,8 @@ def read_policy(
     max_file_mb: int = MAX_FILE_MB,
     max_inflated_mb: int = MAX_INFLATED_MB,
 ) -> Policy:
-    """Read a policy file: a spreadsheet or CSV, or 例規 text (.txt, .html, .docx).
+    """Read a policy file: a spreadsheet or CSV, or 例規 text (.txt, .html, .docx, or a PDF
+    with a text layer).
 
     ``sheet`` picks a workbook sheet, any of them (default: the one that looks most like a
     policy among the first MAX_SHEETS; a CSV has one sheet, named after the file, and ignores
@@ -71,7 +72,7 @@ def read_policy(
         )
     if p.is_dir():
         raise PolicyFormatError(
-            f"{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx）"
+            f"{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx、.pdf）"
             "を指定してください。"
         )
     size = p.stat().st_size
@@ -94,6 +95,8 @@ def read_policy(
         return _read_workbook(p, data, digest, sheet, max_rows)
     if kind == "docx":
         return _reiki_policy(p, digest, _docx_lines(p, data), max_rows)
+    if kind == "pdf":
+        return _reiki_policy(p, digest, _pdf_lines(p, data), max_rows)
     text = _decode(p, data, encoding)
     ext = p.suffix.lower()
     if ext in {".html", ".htm", ".xhtml"} or (ext not in {".csv", ".tsv"} and _is_html(text)):

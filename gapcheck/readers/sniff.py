@@ -1,7 +1,7 @@
 """What a policy file really is, from its bytes: before anything is parsed.
 
 :func:`_sniff` tells a workbook (zip or OLE container), a Word document and text apart by
-their content, the extension only breaking ties, and refuses what cannot be read (PDF, .doc,
+their content, the extension only breaking ties, and refuses what cannot be read (.doc,
 an encrypted workbook, a zip bomb: :func:`_zip_names`) with a message saying how to fix it.
 :func:`_decode` turns text bytes into ``str`` (UTF-16 with a BOM, UTF-8, cp932).
 """
@@ -30,7 +30,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-200
 
 
 def _sniff(path: Path, data: bytes, max_inflated_mb: int) -> str:
-    """``excel``, ``docx`` or ``text``, from the content; the extension only breaks ties."""
+    """``excel``, ``docx``, ``pdf`` or ``text``, from the content; the extension only breaks ties."""
     ext = path.suffix.lower()
     if data.startswith(_ZIP_MAGIC):
         names = _zip_names(path, data, max_inflated_mb)
@@ -57,10 +57,7 @@ def _sniff(path: Path, data: bytes, max_inflated_mb: int) -> str:
             )
         return "excel"  # calamine tells an .xls from anything else; a .doc fails there
     if data.startswith(b"%PDF"):
-        raise PolicyFormatError(
-            f"{path}: PDF は読めません。本文をテキスト（.txt）か Word（.docx）に書き出して"
-            "指定してください。"
-        )
+        return "pdf"  # a text-layer PDF is read as 例規 text (issue #21); a scan is refused
     if ext in SPREADSHEET_EXTS:
         if _looks_like_text(data):
             raise PolicyFormatError(

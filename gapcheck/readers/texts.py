@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,6 +105,48 @@ def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
                     yield from _docx_block_lines(cell.iter_inner_content())
         else:
             yield from block.text.split("\n")
+
+
+# A policy PDF is a few dozen pages; past this many it is not a policy (or a hostile file).
+MAX_PDF_PAGES = 600
+
+
+def _pdf_lines(path: Path, data: bytes) -> list[str]:
+    """The text lines of a policy PDF with a text layer, wrapped lines joined (issue #21).
+
+    The guideline import's page reading does the work (page numbers and running headers
+    cropped, dot-leader 目次 lines kept as such). It reads from a private copy of exactly the
+    bytes hashed, so the digest is of what was parsed. An image-only PDF is refused: there is
+    no OCR.
+    """
+    from gapcheck.errors import GuidelineParseError
+    from gapcheck.importing.document import _pdf_page_count, read_document
+
+    with tempfile.TemporaryDirectory(prefix="gapcheck-pdf-") as tmp:
+        copy = Path(tmp) / "policy.pdf"
+        copy.write_bytes(data)
+        try:
+            pages = _pdf_page_count(copy)
+            if pages > MAX_PDF_PAGES:
+                raise PolicyFormatError(
+                    f"{path}: PDF が {pages:,} ページあり、ポリシーとしては長すぎます（上限 "
+                    f"{MAX_PDF_PAGES} ページ）。基本方針・対策基準の部分だけの PDF かテキストを指定してください。"
+                )
+            document = read_document([copy])
+        except GuidelineParseError as exc:
+            message = str(exc).replace(str(copy), str(path))
+            message = message.replace("取り込んでください", "指定してください")
+            raise PolicyFormatError(message) from exc
+    out: list[str] = []
+    joined = ""
+    for line in document.lines:
+        joined += line.text
+        if not line.wrapped:
+            out.append(joined)
+            joined = ""
+    if joined:
+        out.append(joined)
+    return out
 
 
 def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:

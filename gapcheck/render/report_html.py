@@ -103,7 +103,7 @@ def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> s
     clauses = []
     for f in ordered:
         sim = similarity(f, catalog)
-        clauses.append((f, f"{sim}%" if isinstance(sim, int) else sim, suggestion(f)))
+        clauses.append((f, f"{sim}%" if isinstance(sim, int) else sim, suggestion(f, s.body)))
     today = today or f"{dt.date.today():%Y年%m月%d日}"
     return render_html(
         "audit.html.j2",

@@ -334,7 +334,7 @@ def _clause_list(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
             f.clause.display_number, "・".join(f.clause.headings[-2:]), f.clause.level.label.split("（")[0],
             f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
             localize(f.clause.plain, s.body), localize(f.clause.text, s.body), body_text, where,
-            similarity(f, catalog), suggestion(f),
+            similarity(f, catalog), suggestion(f, s.body),
             d.decision if d else "", d.reason if d else "", d.owner if d else "", d.due if d else "",
             f.key, f.clause.basis.label,
         ])  # fmt: skip
@@ -387,7 +387,7 @@ def _print_list(wb: Workbook, s: ExecutiveSummary) -> None:
     rows = [
         [f.clause.display_number, "・".join(f.clause.headings[-2:]),
          f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
-         localize(f.clause.plain, s.body), suggestion(f), "", "", ""]
+         localize(f.clause.plain, s.body), suggestion(f, s.body), "", "", ""]
         for f in gaps
     ]  # fmt: skip
     last = table(ws, 1, headers, rows, widths, filters=False)
@@ -412,9 +412,13 @@ def lookup_formula(column: str, key: str) -> str:
     return f'=IFERROR(INDEX({ref},MATCH("{key}",{keys},0))&"","")'
 
 
-def suggestion(f: ClauseFinding) -> str:
-    """The short suggested action of the clause list (:data:`gapcheck.gaps.audit.STATUS_INFO`)."""
-    return f.status.info.action
+def suggestion(f: ClauseFinding, body: str = "本市") -> str:
+    """The short suggested action of the clause list (:data:`gapcheck.gaps.audit.STATUS_INFO`),
+    naming what is missing or changed (issue #21): 「不足する内容を追記（不足: 多要素認証）」."""
+    action = f.status.info.action
+    if not f.elements:
+        return action
+    return localize(f"{action}（{'、'.join(e.text for e in f.elements)}）", body)
 
 
 def _amendment(wb: Workbook, s: ExecutiveSummary) -> None:

@@ -71,7 +71,7 @@ HTML = "text/html; charset=utf-8"
 AUDIT_FILES = {"report.html": HTML, "report.xlsx": XLSX, "audit.json": "application/json"}
 DIFF_FILES = {"diff.html": HTML, "diff.xlsx": XLSX}
 SURVEY_FILES = {"survey.html": HTML, "survey.xlsx": XLSX, "clauses.csv": "text/csv; charset=utf-8"}
-POLICY_ACCEPT = ".xlsx,.xlsm,.xls,.xlsb,.csv,.tsv,.txt,.html,.htm,.docx"
+POLICY_ACCEPT = ".xlsx,.xlsm,.xls,.xlsb,.csv,.tsv,.txt,.html,.htm,.docx,.pdf"
 ENCODINGS = (
     ("", "自動で判定"),
     ("cp932", "Shift_JIS（cp932）"),

@@ -1,0 +1,224 @@
+"""Statuses argued from named elements, not from word distance (issue #21).
+
+A clause the body has is 一部不足 only where a named, checkable element of it (who, what, how
+often, which system) is absent from the body's matched provisions and the provisions around
+them; 旧版のまま only where the body's provision holds an element an edition changed
+(「機密性2以上」 where the edition says 「自治体機密性2以上」) or removed. A different wording of
+the same content is 対応済み. The elements are data (``guideline_versions/elements.yaml``,
+:class:`gapcheck.catalog.model.ClauseElements`), so an imported edition can add its own.
+
+Where no element is on record, a near-copy of a wording (a body that copied the 例文, checked
+against an imported edition) still shows what it lacks or keeps: the words that differ between
+the wordings are named (:func:`wording_changes`, :func:`wording_gaps`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gapcheck.catalog.model import Catalog, Edition
+from gapcheck.text.normalize import normalize
+
+__all__ = [
+    "ElementFinding",
+    "check_elements",
+    "wording_changes",
+    "wording_gaps",
+]
+
+ABSENT = "absent"
+OLD = "old"
+# At most this many words are named when wordings are compared (a list longer than that
+# says "rewritten", not "this element").
+_NAMED_WORDS = 2
+
+
+@dataclass(frozen=True)
+class ElementFinding:
+    """One named reason for a 一部不足 or 旧版のまま status.
+
+    ``kind`` is ``absent`` (the clause's ``element`` is not in the body's provisions) or
+    ``old`` (the body holds ``element``, which ``edition`` replaced by ``new``, or removed
+    when ``new`` is empty). ``estimate``: the change itself is the catalog's estimate.
+    ``source``: ``catalog`` (elements.yaml) or ``wording`` (words of two wordings compared).
+    """
+
+    kind: str
+    element: str
+    new: str = ""
+    edition: str = ""
+    edition_label: str = ""
+    estimate: bool = False
+    source: str = "catalog"
+
+    @property
+    def text(self) -> str:
+        """What the report prints: 「不足: 多要素認証」, 「旧版の要素: 機密性3 → 令和6年10月版から 自治体機密性3A…」."""
+        mark = "（推定）" if self.estimate else ""
+        if self.kind == ABSENT:
+            return f"不足: {self.element}"
+        if not self.element:
+            return f"未反映: {self.edition_label}で加わった「{self.new}」{mark}"
+        if not self.new:
+            return f"旧版の要素: {self.element}（{self.edition_label}で削除）{mark}"
+        return f"旧版の要素: {self.element} → {self.edition_label}から「{self.new}」{mark}"
+
+    @property
+    def sentence(self) -> str:
+        """The same in a sentence for the summary (no final 。)."""
+        mark = "（推定）" if self.estimate else ""
+        if self.kind == ABSENT:
+            return f"「{self.element}」に当たる定めが見当たりません"
+        if not self.element:
+            return f"{self.edition_label}で加わった「{self.new}」がありません{mark}"
+        if not self.new:
+            return f"{self.edition_label}で削除された「{self.element}」が残っています{mark}"
+        return f"「{self.element}」のままで、{self.edition_label}からの「{self.new}」になっていません{mark}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "element": self.element,
+            "new": self.new,
+            "edition": self.edition,
+            "estimate": self.estimate,
+            "source": self.source,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    require: tuple[tuple[str, tuple[str, ...], str | None], ...]
+    changed: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], bool], ...]
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(catalog: Catalog) -> dict[str, _Compiled]:
+    """The catalog's elements with their spellings normalised once per catalog."""
+
+    def norm(words: Sequence[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for n in (normalize(w) for w in words) if n))
+
+    return {
+        key: _Compiled(
+            require=tuple((e.name, norm(e.spellings), e.since) for e in ce.require),
+            changed=tuple(
+                (c.edition, c.old, norm(c.old_spellings), c.new, norm(c.new_spellings), c.estimate)
+                for c in ce.changed
+            ),
+        )
+        for key, ce in catalog.elements.items()
+    }
+
+
+def check_elements(
+    catalog: Catalog, key: str, target: Edition, held: str, around: str
+) -> tuple[tuple[ElementFinding, ...], str | None]:
+    """The named findings for clause ``key`` of ``target``, and the newest edition whose
+    content an old element shows the body keeps (``None`` without one).
+
+    ``held`` is the normalised text of the provisions matched to the clause, ``around`` the
+    same plus their neighbours: an old element must be in the provision itself, a required
+    element may be anywhere around it.
+
+    >>> from gapcheck import load_catalog
+    >>> cat = load_catalog()
+    >>> found, _ = check_elements(cat, "basic.scope.assets", cat.latest, "", "電磁的記録媒体と仕様書")
+    >>> [f.text for f in found]
+    ['不足: 印刷した文書']
+    """
+    entry = _compiled(catalog).get(key)
+    if entry is None:
+        return (), None
+    ids = catalog.ids
+    at = ids.index(target.id)
+    out: list[ElementFinding] = []
+    follows: str | None = None
+    for edition, old, old_any, new, new_any, estimate in entry.changed:
+        pos = ids.index(edition)
+        if pos > at or pos == 0 or any(w in held for w in new_any):
+            continue
+        if any(w in held for w in old_any):
+            out.append(
+                ElementFinding(OLD, old, new, edition, catalog.edition(edition).label, estimate)
+            )
+            before = ids[pos - 1]
+            if follows is None or ids.index(before) < ids.index(follows):
+                follows = before
+    for name, spellings, since in entry.require:
+        if since is not None and ids.index(since) > at:
+            continue
+        if not any(w in around for w in spellings):
+            out.append(ElementFinding(ABSENT, name))
+    return tuple(out), follows
+
+
+# A named word: a run of kanji, katakana, Latin letters and digits (「年1回以上」, 「自治体機密性2以上」).
+_WORD_RE = re.compile(r"[一-龥々ァ-ヴーa-z0-9]{2,}")
+
+
+def _terms(text: str) -> list[str]:
+    return list(dict.fromkeys(_WORD_RE.findall(text)))
+
+
+_PHRASE_RE = re.compile(r"[^、。,，]+")
+_PHRASE_MAX = 32
+
+
+def _phrases(text: str) -> list[str]:
+    return [p.strip() for p in _PHRASE_RE.findall(text) if len(p.strip()) >= 2]
+
+
+def _short(phrase: str) -> str:
+    return phrase if len(phrase) <= _PHRASE_MAX else phrase[: _PHRASE_MAX - 1] + "…"
+
+
+def _pieces(a: str, b: str) -> tuple[list[str], list[str]]:
+    """The phrases (between 、 and 。) of ``a`` that ``b`` does not have, and of ``b`` that
+    ``a`` does not have, in document order: what a revision removed and added, in words a
+    person can read."""
+    a_norm, b_norm = normalize(a), normalize(b)
+    removed = [p for p in _phrases(a) if normalize(p) not in b_norm]
+    added = [p for p in _phrases(b) if normalize(p) not in a_norm]
+    return removed, added
+
+
+def wording_changes(
+    old: str, current: str, held: str, edition: str, label: str
+) -> tuple[ElementFinding, ...]:
+    """What a near-copy of an older wording keeps or lacks: the passages of ``old`` that
+    ``current`` replaced and the row (``held``, normalised) still has, and the passages
+    ``current`` added that the row lacks. Empty when no such passage is found.
+
+    >>> [f.text for f in wording_changes("機密性2以上の情報", "自治体機密性2以上の情報", "機密性2以上の情報", "2024-10", "令和6年10月版")]
+    ['未反映: 令和6年10月版で加わった「自治体機密性2以上の情報」']
+    """
+    removed, added = _pieces(old, current)
+    kept = [_short(p) for p in removed if normalize(p) in held]
+    lacking = [_short(p) for p in added if normalize(p) not in held]
+    if not kept and not lacking:
+        return ()
+    return (
+        ElementFinding(
+            OLD,
+            "」「".join(kept[:_NAMED_WORDS]),
+            "」「".join(lacking[:_NAMED_WORDS]),
+            edition,
+            label,
+            source="wording",
+        ),
+    )
+
+
+def wording_gaps(current: str, held: str) -> tuple[ElementFinding, ...]:
+    """The phrases of ``current`` a near-copy of it (``held``, normalised) leaves out.
+
+    >>> [f.text for f in wording_gaps("年1回以上、監査を実施する。", "監査を実施する。")]
+    ['不足: 年1回以上']
+    """
+    missing = [_short(p) for p in _phrases(current) if normalize(p) not in held]
+    return tuple(ElementFinding(ABSENT, p, source="wording") for p in missing[:_NAMED_WORDS])

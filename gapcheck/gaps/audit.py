@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from gapcheck.align import (
     Alignment,
     Index,
@@ -224,6 +226,11 @@ NEAR_COPY = 0.45
 # Rows on each side of a matched provision where a required element may stand instead, and
 # the most rows of the same article looked at on each side.
 AROUND = 2
+# A clause no row matched is suggested (要確認) with the provision matched to a neighbouring
+# clause when the provision's text is this similar to it and it ranks among the provision's
+# few most similar clauses (issue #21; benchmarks/whole_policy.py).
+SIBLING_SIMILARITY = 0.20
+SIBLING_RANK = 3
 ARTICLE_SPAN = 12
 
 
@@ -714,12 +721,14 @@ def audit(
         bigrams=list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts],
         articles=[_article_of(r) for r in policy.rows],
     )
+    suggested = _sibling_suggestions(edition, windex, alignment, clause_rows)
     findings = [
         _clause_finding(
-            c, clause_rows.get(c.key, []), windex, alignment, by_source, context, edition
+            c, clause_rows.get(c.key, []), windex, alignment, by_source, context, edition,
+            c.key in suggested,
         )
         for c in edition
-    ]
+    ]  # fmt: skip
     evidence = edition_range(
         catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
     )
@@ -874,6 +883,58 @@ def _rows(
     return findings, clause_rows
 
 
+def _sibling_suggestions(
+    edition: Edition,
+    windex: WordingIndex,
+    alignment: Alignment,
+    clause_rows: dict[str, list[tuple[int, int]]],
+) -> set[str]:
+    """Clauses no row was matched to, but that a provision matched to a neighbouring clause
+    (same parent, the parent or a child) plausibly covers too: one provision in the body's
+    own words often holds two or three clauses of the guideline (issue #21). They are shown
+    as 要確認 with that provision, never as 対応済み: the text alone cannot settle it.
+
+    Adds the pairs to ``clause_rows``; returns the keys suggested.
+    """
+    sim = alignment.similarity
+    rows_of: dict[str, list[int]] = {}
+    for key, pairs in clause_rows.items():
+        rows_of.setdefault(_parent_key(key), []).extend(i for i, _ in pairs)
+        rows_of.setdefault(key, []).extend(i for i, _ in pairs)  # rows of the parent itself
+    out: set[str] = set()
+    for c in edition:
+        if c.key in clause_rows:
+            continue
+        current = windex.current(c.key, edition.id)
+        candidates = {*rows_of.get(_parent_key(c.key), ()), *rows_of.get(c.key, ())}
+        parent = _parent_key(c.key)
+        candidates |= {i for i, _ in clause_rows.get(parent, ())}
+        best = max(candidates, key=lambda i: float(sim[i, current]), default=None)
+        if best is None or float(sim[best, current]) < SIBLING_SIMILARITY:
+            continue
+        if _rank_of(windex, sim[best], c.key) > SIBLING_RANK:
+            continue
+        clause_rows[c.key] = [(best, current)]
+        out.add(c.key)
+    return out
+
+
+def _parent_key(key: str) -> str:
+    return key.rsplit(".", 1)[0]
+
+
+def _rank_of(windex: WordingIndex, scores: np.ndarray, key: str) -> int:
+    """Place of ``key`` among the clauses a row is most similar to (0: the most similar)."""
+    seen: list[str] = []
+    for j in np.argsort(-scores, kind="stable")[: 4 * (SIBLING_RANK + 1)]:
+        k = windex.wordings[int(j)].key
+        if k == key:
+            return len(seen)
+        if k not in seen:
+            seen.append(k)
+    return len(seen) + 1
+
+
 def _clause_finding(
     clause: Clause,
     pairs: list[tuple[int, int]],
@@ -882,13 +943,14 @@ def _clause_finding(
     by_source: dict[int, list[Pair]],
     context: _Context,
     edition: Edition,
+    suggested: bool = False,
 ) -> ClauseFinding:
     """The status of one clause, argued from named elements (issue #21): 旧版のまま only
     where the body's provision holds an element an edition changed, 一部不足 only where a
     named element is absent from the provision and its neighbours; otherwise 対応済み."""
     if not pairs:
         return ClauseFinding(clause, Status.MISSING)
-    review = all(p.review for i, _ in pairs for p in by_source.get(i, ()))
+    review = suggested or all(p.review for i, _ in pairs for p in by_source.get(i, ()))
     sim = alignment.similarity
     rows = tuple(sorted({i for i, _ in pairs}))
     current = windex.current(clause.key, edition.id)
@@ -917,8 +979,10 @@ def _clause_finding(
         follows = w.last if old else None
     if not absent and not old and s_current >= NEAR_COPY_WORDING and coverage < PARTIAL_CONTAINMENT:
         absent = wording_gaps(clause.text, held)
-    method = methods[0].method.value if methods else ""
+    method = "sibling" if suggested else methods[0].method.value if methods else ""
     evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
+    if suggested:
+        evidence = ("同じ節の条項に対応する規定に、この条項の内容も含まれている可能性があります",)
     if review:
         status = Status.REVIEW
     elif old:

@@ -773,7 +773,10 @@ def _element(key: str, item: dict[str, Any], ids: set[str], path: Path) -> Eleme
     if since is not None and since not in ids:
         return None  # required from an edition this catalog does not hold
     return Element(
-        name=name, spellings=_spellings(item, "any", key, path, required=True), since=since
+        name=name,
+        spellings=_spellings(item, "any", key, path, required=True),
+        since=since,
+        estimate=bool(item.get("estimate", False)),
     )
 
 

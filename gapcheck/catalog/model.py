@@ -342,12 +342,14 @@ class Element:
     A clause the body has is 一部不足 only when one of its elements is absent from the
     body's provisions: ``name`` is what the report prints, ``spellings`` the words any of
     which shows it is there (matched on normalised text), ``since`` the first edition that
-    requires it (``None``: every edition holding the clause).
+    requires it (``None``: every edition holding the clause); ``estimate``: the public
+    record names the edition's addition but not the clause it went into.
     """
 
     name: str
     spellings: tuple[str, ...]
     since: str | None = None
+    estimate: bool = False  # where the element sits in the clause is our estimate
 
 
 @dataclass(frozen=True)

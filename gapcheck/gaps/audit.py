@@ -34,6 +34,7 @@ from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.gaps.elements import (
     ElementFinding,
     check_elements,
+    has_elements,
     wording_changes,
     wording_gaps,
 )
@@ -720,8 +721,9 @@ def audit(
         texts=norm_texts,
         bigrams=list(alignment.source_bigrams) or [bigrams(t) for t in norm_texts],
         articles=[_article_of(r) for r in policy.rows],
+        refs=[unicodedata.normalize("NFKC", str(r.row)).replace(" ", "") for r in policy.rows],
     )
-    suggested = _sibling_suggestions(edition, windex, alignment, clause_rows)
+    suggested = _sibling_suggestions(edition, windex, alignment, clause_rows, context)
     findings = [
         _clause_finding(
             c, clause_rows.get(c.key, []), windex, alignment, by_source, context, edition,
@@ -888,6 +890,7 @@ def _sibling_suggestions(
     windex: WordingIndex,
     alignment: Alignment,
     clause_rows: dict[str, list[tuple[int, int]]],
+    context: _Context,
 ) -> set[str]:
     """Clauses no row was matched to, but that a provision matched to a neighbouring clause
     (same parent, the parent or a child) plausibly covers too: one provision in the body's
@@ -910,9 +913,14 @@ def _sibling_suggestions(
         parent = _parent_key(c.key)
         candidates |= {i for i, _ in clause_rows.get(parent, ())}
         best = max(candidates, key=lambda i: float(sim[i, current]), default=None)
-        if best is None or float(sim[best, current]) < SIBLING_SIMILARITY:
+        if best is None:
             continue
-        if _rank_of(windex, sim[best], c.key) > SIBLING_RANK:
+        # the clause's named elements all stand in the provision (著作権法 in a list of laws)
+        named = has_elements(windex.catalog, c.key, edition, context.texts[best])
+        if not named and (
+            float(sim[best, current]) < SIBLING_SIMILARITY
+            or _rank_of(windex, sim[best], c.key) > SIBLING_RANK
+        ):
             continue
         clause_rows[c.key] = [(best, current)]
         out.add(c.key)
@@ -1013,11 +1021,18 @@ class _Context:
     texts: list[str]  # normalised row texts
     bigrams: list[frozenset[str]]
     articles: list[str]  # the article (第N条…) or top number a row belongs to, "" if none
+    refs: list[str]  # each row's reference, normalised (第12条第1項, 7.2(2)②)
 
     def around(self, rows: Sequence[int]) -> list[int]:
-        """``rows``, their neighbours, and the other rows of the same article."""
+        """``rows``, their neighbours, the other rows of the same article, and the
+        provisions they refer to (「7.2(2)に定める措置」, 「第12条の規定により」)."""
         n = len(self.texts)
         out = {k for i in rows for k in range(max(0, i - AROUND), min(n, i + AROUND + 1))}
+        for i in rows:
+            for cited in _CITED_RE.findall(self.texts[i]):
+                target = cited.replace(".(", "(")
+                hits = [k for k, ref in enumerate(self.refs) if ref.startswith(target)]
+                out.update(hits[:ARTICLE_SPAN])
         articles = {self.articles[i] for i in rows} - {""}
         if articles:
             for i in rows:
@@ -1033,6 +1048,10 @@ class _Context:
 
 
 _ARTICLE_RE = re.compile(r"^第[0-9]+条(?:の[0-9]+)*")
+# a provision cited in a row's (normalised) text: 第12条(の2), 7.2(2), 6.1.(3)
+_CITED_RE = re.compile(
+    r"第[0-9]+条(?:の[0-9]+)*|(?<![0-9.])[0-9]{1,2}\.[0-9]{1,2}(?:\.?\([0-9]{1,2}\))?"
+)
 
 
 def _article_of(row: PolicyRow) -> str:

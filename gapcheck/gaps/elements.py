@@ -25,6 +25,7 @@ from gapcheck.text.normalize import normalize
 __all__ = [
     "ElementFinding",
     "check_elements",
+    "has_elements",
     "wording_changes",
     "wording_gaps",
 ]
@@ -59,7 +60,7 @@ class ElementFinding:
         """What the report prints: 「不足: 多要素認証」, 「旧版の要素: 機密性3 → 令和6年10月版から 自治体機密性3A…」."""
         mark = "（推定）" if self.estimate else ""
         if self.kind == ABSENT:
-            return f"不足: {self.element}"
+            return f"不足: {self.element}{mark}"
         if not self.element:
             return f"未反映: {self.edition_label}で加わった「{self.new}」{mark}"
         if not self.new:
@@ -71,7 +72,7 @@ class ElementFinding:
         """The same in a sentence for the summary (no final 。)."""
         mark = "（推定）" if self.estimate else ""
         if self.kind == ABSENT:
-            return f"「{self.element}」に当たる定めが見当たりません"
+            return f"「{self.element}」に当たる定めが見当たりません{mark}"
         if not self.element:
             return f"{self.edition_label}で加わった「{self.new}」がありません{mark}"
         if not self.new:
@@ -92,7 +93,7 @@ class ElementFinding:
 
 @dataclass(frozen=True)
 class _Compiled:
-    require: tuple[tuple[str, tuple[str, ...], str | None], ...]
+    require: tuple[tuple[str, tuple[str, ...], str | None, bool], ...]
     changed: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], bool], ...]
 
 
@@ -105,7 +106,7 @@ def _compiled(catalog: Catalog) -> dict[str, _Compiled]:
 
     return {
         key: _Compiled(
-            require=tuple((e.name, norm(e.spellings), e.since) for e in ce.require),
+            require=tuple((e.name, norm(e.spellings), e.since, e.estimate) for e in ce.require),
             changed=tuple(
                 (c.edition, c.old, norm(c.old_spellings), c.new, norm(c.new_spellings), c.estimate)
                 for c in ce.changed
@@ -149,16 +150,34 @@ def check_elements(
             before = ids[pos - 1]
             if follows is None or ids.index(before) < ids.index(follows):
                 follows = before
-    for name, spellings, since in entry.require:
+    for name, spellings, since, guess in entry.require:
         if since is not None and ids.index(since) > at:
             continue
         if not any(w in around for w in spellings):
-            out.append(ElementFinding(ABSENT, name))
+            out.append(ElementFinding(ABSENT, name, estimate=guess))
     return tuple(out), follows
 
 
 # A named word: a run of kanji, katakana, Latin letters and digits (「年1回以上」, 「自治体機密性2以上」).
 _WORD_RE = re.compile(r"[一-龥々ァ-ヴーa-z0-9]{2,}")
+
+
+def has_elements(catalog: Catalog, key: str, target: Edition, text: str) -> bool:
+    """Whether clause ``key`` has named elements (required by ``target``) and ``text``
+    (normalised) holds every one of them: positive evidence that a provision covers it.
+
+    >>> from gapcheck import load_catalog
+    >>> cat = load_catalog()
+    >>> has_elements(cat, "ops.law.compliance.copyright", cat.latest, "地方公務員法、著作権法")
+    True
+    """
+    entry = _compiled(catalog).get(key)
+    if entry is None:
+        return False
+    ids = catalog.ids
+    at = ids.index(target.id)
+    required = [s for _, s, since, _ in entry.require if since is None or ids.index(since) <= at]
+    return bool(required) and all(any(w in text for w in s) for s in required)
 
 
 def _terms(text: str) -> list[str]:

@@ -41,7 +41,7 @@ from gapcheck.gaps.elements import (
 from gapcheck.gaps.evidence import EditionRange, MatchedClause, edition_range
 from gapcheck.io import read_bytes_capped
 from gapcheck.readers.policy import Policy, PolicyRow
-from gapcheck.readers.reiki import definition_term
+from gapcheck.readers.reiki import definition_term, document_part
 from gapcheck.text.normalize import normalize, split_number
 
 
@@ -354,15 +354,6 @@ def _target_info(clause: Clause, catalog: Catalog, positions: dict[str, float]) 
         part=clause.part.value,
         ancestors=clause.headings[:-1],
     )
-
-
-def document_part(*names: str) -> str:
-    """基本方針 or 対策基準 when a title or chapter heading says which, else ``""``."""
-    for name in names:
-        basic, standards = "基本方針" in name, "対策基準" in name or "実施基準" in name
-        if basic != standards:
-            return "基本方針" if basic else "対策基準"
-    return ""
 
 
 def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:

@@ -20,12 +20,12 @@ from gapcheck.gaps.audit import (
     ClauseFinding,
     RowStatus,
     Status,
-    document_part,
     is_definition,
 )
 from gapcheck.gaps.evidence import Clue
 from gapcheck.gaps.ranking import announces_list, missing_definitions, rank_gaps, spread
 from gapcheck.readers.policy import PolicyRow
+from gapcheck.readers.reiki import document_part
 from gapcheck.text.numbering import ClauseNumber
 
 TOP = 5  # actions on the one-page summary

@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gapcheck.readers.policy import PolicyRow
 from gapcheck.text.normalize import kanji_to_int
 from gapcheck.text.wareki import find_wareki
 
-__all__ = ["ReikiText", "parse_reiki"]
+__all__ = ["ReikiText", "document_part", "parse_reiki"]
 
 _SP = r"[ \t\u3000]"
 _N = r"[0-9０-９]+|[〇一二三四五六七八九十百]+"
@@ -36,7 +36,11 @@ _CHAPTER_RE = re.compile(rf"^第({_N})(編|章|節|款)((?:の(?:{_N}))*)(?:{_SP
 _ARTICLE_RE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SP}*(.*)$")
 _CAPTION_RE = re.compile(r"^[（(]([^（）()]{2,40})[）)]$")
 _PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
-_ITEM_RE = re.compile(rf"^(?:[（(]([0-9０-９]+)[）)]|([一二三四五六七八九十]+){_SP}){_SP}*(.*)$")
+# a line that opens by citing an item (「①の規定にかかわらず」) continues the text: not a label
+_CITING = r"(?!の|に|及び|又は|から|まで|を|により|による|で定め)"
+_ITEM_RE = re.compile(
+    rf"^(?:[（(]([0-9０-９]+)[）)]{_CITING}|([一二三四五六七八九十]+){_SP}){_SP}*(.*)$"
+)
 _SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ](?:{_SP}|$))")
 # 番号型 labels (the guideline's numbering without 条)
 _DAI_RE = re.compile(
@@ -44,8 +48,8 @@ _DAI_RE = re.compile(
 )
 _DOTTED_RE = re.compile(rf"^([0-9０-９]+(?:[.．―\-－][0-9０-９]+)+)[.．]?(?:{_SP}+|$)(.*)$")
 _NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+|$)(.*)$")
-_PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_SP}*(.*)$")
-_CIRCLED_RE = re.compile(rf"^([①-⑳㉑-㉟㊱-㊿]){_SP}*(.*)$")
+_PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_CITING}{_SP}*(.*)$")
+_CIRCLED_RE = re.compile(rf"^([①-⑳㉑-㉟㊱-㊿]){_CITING}{_SP}*(.*)$")
 _JO_RE = re.compile(rf"^(序|前文)(?:{_SP}+(.*))?$")
 _AMEND_RE = re.compile(
     r"[（(](?:明治|大正|昭和|平成|令和|[明大昭平令])[0-9０-９元一二三四五六七八九十]"
@@ -81,6 +85,10 @@ _BOILERPLATE_RE = re.compile(
     r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
 )
 _INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリシー|訓令")
+# an instrument's own title (「南川市情報セキュリティ対策基準」), not a heading inside one
+_INSTRUMENT_TITLE_RE = re.compile(
+    r"情報セキュリティ.{0,12}(?:方針|基準|規程|規則|要綱|要領|ポリシー)$"
+)
 _LEADER_RE = re.compile(
     r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
 )
@@ -179,7 +187,9 @@ class _Reader:
     # --- lines -----------------------------------------------------------------------------
 
     def feed(self, raw: str) -> None:
-        line = raw.strip().lstrip("○◯")
+        line = raw.strip()
+        marked = line.startswith(("○", "◯"))  # 例規集 pages mark an instrument's title so
+        line = line.lstrip("○◯")
         if not line:
             return
         # 例規集 pages repeat a cited instrument's name between "[" and "]" lines (a tooltip)
@@ -191,6 +201,8 @@ class _Reader:
                 self.link_block = False
             return
         if self.mode == "supplement":
+            if self._next_instrument(line, marked):
+                return
             self._dates(line)
             return
         if _AMEND_LINE_RE.match(line):
@@ -257,12 +269,32 @@ class _Reader:
             # a web page's introduction above an instrument in articles is not a provision
             rows = [r for r in rows if r.row != "前文"]
         return ReikiText(
-            rows=tuple(rows),
+            rows=tuple(_unique_refs(rows, self.title)),
             title=self.title,
             toc=tuple(self.toc),
             enacted=self.enacted,
             revised=tuple(sorted(self.revised)),
         )
+
+    def _next_instrument(self, line: str, marked: bool) -> bool:
+        """After a 附則, the title of the next instrument a 例規集 page shows (基本方針, then
+        対策基準): read it as a new instrument rather than as more 附則 (issue #21)."""
+        title = (
+            _is_title(line)
+            and len(line) >= 6
+            and bool(_INSTRUMENT_RE.search(line))
+            and not _SUPPLEMENT_RE.match(line)
+            and not line.startswith(("この", "附", "付", "改正"))
+        )
+        if not (title and (marked or _INSTRUMENT_TITLE_RE.search(line))):
+            return False
+        self._flush()
+        self.mode = "pre"
+        self.chapters = [(-1, line)]  # the instrument, above its chapters, in every context
+        self.caption, self.article, self.outline = "", None, []
+        self.pending_notes.clear()
+        self.definition_article = False
+        return True
 
     # --- 目次 ------------------------------------------------------------------------------
 
@@ -491,6 +523,42 @@ class _Reader:
                 term=term,
             )
         )
+
+
+def document_part(*names: str) -> str:
+    """基本方針 or 対策基準 when a title or chapter heading says which, else ``""``.
+
+    >>> document_part("第2章　情報セキュリティ対策基準")
+    '対策基準'
+    """
+    for name in names:
+        basic, standards = "基本方針" in name, "対策基準" in name or "実施基準" in name
+        if basic != standards:
+            return "基本方針" if basic else "対策基準"
+    return ""
+
+
+def _unique_refs(rows: list[PolicyRow], title: str) -> list[PolicyRow]:
+    """Every row a locator a person can find (issue #21): where a document holds two parts
+    or instruments numbered alike (基本方針 2(3) and 対策基準 2(3)), each reference starts
+    with its part — or its chapter where the parts do not tell."""
+    seen: dict[str, int] = {}
+    for r in rows:
+        seen[str(r.row)] = seen.get(str(r.row), 0) + 1
+    if all(n == 1 for n in seen.values()):
+        return rows
+
+    def prefixed(r: PolicyRow, label: str) -> PolicyRow:
+        ref = f"{label} {r.row}" if label else str(r.row)
+        return replace(r, row=ref, number=ref)
+
+    parts = [prefixed(r, document_part(*r.context, title)) for r in rows]
+    again: dict[str, int] = {}
+    for r in parts:
+        again[str(r.row)] = again.get(str(r.row), 0) + 1
+    if all(n == 1 for n in again.values()):
+        return parts
+    return [prefixed(r, r.context[0].split()[0] if r.context else "") for r in rows]
 
 
 def definition_term(text: str, heading: str = "") -> str:

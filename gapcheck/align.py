@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gapcheck.text.normalize import normalize
+from gapcheck.text.tfidf import CharTfidf
 
 
 class Method(enum.Enum):
@@ -175,18 +176,8 @@ class Index:
         self._bigrams = [bigrams(t) for t in self.texts]
         # max_df=0.5 halves the sparse work on a real edition with identical results; on a
         # handful of texts it would discard the very words they share.
-        # scikit-learn loads in ~0.8 s: only when an index is built, so `gapcheck --help`
-        # and commands that never align stay quick
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self._vectorizer = TfidfVectorizer(
-            analyzer="char",
-            ngram_range=(2, 3),
-            sublinear_tf=True,
-            max_df=0.5 if len(self.texts) >= 50 else 1.0,
-            dtype=np.float32,
-        )
-        self._matrix = self._vectorizer.fit_transform(self.texts)
+        self._tfidf = CharTfidf(self.texts, max_df=0.5 if len(self.texts) >= 50 else 1.0)
+        self._matrix = self._tfidf.matrix
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -215,7 +206,7 @@ class Index:
         """Cosine similarity of normalised ``sources`` × targets (dense, float32)."""
         if not sources:
             return np.zeros((0, len(self.texts)), dtype=np.float32)
-        x = self._vectorizer.transform(sources)
+        x = self._tfidf.transform(sources)
         return (x @ self._matrix.T).toarray()
 
     def align(

@@ -3,7 +3,7 @@
 An editable install hides missing package data (the catalog lives outside ``gapcheck/``).
 The fresh venv borrows the test venv's third-party packages through a ``.pth`` line (a path
 line only: the editable install's own hook there is not run), so the test checks what the
-wheel carries without downloading and installing pandas and scikit-learn again; that
+wheel carries without downloading and installing pandas and SciPy again; that
 ``setup.cfg`` declares every dependency is shown by ``make test`` installing into a new venv.
 """
 

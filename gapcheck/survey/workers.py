@@ -101,7 +101,7 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
     in one process, and N workers × N threads would fight over N cores.
     """
     try:
-        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
     return threadpool_limits(1)

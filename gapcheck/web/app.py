@@ -58,7 +58,7 @@ from gapcheck.web.uploads import (
     too_large_request,
 )
 
-# the heavy library (pandas, scikit-learn) is imported in the handlers and by the warm-up
+# the heavy library (pandas, SciPy) is imported in the handlers and by the warm-up
 # thread, so that importing this module stays quick
 if TYPE_CHECKING:
     from gapcheck.catalog.model import Catalog

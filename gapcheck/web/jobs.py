@@ -259,7 +259,7 @@ CHILD_FAILED = (
 def survey_in_child(order: SurveyOrder, job: Job) -> dict[str, Any]:
     """Run the survey as the command does, in a new single-threaded process.
 
-    The server has threads and has run audits (scikit-learn's and BLAS's thread pools are
+    The server has threads and has run audits (BLAS's thread pools are
     up): the survey's workers must not be forked from it, where a lock held by another
     thread at the fork can hang a worker for ever. The child comes from multiprocessing's
     fork server where there is one (Linux, macOS: a small process started once, forking

@@ -228,3 +228,29 @@ def test_a_removed_clause_is_cited_by_number_and_heading_never_by_key(catalog):
     assert _removed_title("pw.paper", "2020-01", catalog) == (
         "廃止された条項 令和2年1月版 対策基準 1.1.(3)（ID及びパスワード等の管理）"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a web page's prose naming topics, no provision: no edition from nothing (#21)
+        (
+            "このページでは町の取組を紹介します。町ではガバメントクラウドへの移行を進め、"
+            "テレワークの環境も整えています。お問い合わせは担当課までお願いします。\n",
+            "判定できません（照合できた条項が 0 件と少ないため）",
+        ),
+        # a 目次 alone dates the text by its headings, and says so
+        (
+            "○青葉町情報安全規程\n目次\n第1章 総則（第1条―第3条）\n"
+            "第3章の2 情報システム全体の強靭性の向上（第20条の2―第20条の5）\n附則\n",
+            "平成30年9月版以降（目次の見出しによる）",
+        ),
+    ],
+    ids=["prose", "toc-only"],
+)
+def test_thin_text_is_dated_only_by_what_it_holds(tmp_path, text, label):
+    from gapcheck.readers.formats import read_policy
+
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    assert audit(read_policy(path), load_catalog()).follows_label == label

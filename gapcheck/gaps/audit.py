@@ -227,6 +227,8 @@ NEAR_COPY = 0.45
 # Rows on each side of a matched provision where a required element may stand instead, and
 # the most rows of the same article looked at on each side.
 AROUND = 2
+# Prose before the provisions dates a text only beside at least this many provisions.
+PROSE_NEEDS = 5
 # A clause no row matched is suggested (要確認) with the provision matched to a neighbouring
 # clause when the provision's text is this similar to it and it ranks among the provision's
 # few most similar clauses (issue #21; benchmarks/whole_policy.py).
@@ -744,8 +746,12 @@ def audit(
 
 
 def _texts(policy: Policy) -> list[tuple[str, str]]:
-    """Everything of the policy a topic may be found in, with where it is."""
-    out = [(r.where, f"{r.heading} {r.text}") for r in policy.rows]
+    """Everything of the policy a topic may be found in, with where it is. Prose before
+    the provisions (前文: a web page's introduction, a README) counts only beside enough
+    provisions: no edition from nothing (issue #21)."""
+    provisions = [r for r in policy.rows if r.row != "前文"]
+    rows = policy.rows if len(provisions) >= PROSE_NEEDS else provisions
+    out = [(r.where, f"{r.heading} {r.text}") for r in rows]
     out += [("目次", t) for t in policy.toc]
     if policy.title:
         out.append(("表題", policy.title))

@@ -155,6 +155,10 @@ class EditionRange:
             return f"判定できません（{self.reason}）"
         lo = catalog.edition(self.lower).label if self.lower else None
         hi = catalog.edition(self.upper).label if self.upper else None
+        if self.clues and all(c.where.startswith("目次") for c in self.clues):
+            # only the 目次 was read: say so (issue #21)
+            bound = f"{lo}以降" if lo else f"{hi}以前"
+            return f"{bound}（目次の見出しによる）"
         if self.mixed:
             return f"{lo}の内容を一部含む（旧版の書きぶりも残る）"
         if lo and hi:

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint fmt bench bench-import bench-import-voice bench-survey bench-real bench-hostile bench-web clean system
+.PHONY: demo test check lint fmt bench bench-whole bench-import bench-import-voice bench-survey bench-real bench-hostile bench-web clean system
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,7 +35,11 @@ fmt: $(STAMP)
 bench: $(STAMP)  ## audit quality and speed, then a bounded fuzz run of the readers
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/real_text.py
+	$(PY) benchmarks/whole_policy.py --held-out
 	$(PY) benchmarks/fuzz.py
+
+bench-whole: $(STAMP)  ## statuses on whole policies in an independent voice, per policy: false and missed gaps, agreement, row shown, edition (issue #21); HELD_OUT=1 adds the held-out ones
+	$(PY) benchmarks/whole_policy.py $(if $(HELD_OUT),--held-out,)
 
 bench-import: $(STAMP)  ## import a generated 400-page guideline PDF: time and peak memory (issue #5)
 	$(PY) benchmarks/import_bench.py

@@ -57,7 +57,7 @@ CASES = [
     # the layout beside a newer topic: a body that caught up by 枝番 articles
     ("layout-mixed", [], [("目次", "6. 運用"), ("目次", "6.4 外部委託"),
                           ("目次", "第3章の2 情報システム全体の強靭性の向上")],
-     ("2018-09", None, True, ""), "平成30年9月版の内容を一部含む（旧版の書きぶりも残る）"),
+     ("2018-09", None, True, ""), "平成30年9月版の内容を一部含む（旧版の書きぶりも残る。目次の見出しによる）"),
 ]  # fmt: skip
 
 

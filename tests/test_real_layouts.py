@@ -111,7 +111,7 @@ def test_toc_only_excerpt_is_read_and_its_chapters_are_evidence(tmp_path, catalo
         ("第1章 総則", "第3章の2 情報システム全体の強靭性の向上", "第1節 マイナンバー利用事務系"),
     )
     report = audit(policy, catalog)
-    assert report.follows_label == "平成30年9月版以降"
+    assert report.follows_label == "平成30年9月版以降（目次の見出しによる）"  # and says so (#21)
 
 
 # The markup 例規集 hosting systems render (article divs, caption and number in spans, a

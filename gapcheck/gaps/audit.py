@@ -22,6 +22,7 @@ import numpy as np
 from gapcheck.align import (
     Alignment,
     Index,
+    Method,
     Pair,
     SourceInfo,
     TargetInfo,
@@ -970,11 +971,19 @@ def _clause_finding(
             best_j, s_best = j, s
     wording_last = windex.wordings[best_j].last if best_j != current else None
     methods = [p for i in rows for p in by_source.get(i, ())]
-    held_bigrams = frozenset().union(*(context.bigrams[i] for i in rows))
-    coverage = containment(windex.index.bigrams_of(current), held_bigrams)
+    if s_current >= 0.999 and any(p.method is Method.EXACT for p in methods):
+        coverage = 1.0  # a copy of the current wording (most rows of a survey): nothing to count
+    else:
+        held_bigrams = frozenset().union(*(context.bigrams[i] for i in rows))
+        coverage = containment(windex.index.bigrams_of(current), held_bigrams)
     held = "".join(context.texts[i] for i in rows)
-    around = "".join(context.texts[k] for k in context.around(rows))
-    found, follows = check_elements(windex.catalog, clause.key, edition, held, around)
+    found, follows = check_elements(
+        windex.catalog,
+        clause.key,
+        edition,
+        held,
+        lambda: "".join(context.texts[k] for k in context.around(rows)),
+    )
     old = tuple(f for f in found if f.kind == "old")
     absent = tuple(f for f in found if f.kind == "absent")
     w = windex.wordings[best_j]

@@ -1,4 +1,4 @@
-"""Statuses argued from named elements, not from word distance (issue #21).
+"""Statuses argued from named elements, not from word distance (issue #21, docs/domain.md §8).
 
 A clause the body has is 一部不足 only where a named, checkable element of it (who, what, how
 often, which system) is absent from the body's matched provisions and the provisions around
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gapcheck.catalog.model import Catalog, Edition
@@ -117,14 +117,14 @@ def _compiled(catalog: Catalog) -> dict[str, _Compiled]:
 
 
 def check_elements(
-    catalog: Catalog, key: str, target: Edition, held: str, around: str
+    catalog: Catalog, key: str, target: Edition, held: str, around: str | Callable[[], str]
 ) -> tuple[tuple[ElementFinding, ...], str | None]:
     """The named findings for clause ``key`` of ``target``, and the newest edition whose
     content an old element shows the body keeps (``None`` without one).
 
     ``held`` is the normalised text of the provisions matched to the clause, ``around`` the
-    same plus their neighbours: an old element must be in the provision itself, a required
-    element may be anywhere around it.
+    same plus their neighbours (or a function giving it, called only when needed): an old
+    element must be in the provision itself, a required element may be anywhere around it.
 
     >>> from gapcheck import load_catalog
     >>> cat = load_catalog()
@@ -153,6 +153,10 @@ def check_elements(
     for name, spellings, since, guess in entry.require:
         if since is not None and ids.index(since) > at:
             continue
+        if any(w in held for w in spellings):
+            continue
+        if callable(around):
+            around = around()
         if not any(w in around for w in spellings):
             out.append(ElementFinding(ABSENT, name, estimate=guess))
     return tuple(out), follows

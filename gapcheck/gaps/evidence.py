@@ -155,17 +155,16 @@ class EditionRange:
             return f"判定できません（{self.reason}）"
         lo = catalog.edition(self.lower).label if self.lower else None
         hi = catalog.edition(self.upper).label if self.upper else None
-        if self.clues and all(c.where.startswith("目次") for c in self.clues):
-            # only the 目次 was read: say so (issue #21)
-            bound = f"{lo}以降" if lo else f"{hi}以前"
-            return f"{bound}（目次の見出しによる）"
+        toc = bool(self.clues) and all(c.where.startswith("目次") for c in self.clues)
+        by = "（目次の見出しによる）" if toc else ""  # only the 目次 was read: say so (#21)
         if self.mixed:
-            return f"{lo}の内容を一部含む（旧版の書きぶりも残る）"
+            by = "。目次の見出しによる" if toc else ""
+            return f"{lo}の内容を一部含む（旧版の書きぶりも残る{by}）"
         if lo and hi:
-            return f"{lo}相当" if lo == hi else f"{lo}〜{hi}相当"
+            return (f"{lo}相当" if lo == hi else f"{lo}〜{hi}相当") + by
         if lo:
-            return f"{lo}相当" if self.lower == catalog.latest.id else f"{lo}以降"
-        return f"{hi}以前"
+            return (f"{lo}相当" if self.lower == catalog.latest.id else f"{lo}以降") + by
+        return f"{hi}以前{by}"
 
     def to_dict(self) -> dict[str, object]:
         return {

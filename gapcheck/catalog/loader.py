@@ -38,11 +38,13 @@ from gapcheck.catalog.model import (
     Edition,
     Element,
     ElementChange,
+    Layout,
     Level,
     Part,
     Removal,
     SourceKind,
     Term,
+    Topic,
 )
 from gapcheck.errors import CatalogError, GapcheckError
 from gapcheck.io import read_bytes_capped
@@ -288,7 +290,53 @@ def load_edition(folder: Path) -> Edition:
         drivers=tuple(str(d).strip() for d in meta.get("drivers") or []),
         public_comment=_str(meta, "public_comment", meta_path) or None,
         depth=depth,
+        **_dating(meta.get("dating"), meta_path, line),
     )
+
+
+def _pattern(item: dict[str, Any], name: str, path: Path, *, required: bool = True) -> str:
+    value = item.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise CatalogError(f"dating の項目に {name} が必要です。", path, item.get(_LINE))
+        return ""
+    try:
+        re.compile(str(value))
+    except re.error as exc:
+        raise CatalogError(
+            f"dating の {name} '{value}' は正規表現として読めません（{exc}）。",
+            path,
+            item.get(_LINE),
+        ) from None
+    return str(value)
+
+
+def _dating(raw: Any, path: Path, line: int | None) -> dict[str, Any]:
+    """``dating: {topics: [{pattern, what}], layouts: [{entry, parent, what, exclude}]}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not set(raw) - {_LINE} <= {"topics", "layouts"}:
+        raise CatalogError("dating には topics と layouts だけを書いてください。", path, line)
+    topics, layouts = raw.get("topics") or [], raw.get("layouts") or []
+    if not all(isinstance(t, dict) for t in [*topics, *layouts]):
+        raise CatalogError(
+            "dating の各項目は pattern: … / what: … の形にしてください。", path, line
+        )
+    return {
+        "topics": tuple(
+            Topic(pattern=_pattern(t, "pattern", path), what=_str(t, "what", path, required=True))
+            for t in topics
+        ),
+        "layouts": tuple(
+            Layout(
+                entry=_pattern(t, "entry", path),
+                parent=_pattern(t, "parent", path),
+                what=_str(t, "what", path, required=True),
+                exclude=_pattern(t, "exclude", path, required=False),
+            )
+            for t in layouts
+        ),
+    }
 
 
 def _basis(item: dict[str, Any], who: str, path: Path, line: int | None) -> Basis:

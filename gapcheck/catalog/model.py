@@ -230,6 +230,28 @@ class Depth(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Topic:
+    """Words an edition introduced (issue #21): a text holding them follows this edition or a
+    later one. ``pattern`` is a regular expression on normalised text (docs/domain.md §7);
+    ``what`` says in plain words what was found."""
+
+    pattern: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A 目次 layout this edition was the last to use (issue #21): an entry matching
+    ``entry`` (and not ``exclude``) whose nearest higher entry matches ``parent`` → the text
+    follows this edition or an earlier one."""
+
+    entry: str
+    parent: str
+    what: str
+    exclude: str = ""
+
+
+@dataclass(frozen=True)
 class Edition:
     """One edition of the guideline, its clauses in document order."""
 
@@ -247,6 +269,10 @@ class Edition:
     drivers: tuple[str, ...] = ()  # what the revision answered (政府統一基準の改定, 三層の対策…)
     public_comment: str | None = None  # the public-comment period, where known
     depth: Depth = Depth.FULL
+    # what dates a policy text (edition.yaml ``dating``): words this edition introduced, and
+    # 目次 layouts it was the last to use (issue #21; the evidence module reads them)
+    topics: tuple[Topic, ...] = ()
+    layouts: tuple[Layout, ...] = ()
 
     @functools.cached_property
     def _by_key(self) -> dict[str, Clause]:

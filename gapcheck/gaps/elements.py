@@ -19,12 +19,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gapcheck.catalog.model import Catalog, Edition
+from gapcheck.catalog.model import Catalog, Clause, Edition, Level
 from gapcheck.text.normalize import normalize
 
 __all__ = [
     "ElementFinding",
     "check_elements",
+    "check_level",
     "has_elements",
     "wording_changes",
     "wording_gaps",
@@ -132,14 +133,19 @@ def check_elements(
     >>> [f.text for f in found]
     ['不足: 印刷した文書']
     """
-    entry = _compiled(catalog).get(key)
-    if entry is None:
+    compiled = _compiled(catalog)
+    entry = compiled.get(key)
+    # a duty the edition removed, kept in this clause's provision (フルチェック beside the
+    # other duties of its parent): the removed clause's entry, for the clauses it stood among
+    removed = _removed_beside(catalog, target.id).get(key.rsplit(".", 1)[0], ())
+    if entry is None and not removed:
         return (), None
     ids = catalog.ids
     at = ids.index(target.id)
     out: list[ElementFinding] = []
     follows: str | None = None
-    for edition, old, old_any, new, new_any, estimate in entry.changed:
+    changed = [*(entry.changed if entry else ()), *(c for r in removed for c in r.changed)]
+    for edition, old, old_any, new, new_any, estimate in changed:
         pos = ids.index(edition)
         if pos > at or pos == 0 or any(w in held for w in new_any):
             continue
@@ -150,7 +156,7 @@ def check_elements(
             before = ids[pos - 1]
             if follows is None or ids.index(before) < ids.index(follows):
                 follows = before
-    for name, spellings, since, guess in entry.require:
+    for name, spellings, since, guess in entry.require if entry else ():
         if since is not None and ids.index(since) > at:
             continue
         if any(w in held for w in spellings):
@@ -160,6 +166,64 @@ def check_elements(
         if not any(w in around for w in spellings):
             out.append(ElementFinding(ABSENT, name, estimate=guess))
     return tuple(out), follows
+
+
+@functools.lru_cache(maxsize=16)
+def _removed_beside(catalog: Catalog, target_id: str) -> dict[str, tuple[_Compiled, ...]]:
+    """Per parent key, the compiled entries of clauses removed by ``target_id`` (or
+    before) that stood under that parent."""
+    present = {c.key for c in catalog.edition(target_id)}
+    out: dict[str, list[_Compiled]] = {}
+    for key, entry in _compiled(catalog).items():
+        if key not in present and entry.changed:
+            out.setdefault(key.rsplit(".", 1)[0], []).append(entry)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_DUTY_RE = re.compile(r"しなければならな|してはならな|(?<!努める)ものとする|させなければ")
+_SOFT_RE = re.compile(r"望ましい|努め|努力")
+
+
+@functools.lru_cache(maxsize=4)
+def _hardened(catalog: Catalog) -> dict[str, tuple[str, bool]]:
+    """Clauses an edition turned from a recommendation into a duty: key → (that edition,
+    whether the record of the change is an estimate)."""
+    out: dict[str, tuple[str, bool]] = {}
+    level: dict[str, Level] = {}
+    for ed in catalog.editions:
+        for c in ed:
+            before = level.get(c.key)
+            if before is Level.RECOMMENDATION and c.level is Level.DUTY:
+                out[c.key] = (ed.id, c.change is None or c.change.basis.estimate)
+            level[c.key] = c.level
+    return out
+
+
+def check_level(
+    catalog: Catalog, clause: Clause, target: Edition, held: str
+) -> ElementFinding | None:
+    """A provision that still only recommends (「努める」「望ましい」) what an edition made a duty
+    (issue #21): the named change is the level itself.
+
+    >>> from gapcheck import load_catalog
+    >>> cat = load_catalog()
+    >>> clause = cat.latest.get("asset.manage.transmission")
+    >>> check_level(cat, clause, cat.latest, "機密性2以上の情報の送信には暗号化に努める。").text
+    '旧版の要素: 努力義務（努める・望ましい） → 令和4年3月版から「義務（しなければならない）」（推定）'
+    """
+    change = _hardened(catalog).get(clause.key)
+    if change is None or clause.level is not Level.DUTY:
+        return None
+    edition, estimate = change
+    ids = catalog.ids
+    if ids.index(edition) > ids.index(target.id):
+        return None
+    if not _SOFT_RE.search(held) or _DUTY_RE.search(held):
+        return None
+    label = catalog.edition(edition).label
+    return ElementFinding(
+        OLD, "努力義務（努める・望ましい）", "義務（しなければならない）", edition, label, estimate
+    )
 
 
 # A named word: a run of kanji, katakana, Latin letters and digits (「年1回以上」, 「自治体機密性2以上」).

@@ -4,12 +4,13 @@ Absence is not evidence of age: a policy excerpt without cloud rules may simply 
 them, and a body may keep its own wording. Only what is *present* counts:
 
 * **topics an edition introduced** (``マイナンバー利用事務系`` → at least 平成30年9月版), found
-  anywhere in the text, its 目次 or its title (:data:`TOPICS`, facts in docs/real-texts.md);
+  anywhere in the text, its 目次 or its title (each edition's ``dating: topics`` in its
+  edition.yaml, facts in docs/real-texts.md: an imported edition brings its own);
 * **clauses an edition added**, matched with confidence → at least that edition;
 * **wordings that later editions changed**, or clauses they removed, matched with confidence
   in at least two places → at most the last edition with that wording;
 * **a layout later editions dropped**: 外部委託 as a part of 運用 in the 目次 → at most
-  平成22年11月版 (平成27年3月版 gave outsourcing its own section; :data:`LAYOUTS`).
+  平成22年11月版 (平成27年3月版 gave outsourcing its own section; ``dating: layouts``).
 
 The result is a range (「令和2年12月版〜令和4年3月版相当」) with the provisions behind it, or
 「判定できません」 with the reason. Dates in 附則 and 改正 notes are reported beside it (when
@@ -18,67 +19,37 @@ the text was last revised) but never used as a bound: an excerpt rarely shows ev
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from gapcheck.catalog.model import Catalog, Edition
 from gapcheck.text.normalize import normalize
 
-# (pattern on normalised text, first edition that has the topic, what it is)
-# Each is a fact about the guideline's history (docs/real-texts.md), not a wording of it.
-TOPICS: tuple[tuple[str, str, str], ...] = (
-    # the 平成18年9月 full rewrite named the roles still in use (earlier texts: 情報統括責任者…)
-    (r"最高情報セキュリティ責任者|ciso", "2006-09", "最高情報セキュリティ責任者（CISO）の役職名"),
-    (
-        r"統括情報セキュリティ責任者|総括情報セキュリティ責任者",
-        "2006-09",
-        "統括情報セキュリティ責任者の役職名",
-    ),
-    (r"標的型攻撃", "2015-03", "標的型攻撃への対策"),
-    (r"ソーシャルメディア", "2015-03", "ソーシャルメディアの利用"),
-    (
-        r"マイナンバー利用事務系|個人番号利用事務系",
-        "2018-09",
-        "マイナンバー利用事務系（三層の対策）",
-    ),
-    (r"lgwan接続系", "2018-09", "LGWAN接続系（三層の対策）"),
-    (r"インターネット接続系", "2018-09", "インターネット接続系（三層の対策）"),
-    (r"情報システム全体の強靭性", "2018-09", "情報システム全体の強靭性の向上"),
-    (r"β'モデル|βモデル", "2020-12", "βモデル・β'モデル"),
-    (r"特定通信", "2020-12", "特定通信"),
-    (r"テレワーク", "2020-12", "テレワーク"),
-    (
-        # never the 約款 rule of 2015-03 … 2020-12 (「機密性2以上の情報は約款による外部サービスで
-        # 取り扱ってはならない」): an independent 2020-12 policy was dated 2022-03 by it (#21)
-        r"機密性2以上(?:[^。約]|約(?!款)){0,30}(?:外部サービス|クラウド)"
-        r"|(?:外部サービス|クラウド)(?:[^。約]|約(?!款)){0,30}機密性2以上",
-        "2022-03",
-        "機密性2以上を扱う外部サービスの区分",
-    ),
-    (r"ガバメントクラウド", "2023-03", "ガバメントクラウド"),
-    (r"標準準拠システム", "2023-03", "標準準拠システム"),
-    (r"α'モデル", "2024-10", "α'モデル"),
-    (r"自治体機密性", "2024-10", "自治体機密性（5段階の格付け）"),
-)
-_TOPIC_RES = tuple((re.compile(p), e, what) for p, e, what in TOPICS)
 
-# Layouts of the 対策基準 that later editions dropped, read from the 目次 only (an entry and the
-# nearest entry above it): (pattern on the entry, pattern the entry must not match, pattern on
-# its parent, last edition with the layout, what it is). Facts in docs/real-texts.md. Each is
-# something present (an entry placed under a parent), never a missing section.
-LAYOUTS: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        r"外部委託|業務委託",
-        r"外部サービス|クラウド",
-        r"運用",
-        "2010-11",
-        "外部委託を「運用」の一部に置く構成",
-    ),
-)
-_LAYOUT_RES = tuple(
-    (re.compile(p), re.compile(n), re.compile(q), e, what) for p, n, q, e, what in LAYOUTS
-)
+@functools.lru_cache(maxsize=4)
+def _dating(catalog: Catalog) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Each edition's dating data (edition.yaml ``dating``), compiled once per catalog: an
+    imported edition dates texts by its own topics without a code change (issue #21)."""
+    topics = tuple(
+        (re.compile(t.pattern), ed.id, t.what) for ed in catalog.editions for t in ed.topics
+    )
+    layouts = tuple(
+        (
+            re.compile(lay.entry),
+            re.compile(lay.exclude) if lay.exclude else None,
+            re.compile(lay.parent),
+            ed.id,
+            lay.what,
+        )
+        for ed in catalog.editions
+        for lay in ed.layouts
+    )
+    return topics, layouts
+
+
 # the level of a 目次 entry: 第N章 > 第N節 > 第N款, or 6 > 6.4 > 6.4.1
 _TOC_LEVEL_RES = (
     (
@@ -190,12 +161,13 @@ class MatchedClause:
     what: str
 
 
-def topic_clues(texts: Sequence[tuple[str, str]]) -> list[Clue]:
+def topic_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clue]:
     """Topics found in ``(where, text)`` pairs; each topic once, at its first place."""
     out: dict[str, Clue] = {}
+    topics = _dating(catalog)[0]
     for where, text in texts:
         norm = normalize(text)
-        for pattern, edition, what in _TOPIC_RES:
+        for pattern, edition, what in topics:
             if what not in out and pattern.search(norm):
                 out[what] = Clue("topic", "lower", edition, what, where)
     return list(out.values())
@@ -208,7 +180,7 @@ def _toc_level(entry: str) -> int | None:
     return None
 
 
-def layout_clues(texts: Sequence[tuple[str, str]]) -> list[Clue]:
+def layout_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clue]:
     """Layouts of older editions found in the 目次 (the ``目次`` entries of ``texts``, in
     order): an entry matching a layout whose nearest higher-level entry matches its parent."""
     out: dict[str, Clue] = {}
@@ -222,12 +194,12 @@ def layout_clues(texts: Sequence[tuple[str, str]]) -> list[Clue]:
         parents = {n: t for n, t in parents.items() if n < level}
         parent = parents[max(parents)] if parents else ""
         entry = normalize(text)
-        for pattern, exclude, above, edition, what in _LAYOUT_RES:
+        for pattern, exclude, above, edition, what in _dating(catalog)[1]:
             if (
                 what not in out
                 and parent
                 and pattern.search(entry)
-                and not exclude.search(entry)
+                and not (exclude and exclude.search(entry))
                 and above.search(normalize(parent))
             ):
                 out[what] = Clue("layout", "upper", edition, what, f"目次「{text.strip()}」")
@@ -243,10 +215,8 @@ def edition_range(
 ) -> EditionRange:
     """Weigh the evidence; see the module docstring for what counts."""
     pos = {e: n for n, e in enumerate(catalog.ids)}
-    clues = [c for c in topic_clues(texts) if c.edition in pos]
-    clues += [
-        c for c in layout_clues(texts) if c.edition in pos and pos[c.edition] < pos[target.id]
-    ]
+    clues = topic_clues(catalog, texts)
+    clues += [c for c in layout_clues(catalog, texts) if pos[c.edition] < pos[target.id]]
     # clauses an edition added: one strong match, or two matches, of the same edition
     added: dict[str, list[MatchedClause]] = {}
     for m in matches:

@@ -243,6 +243,9 @@ SIBLING_RANK = 3
 ALSO_ACCEPT = 0.30
 ALSO_REVIEW = 0.25
 ALSO_RANK = 2
+PIECE_MIN = 12  # characters of a sentence compared on its own
+ALSO = "also"  # the method of a clause taken as held by a provision matched to another
+SUGGESTED = "sibling"  # … and of one only suggested (要確認)
 ARTICLE_SPAN = 12
 
 
@@ -725,11 +728,11 @@ def audit(
         articles=[_article_of(r) for r in policy.rows],
         refs=[unicodedata.normalize("NFKC", str(r.row)).replace(" ", "") for r in policy.rows],
     )
-    suggested = _second_matches(edition, windex, alignment, clause_rows, context)
+    second = _second_matches(edition, windex, alignment, by_source, clause_rows, context)
     findings = [
         _clause_finding(
             c, clause_rows.get(c.key, []), windex, alignment, by_source, context, edition,
-            c.key in suggested,
+            second.get(c.key, ""),
         )
         for c in edition
     ]  # fmt: skip
@@ -778,6 +781,8 @@ def _matched_clauses(
     for f in findings:
         if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
             continue
+        if f.method in (ALSO, SUGGESTED):
+            continue  # found in a provision matched to another clause: no evidence of age
         added = windex.added_in.get(f.key)
         last = f.wording_last or (f.follows if f.status is Status.OUTDATED else None)
         if last:
@@ -895,9 +900,10 @@ def _second_matches(
     edition: Edition,
     windex: WordingIndex,
     alignment: Alignment,
+    by_source: dict[int, list[Pair]],
     clause_rows: dict[str, list[tuple[int, int]]],
     context: _Context,
-) -> set[str]:
+) -> dict[str, str]:
     """Clauses no row was matched to that a provision matched to another clause holds too:
     one article in the body's own words often holds two or three clauses of the guideline
     (issue #21), and the alignment gives each provision one clause (a second one only to a
@@ -909,19 +915,36 @@ def _second_matches(
     clause (same parent, the parent, a child) and close enough, or holding every named element
     of the clause — is shown as 要確認 with that provision, never as 対応済み.
 
-    Adds the pairs to ``clause_rows``; returns the keys only suggested (要確認).
+    A provision that is an exact copy of one clause holds no other. Adds the pairs to
+    ``clause_rows``; returns, per key, :data:`ALSO` (taken) or :data:`SUGGESTED` (要確認).
     """
     sim = alignment.similarity
     if not len(sim):
-        return set()
+        return {}
+    copies = [i for i, pairs in by_source.items() if any(p.method is Method.EXACT for p in pairs)]
+    exact = set(copies)
+    if copies:
+        sim = sim.copy()
+        sim[copies, :] = 0.0
     rows_of: dict[str, list[int]] = {}
     for key, pairs in clause_rows.items():
         rows_of.setdefault(_parent_key(key), []).extend(i for i, _ in pairs)
         rows_of.setdefault(key, []).extend(i for i, _ in pairs)  # rows of the parent itself
-    out: set[str] = set()
-    for c in edition:
-        if c.key in clause_rows:
-            continue
+    out: dict[str, str] = {}
+    missing = [c for c in edition if c.key not in clause_rows]
+    if not missing:
+        return out
+    # a long article holds several clauses, each in a sentence or two: compared sentence by
+    # sentence, one clause's words are not diluted by the others'
+    pieces = [
+        (i, t)
+        for i, text in enumerate(context.texts)
+        if text.count("。") >= 2 and i not in exact
+        for t in text.split("。")
+        if len(t) >= PIECE_MIN
+    ]
+    piece_sim = windex.index.similarity([t for _, t in pieces]) if pieces else None
+    for c in missing:
         current = windex.current(c.key, edition.id)
         column = sim[:, current]
         best = int(np.argmax(column))
@@ -929,7 +952,14 @@ def _second_matches(
         near = score >= ALSO_REVIEW and _rank_of(windex, sim[best], c.key) <= ALSO_RANK
         if near and score >= ALSO_ACCEPT:
             clause_rows[c.key] = [(best, current)]
+            out[c.key] = ALSO
             continue
+        if not near and piece_sim is not None:
+            # a sentence of a long article: only ever a suggestion (short texts score high)
+            k = int(np.argmax(piece_sim[:, current]))
+            piece = float(piece_sim[k, current])
+            if piece >= ALSO_REVIEW and _rank_of(windex, piece_sim[k], c.key) <= ALSO_RANK:
+                best, near = pieces[k][0], True
         if not near:
             parent = _parent_key(c.key)
             candidates = {*rows_of.get(parent, ()), *rows_of.get(c.key, ())}
@@ -946,7 +976,7 @@ def _second_matches(
                 continue
             best = sibling
         clause_rows[c.key] = [(best, current)]
-        out.add(c.key)
+        out[c.key] = SUGGESTED
     return out
 
 
@@ -974,13 +1004,14 @@ def _clause_finding(
     by_source: dict[int, list[Pair]],
     context: _Context,
     edition: Edition,
-    suggested: bool = False,
+    second: str = "",
 ) -> ClauseFinding:
     """The status of one clause, argued from named elements (issue #21): 旧版のまま only
     where the body's provision holds an element an edition changed, 一部不足 only where a
     named element is absent from the provision and its neighbours; otherwise 対応済み."""
     if not pairs:
         return ClauseFinding(clause, Status.MISSING)
+    suggested = second == SUGGESTED
     review = suggested or all(p.review for i, _ in pairs for p in by_source.get(i, ()))
     sim = alignment.similarity
     rows = tuple(sorted({i for i, _ in pairs}))
@@ -1021,7 +1052,7 @@ def _clause_finding(
         follows = w.last if old else None
     if not absent and not old and s_current >= NEAR_COPY_WORDING and coverage < PARTIAL_CONTAINMENT:
         absent = wording_gaps(clause.text, held)
-    method = "sibling" if suggested else methods[0].method.value if methods else ""
+    method = second or (methods[0].method.value if methods else "")
     evidence = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
     if suggested:
         evidence = ("同じ節の条項に対応する規定に、この条項の内容も含まれている可能性があります",)

@@ -307,8 +307,12 @@ def similarity(f: ClauseFinding, catalog: Catalog) -> object:
     if not f.rows:
         return ""
     pct = round(f.score * 100)
-    if f.status is Status.OUTDATED:
-        label = catalog.edition(f.follows).label if f.follows in catalog.ids else "旧版"
+    # compared with the older wording the rows are closest to, when they are; an old element
+    # found in the body's own words is named in 対応案 instead (issue #21)
+    older = f.wording_last is not None or any(e.source == "wording" for e in f.elements)
+    if f.status is Status.OUTDATED and older:
+        last = f.wording_last or f.follows
+        label = catalog.edition(last).label if last in catalog.ids else "旧版"
         return f"{label}の文言と一致" if pct >= 100 else f"{label}の文言と{pct}%"
     return pct
 

@@ -252,7 +252,9 @@ def out_option(fn: F) -> F:
 @json_option
 @out_option
 @click.option(
-    "--fail-on-gaps", is_flag=True, help="未対応・旧版のままの条項があれば終了コード 3 を返します。"
+    "--fail-on-gaps",
+    is_flag=True,
+    help="未対応・旧版のまま・一部不足の条項があれば終了コード 3 を返します。",
 )
 @click.option(
     "--max-rows",
@@ -294,7 +296,7 @@ def audit_command(
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
-    from gapcheck.gaps.audit import Status
+    from gapcheck.gaps.audit import GAP_STATUSES
     from gapcheck.pipeline import (
         refuse_to_overwrite_inputs,
         render_audit_text,
@@ -322,7 +324,7 @@ def audit_command(
     else:
         click.echo(render_audit_text(report, settings.catalog()), nl=False)
         _echo_written(written)
-    if fail_on_gaps and any(report.counts[s.value] for s in (Status.MISSING, Status.OUTDATED)):
+    if fail_on_gaps and any(report.counts[s.value] for s in GAP_STATUSES):
         raise SystemExit(3)
 
 

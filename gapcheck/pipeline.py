@@ -233,7 +233,7 @@ def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
     lines.append(f"行 {len(report.rows)}: {row_counts}")
     if is_thin(report):
         lines.append(
-            "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性）。"
+            "照合できた条項が少ないため、残りの条項は「未照合」とし、規定の有無を判断していません（抜粋や独自の構成の可能性）。"
         )
         return "\n".join(lines) + "\n"
     top = spread(rank_gaps(report, catalog), TERMINAL_TOP)

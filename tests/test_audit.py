@@ -56,6 +56,7 @@ def test_statuses_and_follows(catalog):
     )
     assert report.counts == {
         "covered": 1, "outdated": 1, "partial": 0, "missing": 1, "review": 0, "not-applicable": 0,
+        "unread": 0,
     }  # fmt: skip
 
 

@@ -174,7 +174,7 @@ def test_audit_json_contract(sample_policy):
     data = json.loads(result.output)
     assert (data["target"], data["follows"], data["lag_years"]) == ("2025-03", "2020-12", 4.2)
     assert set(data["counts"]) == {
-        "covered", "outdated", "partial", "missing", "review", "not-applicable",
+        "covered", "outdated", "partial", "missing", "review", "not-applicable", "unread",
     }  # fmt: skip
     assert sum(data["counts"].values()) == len(data["clauses"]) == len(load_catalog().latest)
     clause_fields = {"key", "number", "status", "follows", "rows", "score"}

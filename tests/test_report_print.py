@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
-from gapcheck.gaps.audit import audit
+from gapcheck.gaps.audit import Status, audit
 from gapcheck.gaps.summary import summarize
 from gapcheck.pipeline import DEMO_EDITION, DEMO_SEED
 from gapcheck.readers.formats import read_policy
@@ -107,8 +107,8 @@ def test_chart_sits_beside_the_status_table_and_labels_every_bar(demo):
         for c in cols
         if ws.cell(row=r, column=c).value not in (None, "")
     ]
-    status_rows = [r for r in range(1, 20) if ws.cell(row=r, column=2).value in (
-        "状況", "対応済み", "旧版のまま", "一部不足", "未対応", "要確認", "対象外")]  # fmt: skip
+    titles = ("状況", *(s.title for s in Status))
+    status_rows = [r for r in range(1, 20) if ws.cell(row=r, column=2).value in titles]
     assert under == []
     assert (list(rows), list(cols)) == (status_rows, [3, 4, 5])
     assert ws.cell(row=max(rows) + 2, column=1).value.startswith("優先して取り組むこと")

@@ -34,5 +34,6 @@ def test_survey_archive_letters_are_fixed():
     assert {s.value: c for s, c in STATUS_CODE.items()} == {
         "covered": "C", "outdated": "O", "partial": "P", "missing": "M", "review": "R",
         "not-applicable": "N",
+        "unread": "U",
     }  # fmt: skip
     assert len(CODE_STATUS) == len(Status)

@@ -60,6 +60,7 @@ class Status(enum.Enum):
     MISSING = "missing"
     REVIEW = "review"
     NOT_APPLICABLE = "not-applicable"
+    UNREAD = "unread"
 
     @property
     def info(self) -> StatusInfo:
@@ -186,6 +187,19 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         gap=False,
         settled=True,
     ),
+    Status.UNREAD: StatusInfo(
+        title="未照合",
+        explanation="入力した文書にこの条項に当たる部分が含まれていない（抜粋で途中までしかない、"
+        "基本方針だけ等）ため、規定の有無を判断していません。",
+        action="全文を入力して点検し直す",
+        advice="ポリシーの全文（基本方針と対策基準）を入力して点検し直してください。",
+        affects="{body}の入力した文書にはこの条項に当たる部分が含まれていないため、判断していません。",
+        fill="F2F2F2",
+        colour="BFBFBF",
+        code="U",
+        gap=False,
+        settled=True,
+    ),
 }
 GAP_STATUSES = tuple(s for s in Status if STATUS_INFO[s].gap)
 ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
@@ -229,6 +243,10 @@ NEAR_COPY = 0.45
 # Rows on each side of a matched provision where a required element may stand instead, and
 # the most rows of the same article looked at on each side.
 AROUND = 2
+# Fewer clauses matched than THIN_INPUT, or fewer than PART_READ of a part: the input does not
+# hold that much of the policy, and its absent clauses are 未照合, not 未対応 (issue #21).
+THIN_INPUT = 10
+PART_READ = 3
 # Prose before the provisions dates a text only beside at least this many provisions.
 PROSE_NEEDS = 5
 # A clause no row matched is suggested (要確認) with the provision matched to a neighbouring
@@ -590,7 +608,9 @@ class AuditReport:
             "review": rc["review"],
             "local": rc["local"],
             "clauses_matched": sum(
-                1 for f in self.clauses if f.status not in (Status.MISSING, Status.REVIEW)
+                1
+                for f in self.clauses
+                if f.status not in (Status.MISSING, Status.REVIEW, Status.UNREAD)
             ),
         }
 
@@ -739,6 +759,7 @@ def audit(
     evidence = edition_range(
         catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
     )
+    findings = _unread(findings, edition)
     findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
     follows = evidence.lower or evidence.upper
     single = evidence.lower is not None and evidence.lower in (evidence.upper, edition.id)
@@ -1124,6 +1145,42 @@ def _article_of(row: PolicyRow) -> str:
     if m := _ARTICLE_RE.match(ref):
         return m.group(0)
     return ""
+
+
+def thin_below(clauses: int) -> int:
+    """Fewer matched clauses than this, of an edition of ``clauses``, is too little read to
+    call anything missing (THIN_INPUT, scaled down for a tiny test catalog)."""
+    return min(THIN_INPUT, max(1, clauses // 4))
+
+
+def _unread(findings: list[ClauseFinding], edition: Edition) -> list[ClauseFinding]:
+    """未照合 rather than 未対応 where the input does not reach (issue #21): every clause when
+    too little matched (an excerpt, a 目次 alone); a whole part (基本方針, 対策基準) with
+    hardly a clause matched (the body sent one of its two instruments); and, in a part that
+    was read, the clauses after the last one matched (an excerpt that stops part-way). An
+    absent clause is evidence of a gap only inside what was read."""
+    order = {c.key: n for n, c in enumerate(edition)}
+    reached: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    total = 0
+    for f in findings:
+        if f.status not in (Status.MISSING, Status.UNREAD):
+            part = f.clause.part.value
+            seen[part] = seen.get(part, 0) + 1
+            reached[part] = max(reached.get(part, -1), order[f.key])
+            total += f.status is not Status.REVIEW
+    sizes: dict[str, int] = {}
+    for c in edition:
+        sizes[c.part.value] = sizes.get(c.part.value, 0) + 1
+    thin = total < thin_below(len(edition))
+    out = []
+    for f in findings:
+        part = f.clause.part.value
+        unread_part = seen.get(part, 0) < min(PART_READ, max(1, sizes[part] // 4))
+        if f.status is Status.MISSING and (thin or unread_part or order[f.key] > reached[part]):
+            f = replace(f, status=Status.UNREAD)
+        out.append(f)
+    return out
 
 
 def _carry_decisions(

@@ -21,6 +21,7 @@ from gapcheck.gaps.audit import (
     RowStatus,
     Status,
     is_definition,
+    thin_below,
 )
 from gapcheck.gaps.evidence import Clue
 from gapcheck.gaps.ranking import announces_list, missing_definitions, rank_gaps, spread
@@ -144,12 +145,11 @@ def localize(text: str, body: str) -> str:
     return _CITY_RE.sub(unit, text)
 
 
-THIN = 10  # fewer clauses matched than this: too little read to call anything missing
 
 
 def is_thin(report: AuditReport) -> bool:
     """Too little of the input matched to say that a clause is absent from the policy."""
-    return report.read_summary["clauses_matched"] < THIN
+    return report.read_summary["clauses_matched"] < thin_below(len(report.clauses))
 
 
 def read_sentence(report: AuditReport) -> str:
@@ -159,8 +159,16 @@ def read_sentence(report: AuditReport) -> str:
         f"読み込んだ規定{r['rows']}件のうち{r['matched']}件をガイドラインの条項と照合できました"
         f"（要確認{r['review']}件、独自規定{r['local']}件）。"
     )
-    if is_thin(report):
-        out += "照合できた条項が少ないため、「未対応」は規定がないことを意味しません（抜粋や独自の構成の可能性があります）。"
+    unread = report.counts[Status.UNREAD.value]
+    if unread:
+        out += (
+            f"入力した文書に含まれていない部分の{unread}条項は「未照合」とし、規定の有無を判断していません"
+            + (
+                "（照合できた条項が少なく、抜粋や独自の構成の可能性があります）。"
+                if is_thin(report)
+                else "。"
+            )
+        )
     return out
 
 

@@ -376,8 +376,13 @@ def gaps_first(s: ExecutiveSummary) -> list[ClauseFinding]:
 def omitted_line(s: ExecutiveSummary) -> str:
     """The one line that stands for the clauses the printed list leaves out."""
     counts = s.report.counts
-    return (f"対応済み{counts[Status.COVERED.value]}件・対象外{counts[Status.NOT_APPLICABLE.value]}件"
-            "の条項は印刷を省略しています（全条項は画面の一覧にあります）。")  # fmt: skip
+    always = (Status.COVERED, Status.NOT_APPLICABLE)
+    settled = "・".join(
+        f"{st.title}{counts[st.value]}件"
+        for st in Status
+        if st.info.settled and (counts[st.value] or st in always)
+    )
+    return f"{settled}の条項は印刷を省略しています（全条項は画面の一覧にあります）。"
 
 
 def _print_list(wb: Workbook, s: ExecutiveSummary) -> None:

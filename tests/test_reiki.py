@@ -223,6 +223,35 @@ def test_toc_skipped_but_kept_and_dates_read() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "mark", ["目次", "<目次>", "【目次】"], ids=["plain", "angle", "lenticular"]
+)
+def test_numbered_toc_is_not_read_as_provisions(mark: str) -> None:
+    """A 目次 in the guideline's numbering (「1目的」「(1)ネットワーク」, entries that repeat
+    under each chapter, a comma in a title) is kept as 目次, not read as provisions; the text
+    begins where its first entry comes again (issue #21)."""
+    text = f"""
+○西ノ浦村情報安全方針
+{mark}
+第1章 基本方針
+1目的
+2定義
+ (1)ネットワーク
+ (2)情報システム
+第2章 対策基準
+1組織
+4物理的な安全
+ (1)ネットワーク
+8監査、点検等
+第1章 基本方針
+1 目的
+村の情報を守る考え方を定める。
+"""
+    parsed = parse_reiki(text.strip().splitlines())
+    assert [(str(r.row), r.text) for r in parsed.rows] == [("1", "村の情報を守る考え方を定める。")]
+    assert len(parsed.toc) == 10  # every entry, the repeated (1) included
+
+
 def test_revision_history_list_is_dates_not_rows() -> None:
     parsed = parse_reiki(
         [

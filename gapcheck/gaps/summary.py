@@ -145,8 +145,6 @@ def localize(text: str, body: str) -> str:
     return _CITY_RE.sub(unit, text)
 
 
-
-
 def is_thin(report: AuditReport) -> bool:
     """Too little of the input matched to say that a clause is absent from the policy."""
     return report.read_summary["clauses_matched"] < thin_below(len(report.clauses))

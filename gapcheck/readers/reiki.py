@@ -92,6 +92,13 @@ _INSTRUMENT_TITLE_RE = re.compile(
 _LEADER_RE = re.compile(
     r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
 )
+# 「目次」 as 例規集 pages print it: alone, spaced, or in brackets (<目次>, 【目次】)
+_TOC_MARK_RE = re.compile(r"^[<＜〈【\[［(（]?目[ 　]?次[>＞〉】\]］)）]?$")
+# a numbered 目次 entry in the guideline's numbering: 「1 目的」「1目的」「(1)ネットワーク」「第3 適用範囲」「序 …」
+_TOC_ENTRY_RE = re.compile(
+    r"^(?:第?[0-9０-９]+(?:[.．][0-9０-９]+)*[.．]?|[（(][0-9０-９]+[）)]|[①-⑳]|序)[ 　]*[^\s0-9０-９.．]"
+)
+_TOC_ENTRY_MAX = 40
 _BARE_NUMBER_RE = re.compile(
     r"^(?:[0-9０-９]{1,2}[.．]?|[（(][0-9０-９]{1,2}[）)]|第[0-9０-９]{1,2})$"
 )
@@ -168,6 +175,8 @@ class _Reader:
     revised: set[str] = field(default_factory=set)
     definition_article: bool = False
     _bare: bool = False  # the last number stood alone on its line: its heading may follow
+    _toc_seen: set[str] = field(default_factory=set)  # 目次 chapter entries, spaces removed
+    _toc_first: str = ""  # the first numbered 目次 entry, spaces removed
 
     # --- dates -----------------------------------------------------------------------------
 
@@ -221,7 +230,7 @@ class _Reader:
             return
         if self.mode == "toc" and self._toc(line):
             return
-        if line in {"目次", "目 次", "目　次"}:
+        if _TOC_MARK_RE.match(line):
             self.mode = "toc"
             return
         if _SUPPLEMENT_RE.match(line) and (self.rows or self.unit is not None):
@@ -299,14 +308,29 @@ class _Reader:
     # --- 目次 ------------------------------------------------------------------------------
 
     def _toc(self, line: str) -> bool:
-        """Take a 目次 entry; False when the line is no longer part of the 目次."""
+        """Take a 目次 entry; False when the line is no longer part of the 目次.
+
+        Entries are chapter headings and, in the guideline's numbering, numbered titles
+        (「1 目的」「(1) ネットワーク」「第3 適用範囲」, issue #21) — never a sentence. The 目次 ends
+        at the first line that is not an entry, or at an entry seen already (the text
+        itself begins with the first chapter or item again)."""
         entry = re.sub(r"[（(]第[^（）()]*[）)]$", "", line).strip()
         if _SUPPLEMENT_RE.match(line) or line in {"附則", "付則"}:
             self.mode = "body"
             return True
-        if _CHAPTER_RE.match(line) and entry not in self.toc:
-            self.toc.append(entry)
-            return True
+        key = re.sub(r"[\s　]", "", entry)
+        if _CHAPTER_RE.match(line):
+            if key not in self._toc_seen:
+                self._toc_seen.add(key)
+                self.toc.append(entry)
+                return True
+        elif _TOC_ENTRY_RE.match(line) and len(line) <= _TOC_ENTRY_MAX and "。" not in line:
+            # numbered entries repeat under each chapter ((1) in 2 and in 4): only the first
+            # one seen again means the text has begun
+            if key != self._toc_first:
+                self._toc_first = self._toc_first or key
+                self.toc.append(entry)
+                return True
         self.mode = "body"  # the first chapter again, or the text itself: the 目次 is over
         return False
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import operator
 import re
 from collections.abc import Sequence
@@ -128,6 +129,11 @@ class SourceInfo:
 TERM_RE = re.compile(r"[一-龥々ァ-ヴー]{2,}|[a-z0-9]{2,}")
 
 
+# Similarity rows an index keeps for texts it has seen (≈1.6 KB each for a 400-wording index).
+_SEEN_MAX = 20_000
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a survey meets the same provision in many bodies
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of ``text`` (pairs built in C: a survey takes millions)."""
     return frozenset(map(operator.add, text, text[1:]))
@@ -143,6 +149,7 @@ def ranked(scores: np.ndarray) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shared_terms(a: str, b: str, limit: int = 5) -> tuple[str, ...]:
     """Kanji/katakana/latin words of ``a`` that also occur in ``b``, longest first."""
     terms = {t for t in TERM_RE.findall(a) if t in b}
@@ -180,6 +187,7 @@ class Index:
         # handful of texts it would discard the very words they share.
         self._tfidf = CharTfidf(self.texts, max_df=0.5 if len(self.texts) >= 50 else 1.0)
         self._matrix = self._tfidf.matrix
+        self._seen: dict[str, np.ndarray] = {}  # source text → its similarity row
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -205,11 +213,23 @@ class Index:
         return share >= self.settings.split_containment
 
     def similarity(self, sources: Sequence[str]) -> np.ndarray:
-        """Cosine similarity of normalised ``sources`` × targets (dense, float32)."""
-        if not sources:
-            return np.zeros((0, len(self.texts)), dtype=np.float32)
-        x = self._tfidf.transform(sources)
-        return (x @ self._matrix.T).toarray()
+        """Cosine similarity of normalised ``sources`` × targets (dense, float32).
+
+        Rows already seen by this index are taken from a bounded cache: a survey meets the
+        same reworded provision in many bodies (issue #21)."""
+        out = np.zeros((len(sources), len(self.texts)), dtype=np.float32)
+        cache = self._seen
+        todo = [i for i, t in enumerate(sources) if t not in cache]
+        if todo:
+            fresh = list(dict.fromkeys(sources[i] for i in todo))
+            rows = (self._tfidf.transform(fresh) @ self._matrix.T).toarray()
+            if len(cache) + len(fresh) > _SEEN_MAX:
+                cache.clear()
+            for t, row in zip(fresh, rows, strict=True):
+                cache[t] = row
+        for i, t in enumerate(sources):
+            out[i] = cache[t]
+        return out
 
     def align(
         self,
@@ -467,12 +487,22 @@ class _WordMatcher:
         pattern = _trie_pattern(self.words)
         self._re = re.compile(pattern) if pattern else None
         self._index = {w: k for k, w in enumerate(self.words)}
+        self._seen: dict[str, frozenset[int]] = {}  # text → the words found in it
 
-    def _hits(self, texts: Sequence[str]) -> list[set[int]]:
+    def _hits(self, texts: Sequence[str]) -> list[frozenset[int]]:
         if self._re is None:
-            return [set() for _ in texts]
-        index = self._index
-        return [{index[m.group(0)] for m in self._re.finditer(t)} if t else set() for t in texts]
+            return [frozenset() for _ in texts]
+        index, seen = self._index, self._seen
+        out = []
+        for t in texts:
+            hit = seen.get(t)
+            if hit is None:
+                hit = frozenset(index[m.group(0)] for m in self._re.finditer(t)) if t else frozenset()
+                if len(seen) > _SEEN_MAX:
+                    seen.clear()
+                seen[t] = hit
+            out.append(hit)
+        return out
 
     def scores(
         self,

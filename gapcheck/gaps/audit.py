@@ -262,6 +262,7 @@ ALSO_ACCEPT = 0.30
 ALSO_REVIEW = 0.25
 ALSO_RANK = 2
 PIECE_MIN = 12  # characters of a sentence compared on its own
+PIECE_ROW = 120  # … taken from provisions at least this long (an article holding several)
 ALSO = "also"  # the method of a clause taken as held by a provision matched to another
 SUGGESTED = "sibling"  # … and of one only suggested (要確認)
 ARTICLE_SPAN = 12
@@ -960,7 +961,7 @@ def _second_matches(
     pieces = [
         (i, t)
         for i, text in enumerate(context.texts)
-        if text.count("。") >= 2 and i not in exact
+        if len(text) >= PIECE_ROW and text.count("。") >= 2 and i not in exact
         for t in text.split("。")
         if len(t) >= PIECE_MIN
     ]

@@ -1033,11 +1033,21 @@ def _clause_finding(
     named element is absent from the provision and its neighbours; otherwise 対応済み."""
     if not pairs:
         return ClauseFinding(clause, Status.MISSING)
+    current = windex.current(clause.key, edition.id)
+    if not second and all(j == current for _, j in pairs):
+        copies = [p for i, _ in pairs for p in by_source.get(i, ())]
+        if copies and all(p.method is Method.EXACT and p.target == current for p in copies):
+            # a copy of the edition's own wording holds its elements by construction
+            # (elements.yaml spellings are checked against the clause text): 対応済み
+            rows = tuple(sorted({i for i, _ in pairs}))
+            return ClauseFinding(
+                clause, Status.COVERED, rows=rows, score=1.0, method=Method.EXACT.value,
+                follows=windex.wordings[current].last, coverage=1.0,
+            )  # fmt: skip
     suggested = second == SUGGESTED
     review = suggested or all(p.review for i, _ in pairs for p in by_source.get(i, ()))
     sim = alignment.similarity
     rows = tuple(sorted({i for i, _ in pairs}))
-    current = windex.current(clause.key, edition.id)
     s_current = max(float(sim[i, current]) for i in rows)
     # the wording the rows are closest to, of this clause or of a predecessor (split or
     # merged since): evidence of the edition the text follows, not by itself of a status

@@ -65,12 +65,14 @@ def locator(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def same_place(truth: str, shown: str) -> bool:
-    """The row shown is the provision the truth names, or inside it."""
+    """The row shown is the provision the truth names, inside it, or the row holding it
+    (the reader keeps ア/イ items inside their 号: 「第5の1(4)イ」 is in the row 「第5-1(4)」)."""
     t_part, t = locator(truth)
     s_part, s = locator(shown)
     if t_part and s_part and t_part != s_part:
         return False
-    return bool(t) and s[: len(t)] == t
+    n = min(len(t), len(s))
+    return bool(t) and bool(s) and s[:n] == t[:n]
 
 
 @dataclass

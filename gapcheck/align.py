@@ -497,7 +497,9 @@ class _WordMatcher:
         for t in texts:
             hit = seen.get(t)
             if hit is None:
-                hit = frozenset(index[m.group(0)] for m in self._re.finditer(t)) if t else frozenset()
+                hit = (
+                    frozenset(index[m.group(0)] for m in self._re.finditer(t)) if t else frozenset()
+                )
                 if len(seen) > _SEEN_MAX:
                     seen.clear()
                 seen[t] = hit

@@ -204,3 +204,17 @@ def test_bad_dating_pattern(make_catalog):
     with pytest.raises(CatalogError) as info:
         load_catalog_from([root])
     assert "dating の pattern '共用(' は正規表現として読めません" in str(info.value)
+
+
+def test_a_topic_does_not_count_in_an_excluded_sentence(bundled, tmp_path):
+    """「機密性2以上」 beside 「約款による外部サービス」 is the 2015-03 … 2020-12 rule, not the
+    2022-03 split (issue #21: two independent policies were dated 2022-03 by it)."""
+    path = tmp_path / "p.txt"
+    path.write_text(
+        "第1条 約款による外部サービスの利用に当たり、機密性2以上の情報を取り扱わないこととする。\n"
+        "第2条 機密性2以上の情報を取り扱う外部サービスは、担当課長の承認を得て利用する。\n",
+        encoding="utf-8",
+    )
+    report = audit(read_policy(path), bundled)
+    found = [(c.what, c.where) for c in report.evidence.clues if c.kind == "topic"]
+    assert found == [("機密性2以上を扱う外部サービスの区分", "第2条第1項")]

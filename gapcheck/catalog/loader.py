@@ -324,7 +324,11 @@ def _dating(raw: Any, path: Path, line: int | None) -> dict[str, Any]:
         )
     return {
         "topics": tuple(
-            Topic(pattern=_pattern(t, "pattern", path), what=_str(t, "what", path, required=True))
+            Topic(
+                pattern=_pattern(t, "pattern", path),
+                what=_str(t, "what", path, required=True),
+                exclude=_pattern(t, "exclude", path, required=False),
+            )
             for t in topics
         ),
         "layouts": tuple(

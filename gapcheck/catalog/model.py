@@ -232,11 +232,12 @@ class Depth(enum.Enum):
 @dataclass(frozen=True)
 class Topic:
     """Words an edition introduced (issue #21): a text holding them follows this edition or a
-    later one. ``pattern`` is a regular expression on normalised text (docs/domain.md §7);
-    ``what`` says in plain words what was found."""
+    later one. ``pattern`` is a regular expression on normalised text (docs/domain.md §7),
+    matched sentence by sentence; ``what`` says in plain words what was found."""
 
     pattern: str
     what: str
+    exclude: str = ""  # a sentence matching this does not count (「約款による外部サービス」)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,9 @@ def _dating(catalog: Catalog) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """Each edition's dating data (edition.yaml ``dating``), compiled once per catalog: an
     imported edition dates texts by its own topics without a code change (issue #21)."""
     topics = tuple(
-        (re.compile(t.pattern), ed.id, t.what) for ed in catalog.editions for t in ed.topics
+        (re.compile(t.pattern), re.compile(t.exclude) if t.exclude else None, ed.id, t.what)
+        for ed in catalog.editions
+        for t in ed.topics
     )
     layouts = tuple(
         (
@@ -167,8 +169,13 @@ def topic_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clue
     topics = _dating(catalog)[0]
     for where, text in texts:
         norm = normalize(text)
-        for pattern, edition, what in topics:
-            if what not in out and pattern.search(norm):
+        for pattern, exclude, edition, what in topics:
+            if what in out or not pattern.search(norm):
+                continue
+            # sentence by sentence: 「約款による外部サービス…機密性2以上」 is the older rule
+            if exclude is None or any(
+                pattern.search(s) and not exclude.search(s) for s in norm.split("。")
+            ):
                 out[what] = Clue("topic", "lower", edition, what, where)
     return list(out.values())
 

@@ -43,25 +43,30 @@ HELD_OUT = {"village_kitei", "city_daiichi"}
 GAPS = {Status.MISSING.value, Status.PARTIAL.value, Status.OUTDATED.value}
 _KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 _TOKEN_RE = re.compile(r"[0-9]+|[〇一二三四五六七八九十百]+|[ア-ン]")
+_N = r"[0-9]+|[〇一二三四五六七八九十百]+"
+_ARTICLE_RE = re.compile(rf"第((?:{_N})条(?:の(?:{_N}))*)(?:第({_N})項)?(?:第({_N})号)?")
+
+
+def _int(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in _KANA:
+        return _KANA.index(token) + 1
+    return kanji_to_int(token)
 
 
 def locator(text: str) -> tuple[str, tuple[int, ...]]:
     """(part, numbers) of a provision's locator, comparable across spellings:
-    「第12条第2項第三号」 → ("", (12, 2, 3)); 「対策基準 6.1.(3)②」 → ("対策基準", (6, 1, 3, 2))."""
+    「第12条第2項第三号」 → ("", (12, 2, 3)); 「第5条第8号」 → ("", (5, 1, 8)) (a 号 of the
+    first paragraph); 「対策基準 6.1.(3)②」 → ("対策基準", (6, 1, 3, 2))."""
     part = "基本方針" if "基本方針" in text else "対策基準" if "対策基準" in text else ""
     text = unicodedata.normalize("NFKC", text.replace("基本方針", "").replace("対策基準", ""))
-    out = []
-    for t in _TOKEN_RE.findall(text):
-        if t.isdigit():
-            out.append(int(t))
-        elif t in _KANA:
-            out.append(_KANA.index(t) + 1)
-        else:
-            out.append(kanji_to_int(t))
-    # 条文型 refs always carry 第1項 for the article's first paragraph: 「第5条」 == 「第5条第1項」
-    if "条" in text and "項" not in text and len(out) == 1:
-        out.append(1)
-    return part, tuple(out)
+    if m := _ARTICLE_RE.search(text):
+        article = [_int(t) for t in re.findall(_N, m.group(1))]
+        paragraph = _int(m.group(2)) if m.group(2) else 1
+        item = [_int(m.group(3))] if m.group(3) else []
+        return part, (*article, paragraph, *item)
+    return part, tuple(_int(t) for t in _TOKEN_RE.findall(text))
 
 
 def same_place(truth: str, shown: str) -> bool:

@@ -13,6 +13,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from gapcheck.align import (
     containment,
 )
 from gapcheck.catalog.lineage import Lineage
-from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition
+from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition, Part
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.gaps.elements import (
     ElementFinding,
@@ -1170,28 +1171,26 @@ def _unread(findings: list[ClauseFinding], edition: Edition) -> list[ClauseFindi
     hardly a clause matched (the body sent one of its two instruments); and, in a part that
     was read, the clauses after the last one matched (an excerpt that stops part-way). An
     absent clause is evidence of a gap only inside what was read."""
-    order = {c.key: n for n, c in enumerate(edition)}
-    reached: dict[str, int] = {}
-    seen: dict[str, int] = {}
+    # findings are in the edition's order: a finding's index is its place
+    parts = [f.clause.part for f in findings]
+    sizes = Counter(parts)
+    reached: dict[Part, int] = {}
+    seen: Counter[Part] = Counter()
     total = 0
-    for f in findings:
-        if f.status not in (Status.MISSING, Status.UNREAD):
-            part = f.clause.part.value
-            seen[part] = seen.get(part, 0) + 1
-            reached[part] = max(reached.get(part, -1), order[f.key])
+    for n, f in enumerate(findings):
+        if f.status is not Status.MISSING and f.status is not Status.UNREAD:
+            seen[parts[n]] += 1
+            reached[parts[n]] = n
             total += f.status is not Status.REVIEW
-    sizes: dict[str, int] = {}
-    for c in edition:
-        sizes[c.part.value] = sizes.get(c.part.value, 0) + 1
     thin = total < thin_below(len(edition))
-    out = []
-    for f in findings:
-        part = f.clause.part.value
-        unread_part = seen.get(part, 0) < min(PART_READ, max(1, sizes[part] // 4))
-        if f.status is Status.MISSING and (thin or unread_part or order[f.key] > reached[part]):
-            f = replace(f, status=Status.UNREAD)
-        out.append(f)
-    return out
+    unread_part = {p: seen[p] < min(PART_READ, max(1, k // 4)) for p, k in sizes.items()}
+    return [
+        replace(f, status=Status.UNREAD)
+        if f.status is Status.MISSING
+        and (thin or unread_part[parts[n]] or n > reached.get(parts[n], -1))
+        else f
+        for n, f in enumerate(findings)
+    ]
 
 
 def _carry_decisions(

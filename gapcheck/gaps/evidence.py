@@ -166,9 +166,11 @@ class MatchedClause:
 def topic_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clue]:
     """Topics found in ``(where, text)`` pairs; each topic once, at its first place."""
     out: dict[str, Clue] = {}
-    topics = _dating(catalog)[0]
-    for where, text in texts:
-        norm = normalize(text)
+    norms = [normalize(text) for _, text in texts]
+    whole = "\n".join(norms)
+    # one search of the whole text per topic; only the topics found are looked for row by row
+    topics = [t for t in _dating(catalog)[0] if t[0].search(whole)]
+    for (where, _), norm in zip(texts, norms, strict=True):
         for pattern, exclude, edition, what in topics:
             if what in out or not pattern.search(norm):
                 continue

@@ -254,6 +254,7 @@ PROSE_NEEDS = 5
 # clause when the provision's text is this similar to it and it ranks among the provision's
 # few most similar clauses (issue #21; benchmarks/whole_policy.py).
 SIBLING_SIMILARITY = 0.20
+NAMED_SIMILARITY = 0.12  # … or from this similarity when it holds every named element
 SIBLING_RANK = 3
 # A clause no row matched is taken as held by the provision most similar to it when that
 # similarity reaches ALSO_ACCEPT and the clause ranks among the provision's ALSO_RANK + 1 most
@@ -991,7 +992,9 @@ def _second_matches(
             if sibling is None:
                 continue
             # the clause's named elements all stand in the provision (著作権法 in a list of laws)
-            named = has_elements(windex.catalog, c.key, edition, context.texts[sibling])
+            named = float(sim[sibling, current]) >= NAMED_SIMILARITY and has_elements(
+                windex.catalog, c.key, edition, context.texts[sibling]
+            )
             if not named and (
                 float(sim[sibling, current]) < SIBLING_SIMILARITY
                 or _rank_of(windex, sim[sibling], c.key) > SIBLING_RANK

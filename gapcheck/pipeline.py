@@ -33,8 +33,6 @@ from gapcheck.gaps.ranking import rank_gaps, spread
 from gapcheck.gaps.summary import is_thin, summarize
 from gapcheck.io import ensure_writable_dir, output_set, refuse_overwrite, write_atomic
 from gapcheck.readers.formats import read_policy
-from gapcheck.render.report_html import write_html
-from gapcheck.render.report_xlsx import read_decisions, write_workbook
 
 if TYPE_CHECKING:  # the survey and the synthetic policies load only when used
     from gapcheck.survey.results import SurveyResult
@@ -72,6 +70,8 @@ def run_audit(
     if previous is not None:
         prev = Path(previous)
         is_workbook = prev.suffix.lower() in (".xlsx", ".xlsm")
+        from gapcheck.render.report_xlsx import read_decisions  # openpyxl: only when needed
+
         decisions = read_decisions(prev) if is_workbook else load_decisions(prev)
     policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
     return audit(policy, catalog, target=edition, decisions=decisions)
@@ -83,6 +83,10 @@ def write_audit_reports(
     """audit.json, the workbook and the HTML page as one set: written into a staging folder
     and moved into ``out`` only when all three are complete (a full disk or a read-only
     folder leaves last run's set as it was). Returns the final paths."""
+    # the writers (openpyxl, jinja2) load only when a report is written
+    from gapcheck.render.report_html import write_html
+    from gapcheck.render.report_xlsx import write_workbook
+
     summary = summarize(report, catalog)
     with output_set(Path(out)) as stage:
         staged = [

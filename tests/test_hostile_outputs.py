@@ -235,11 +235,15 @@ TAIL = (
 )
 
 
-@pytest.mark.parametrize("failing", ["write_workbook", "write_html"])
+@pytest.mark.parametrize(
+    "failing",
+    ["gapcheck.render.report_xlsx.write_workbook", "gapcheck.render.report_html.write_html"],
+    ids=["workbook", "html"],
+)
 def test_full_disk_leaves_last_runs_set(work, monkeypatch, failing):
     out = work / "o"
     before = digests(out)
-    monkeypatch.setattr(gapcheck.pipeline, failing, _enospc)
+    monkeypatch.setattr(failing, _enospc)  # the writers load when a report is written
     result = run("audit", str(work / "policy.txt"), "--target", "2024-10", "--out", str(out))
     assert result.exit_code == 1
     assert error_line(result) == f"Error: {out} に結果を書き出せません（{FULL}）。{TAIL}"
@@ -249,7 +253,7 @@ def test_full_disk_leaves_last_runs_set(work, monkeypatch, failing):
 
 def test_full_disk_on_first_run_leaves_nothing(work, monkeypatch):
     out = work / "new"
-    monkeypatch.setattr(gapcheck.pipeline, "write_html", _enospc)
+    monkeypatch.setattr("gapcheck.render.report_html.write_html", _enospc)
     result = run("audit", str(work / "policy.txt"), "--out", str(out))
     assert result.exit_code == 1
     assert list(out.iterdir()) == []

@@ -177,6 +177,7 @@ class _Reader:
     _bare: bool = False  # the last number stood alone on its line: its heading may follow
     _toc_seen: set[str] = field(default_factory=set)  # 目次 chapter entries, spaces removed
     _toc_first: str = ""  # the first numbered 目次 entry, spaces removed
+    _since: int = 0  # rows read before this instrument began (a page may show two)
 
     # --- dates -----------------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ class _Reader:
         if _TOC_MARK_RE.match(line):
             self.mode = "toc"
             return
-        if _SUPPLEMENT_RE.match(line) and (self.rows or self.unit is not None):
+        if _SUPPLEMENT_RE.match(line) and (len(self.rows) > self._since or self.unit is not None):
             self._flush()
             self._dates(line)
             self.mode = "supplement"
@@ -303,6 +304,8 @@ class _Reader:
         self.caption, self.article, self.outline = "", None, []
         self.pending_notes.clear()
         self.definition_article = False
+        self._toc_seen, self._toc_first = set(), ""  # its own 目次, if it has one
+        self._since = len(self.rows)
         return True
 
     # --- 目次 ------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,12 @@ def make_catalog(tmp_path: Path) -> CatalogFactory:
         return root
 
     return build
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The catalog's disk cache in a folder of this test run (shared by its workers), never
+    the user's own (gapcheck/catalog/cache.py)."""
+    os.environ.setdefault("GAPCHECK_CACHE", tempfile.mkdtemp(prefix="gapcheck-test-cache-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

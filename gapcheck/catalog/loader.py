@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from gapcheck.catalog.cache import cached_catalog
 from gapcheck.catalog.model import (
     CLAUSE_CHANGE_KINDS,
     ESTIMATE,
@@ -174,7 +175,7 @@ def _load_cached(extra: str | None, signature: tuple[tuple[str, int, int], ...])
                 path=root,
             )
         roots.append(root)
-    return load_catalog_from(roots)
+    return cached_catalog(roots, lambda: load_catalog_from(roots))
 
 
 def load_catalog_from(roots: Iterable[Path]) -> Catalog:

@@ -30,6 +30,7 @@ from gapcheck.align import (
     bigrams,
     containment,
 )
+from gapcheck.catalog import cache as catalog_cache
 from gapcheck.catalog.lineage import Lineage
 from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition, Part
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
@@ -305,7 +306,17 @@ class WordingIndex:
 
 @functools.lru_cache(maxsize=4)
 def wording_index(catalog: Catalog) -> WordingIndex:
-    """The catalog's wordings, indexed once per catalog (never per row or per policy)."""
+    """The catalog's wordings, indexed once per catalog (never per row or per policy), and
+    kept with the catalog's disk cache for the next command (gapcheck.catalog.cache)."""
+    kept = catalog_cache.extra(catalog, "wording_index")
+    if isinstance(kept, WordingIndex) and kept.catalog is catalog:
+        return kept
+    built = _wording_index(catalog)
+    catalog_cache.remember(catalog, "wording_index", built)
+    return built
+
+
+def _wording_index(catalog: Catalog) -> WordingIndex:
     open_: dict[str, Wording] = {}
     done: list[Wording] = []
     added_in: dict[str, str] = {}

@@ -82,6 +82,7 @@ class Settings:
     other_part: float = 0.6  # a clause of the other document (基本方針 vs 対策基準)
     caption_bonus: float = 0.15  # the row's caption is exactly the clause's heading
     parent_item: float = 0.8  # a 号 against a clause whose children hold the detail
+    prose_child: float = 0.8  # a 前文 against one item of a clause's list (issue #21)
     undefined_row: float = 0.85  # a row that defines no term against a definition clause
     item_caption_factor: float = 0.5  # a 号's caption (its article's) counts this much
     review_text: float = 0.35  # text similarity that makes an undefined term's row 要確認
@@ -124,6 +125,7 @@ class SourceInfo:
     term: str = ""
     part: str = ""  # the document the row evidently belongs to (title, chapter), if known
     item: bool = False  # a 号 or sub-item: detail, better matched by a child clause
+    prose: bool = False  # prose before the provisions (前文): broad, better matched by a parent
 
 
 TERM_RE = re.compile(r"[一-龥々ァ-ヴー]{2,}|[a-z0-9]{2,}")
@@ -188,6 +190,8 @@ class Index:
         self._tfidf = CharTfidf(self.texts, max_df=0.5 if len(self.texts) >= 50 else 1.0)
         self._matrix = self._tfidf.matrix
         self._seen: dict[str, np.ndarray] = {}  # source text → its similarity row
+        keys = set(self.groups)  # targets that are one item of another target's list
+        self._children = np.array([g.rsplit(".", 1)[0] in keys for g in self.groups], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -382,6 +386,7 @@ class Index:
         defines_any = np.array([bool(t.defines) for t in self.info])
         parts = np.array([t.part for t in self.info])
         parents = np.array([t.parent for t in self.info])
+        children = self._children
         capped: list[int] = []
         for i, s in enumerate(info):
             if i in exact:
@@ -394,6 +399,8 @@ class Index:
             if s.item:
                 score[i, below] += cfg.caption_bonus
                 score[i, parents] *= cfg.parent_item
+            if s.prose:
+                score[i, children] *= cfg.prose_child
             if s.part:
                 score[i, (parts != s.part) & (parts != "")] *= cfg.other_part
             if not s.term:

@@ -408,7 +408,10 @@ def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:
     ref = f"{row.row} {row.number}"
     item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
     term = row.term or definition_term(text, row.heading)
-    return SourceInfo(label=label, term=term, part=document_part(*row.context, title), item=item)
+    prose = str(row.row).startswith("前文")
+    return SourceInfo(
+        label=label, term=term, part=document_part(*row.context, title), item=item, prose=prose
+    )
 
 
 @functools.lru_cache(maxsize=16)

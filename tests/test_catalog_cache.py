@@ -79,3 +79,17 @@ def test_off_means_no_file(monkeypatch, tmp_path):
     finally:
         _load_cached.cache_clear()
     assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_the_same_files_in_another_folder_name_their_own_folder(fresh, monkeypatch, tmp_path):
+    """A catalog names its files: two folders with the same content are two cache files."""
+    bundled = load_catalog().latest.path
+    paths = []
+    for name in ("a", "b"):
+        user = tmp_path / name
+        (user / "2025-03").mkdir(parents=True)
+        for f in ("edition.yaml", "clauses.yaml"):
+            (user / "2025-03" / f).write_bytes((Path(bundled) / f).read_bytes())
+        monkeypatch.setenv("GAPCHECK_GUIDELINES", str(user))
+        paths.append(_again().latest.path)
+    assert paths == [str(tmp_path / "a" / "2025-03"), str(tmp_path / "b" / "2025-03")]

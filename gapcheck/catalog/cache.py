@@ -2,9 +2,9 @@
 
 Reading nine editions of YAML and fitting the wording index take ≈0.5 s of every command; a
 pickle of both loads in ≈0.05 s. The file is named by a SHA-256 of everything it depends on —
-the Python version, gapcheck's own source files and every catalog file's bytes — so an edited
-catalog, a user's new edition or a new gapcheck version is never served stale: it is simply
-another file. A damaged or unreadable cache is ignored and rebuilt; a cache folder that
+the Python version, gapcheck's own source files, the catalog folders and every catalog file's
+bytes — so an edited catalog, a user's new edition or a new gapcheck version is never served
+stale: it is simply another file. A damaged or unreadable cache is ignored and rebuilt; a cache folder that
 cannot be written leaves the command as fast as before, no slower.
 
 The folder is the platform's user cache (``~/.cache/gapcheck`` on Linux); ``GAPCHECK_CACHE``
@@ -51,14 +51,16 @@ def _digest(roots: Iterable[Path]) -> str:
     h = hashlib.sha256(sys.version.encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         h.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
-    for n, root in enumerate(roots):
+    for root in roots:
+        # the folder itself too: a catalog names its files (Edition.path, clause sources)
+        h.update(str(Path(root).resolve()).encode() + b"\0")
         for path in sorted(Path(root).rglob("*.yaml")):
             # only regular files of a sane size are read here (a /dev/zero or a FIFO in a
             # user's folder is the loader's to refuse with a message): else no cache
             st = path.stat()
             if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_BYTES:
                 raise OSError(f"{path}: not a regular catalog file")
-            h.update(f"{n}:{path.relative_to(root)}".encode() + b"\0" + path.read_bytes())
+            h.update(f"{path.relative_to(root)}".encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

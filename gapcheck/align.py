@@ -387,6 +387,7 @@ class Index:
         parts = np.array([t.part for t in self.info])
         parents = np.array([t.parent for t in self.info])
         children = self._children
+        other_part: dict[str, np.ndarray] = {}  # per part: the targets of the other part
         capped: list[int] = []
         for i, s in enumerate(info):
             if i in exact:
@@ -402,7 +403,10 @@ class Index:
             if s.prose:
                 score[i, children] *= cfg.prose_child
             if s.part:
-                score[i, (parts != s.part) & (parts != "")] *= cfg.other_part
+                mask = other_part.get(s.part)
+                if mask is None:
+                    mask = other_part[s.part] = (parts != s.part) & (parts != "")
+                score[i, mask] *= cfg.other_part
             if not s.term:
                 # a provision that defines nothing is rarely a definition clause
                 score[i, defines_any] *= cfg.undefined_row

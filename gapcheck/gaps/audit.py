@@ -406,7 +406,7 @@ def _source_info(row: PolicyRow, text: str, title: str) -> SourceInfo:
     """What the alignment weighs besides ``text`` (the row's text without its number)."""
     label = " ".join((row.heading, *row.context[-1:]))
     ref = f"{row.row} {row.number}"
-    item = "号" in ref or bool(re.search(r"\)|）|[①-⑳]", ref))
+    item = "号" in ref or bool(_ITEM_REF_RE.search(ref))
     term = row.term or definition_term(text, row.heading)
     prose = str(row.row).startswith("前文")
     return SourceInfo(
@@ -1163,6 +1163,7 @@ class _Context:
 
 
 _ARTICLE_RE = re.compile(r"^第[0-9]+条(?:の[0-9]+)*")
+_ITEM_REF_RE = re.compile(r"\)|）|[①-⑳]")  # a row reference that is an item (号, (1), ①)
 # a provision cited in a row's (normalised) text: 第12条(の2), 7.2(2), 6.1.(3)
 _CITED_RE = re.compile(
     r"第[0-9]+条(?:の[0-9]+)*|(?<![0-9.])[0-9]{1,2}\.[0-9]{1,2}(?:\.?\([0-9]{1,2}\))?"

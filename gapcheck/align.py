@@ -389,6 +389,7 @@ class Index:
         children = self._children
         other_part: dict[str, np.ndarray] = {}  # per part: the targets of the other part
         capped: list[int] = []
+        defining: list[int] = []
         for i, s in enumerate(info):
             if i in exact:
                 continue
@@ -414,12 +415,18 @@ class Index:
             hits = self._words.defined(s.term)
             if hits:
                 term_hit[i, hits] = True
-            # a definition row is about a term: clauses that define nothing rarely fit
+            # a definition row is about a term: clauses that define nothing rarely fit, and
+            # never confidently (issue #21: 「電磁的記録媒体 …をいう」 claimed as a removed
+            # clause on floppy disks)
             score[i, ~defines_any] *= cfg.definition_penalty
+            defining.append(i)
             if not hits:
                 # a term the guideline does not define (「課等」): at most 要確認
                 capped.append(i)
         score = self._order_prior(score + cfg.term_bonus * term_hit, exact)
+        for i in defining:
+            row = score[i]
+            row[~defines_any] = np.minimum(row[~defines_any], cfg.accept_combined - 0.01)
         for i in capped:
             # a term the guideline does not define: 要確認 at most, and only when the
             # explanation itself reads like a clause; otherwise a local provision (「課等」)
@@ -558,16 +565,17 @@ class _WordMatcher:
         return self.headings.get(caption, []), self.ancestors.get(caption, [])
 
     def defined(self, term: str) -> list[int]:
-        """Targets defining ``term``: exactly, or as the end of a longer name
-        (「情報資産の機密性」 defines 機密性), ignoring a parenthesised gloss."""
+        """Targets defining ``term``: exactly, as the end of a longer name (「情報資産の機密性」
+        defines 機密性) or with one character more (職員等), ignoring a parenthesised gloss."""
         t = normalize(re.sub(r"[（(][^（）()]*[）)]", "", term))
         if t in self.defined_terms:
             return self.defined_terms[t]
         for name, targets in self.defined_terms.items():
-            if (
-                len(name) >= 2
-                and (t.endswith(name) or t.startswith(name))
-                and len(t) <= len(name) + 6
+            # a qualifier in front names the same thing (情報資産の機密性); a longer name
+            # after it is another term (情報セキュリティ基本方針 is not 情報セキュリティ, #21)
+            if len(name) >= 2 and (
+                (t.endswith(name) and len(t) <= len(name) + 6)
+                or (t.startswith(name) and len(t) <= len(name) + 1)
             ):
                 return targets
         return []

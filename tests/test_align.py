@@ -222,3 +222,24 @@ def test_order_prior_between_anchors(positions, expected):
     sources = [ORDER_TARGETS[0], "記録は保管すること。", ORDER_TARGETS[2]]
     pairs = index.align(sources, info=[SourceInfo()] * 3).pairs
     assert [(p.source, p.target, p.method.value, p.review) for p in pairs] == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "defines"),
+    [
+        ("情報セキュリティ", True),  # the term itself
+        ("情報資産の機密性", False),  # a qualifier in front of another clause's term
+        ("情報セキュリティ等", True),  # one character more
+        # a longer name is another term (issue #21: it was claimed as 情報セキュリティ)
+        ("情報セキュリティ基本方針", False),
+        ("情報セキュリティ対策基準", False),
+    ],
+)
+def test_a_defined_term_is_that_term(term, defines):
+    from gapcheck import load_catalog
+    from gapcheck.gaps.audit import wording_index
+
+    windex = wording_index(load_catalog())
+    hits = windex.index._words.defined(term)
+    keys = {windex.wordings[j].key for j in hits}
+    assert ("basic.def.information-security" in keys) is defines

@@ -961,13 +961,18 @@ def _second_matches(
         return {}
     copies = [i for i, pairs in by_source.items() if any(p.method is Method.EXACT for p in pairs)]
     exact = set(copies)
-    if copies:
+    # only a provision matched to a clause (the alignment's own judgement) can hold another;
+    # a local provision stays local, a copy of one clause holds no other
+    matched = [i for i, pairs in by_source.items() if pairs and not pairs[0].review]
+    unmatched = sorted(set(range(len(sim))) - set(matched) | exact)
+    if unmatched:
         sim = sim.copy()
-        sim[copies, :] = 0.0
+        sim[unmatched, :] = 0.0
     rows_of: dict[str, list[int]] = {}
     for key, pairs in clause_rows.items():
         rows_of.setdefault(_parent_key(key), []).extend(i for i, _ in pairs)
         rows_of.setdefault(key, []).extend(i for i, _ in pairs)  # rows of the parent itself
+    unmatched_set = set(unmatched)
     out: dict[str, str] = {}
     missing = [c for c in edition if c.key not in clause_rows]
     if not missing:
@@ -977,7 +982,7 @@ def _second_matches(
     pieces = [
         (i, t)
         for i, text in enumerate(context.texts)
-        if len(text) >= PIECE_ROW and text.count("。") >= 2 and i not in exact
+        if len(text) >= PIECE_ROW and text.count("。") >= 2 and i not in unmatched_set
         for t in text.split("。")
         if len(t) >= PIECE_MIN
     ]

@@ -141,14 +141,25 @@ def test_an_article_holding_two_clauses_covers_both(bundled):
     assert found["org.ciso.adviser"][1] == ["第5条第2項"]
 
 
-def test_a_cited_provision_counts_as_around(bundled):
-    """「第9条に定める措置」: the element stands in the provision cited, not missing."""
-    text = "職員等がテレワークを行うときは、第9条に定める措置を講じなければならない。"
-    rows = [("第8条第1項", "インターネット接続系でテレワークを行わせる場合は、" + text),
-            ("第9条第1項", "庁外から接続するときは、多要素認証を用い、通信を暗号化しなければならない。")]  # fmt: skip
-    report = audit(_policy(*rows), bundled)
-    telework = next(f for f in report.clauses if f.key == "resil.inet.telework")
-    assert "不足: 多要素認証" not in [e.text for e in telework.elements]
+@pytest.mark.parametrize(
+    ("text", "around"),
+    [
+        # 「第20条に定める」: the cited article's rows stand around the provision
+        ("庁外から接続するときは、第20条に定める方法により本人を確認する。", [0, 1, 2, 3, 4]),
+        ("庁外から接続するときは、7.2(2)に定める措置を講じる。", [0, 1, 2, 5]),
+        # no citation: the neighbours only
+        ("庁外から接続するときは、本人を確認する。", [0, 1, 2]),
+    ],
+    ids=["article", "number", "none"],
+)
+def test_a_cited_provision_counts_as_around(text, around):
+    """An element may stand in a provision the matched one cites (issue #21)."""
+    from gapcheck.gaps.audit import _Context
+
+    refs = ["第8条第1項", "第9条第1項", "第10条第1項", "第20条第1項", "第20条第2項", "7.2(2)"]
+    texts = [normalize(t) for t in (text, "a", "b", "c", "d", "e")]
+    context = _Context(texts=texts, bigrams=[frozenset()] * 6, articles=[""] * 6, refs=refs)
+    assert context.around([0]) == around
 
 
 # --- the catalog files -------------------------------------------------------------------

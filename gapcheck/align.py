@@ -113,6 +113,7 @@ class TargetInfo:
     position: float = 0.0
     part: str = ""  # the document it belongs to (基本方針 / 対策基準)
     parent: bool = False  # a clause whose children carry the detail (4 適用範囲 → 4.(1), 4.(2))
+    child: bool = False  # one item of another clause's list (4.(1) of 4 適用範囲)
     ancestors: tuple[str, ...] = ()  # the headings above its own (適用範囲 for 4.(1))
 
 
@@ -190,8 +191,7 @@ class Index:
         self._tfidf = CharTfidf(self.texts, max_df=0.5 if len(self.texts) >= 50 else 1.0)
         self._matrix = self._tfidf.matrix
         self._seen: dict[str, np.ndarray] = {}  # source text → its similarity row
-        keys = set(self.groups)  # targets that are one item of another target's list
-        self._children = np.array([g.rsplit(".", 1)[0] in keys for g in self.groups], dtype=bool)
+        self._children = np.array([t.child for t in self.info or ()], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.texts)

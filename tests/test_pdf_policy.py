@@ -104,3 +104,14 @@ def test_broken_pdf_is_refused(tmp_path):
         f"{path}: PDF を読み込めません（壊れているか、途中で切れています）。"
         "ダウンロードし直してから指定してください。"
     )
+
+
+def test_a_pdf_too_long_for_a_policy_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr("gapcheck.readers.texts.MAX_PDF_PAGES", 1)
+    path = _text_pdf(tmp_path / "長い.pdf", POLICY_LINES, pages=2)
+    with pytest.raises(PolicyFormatError) as info:
+        read_policy(path)
+    assert str(info.value) == (
+        f"{path}: PDF が 2 ページあり、長すぎます（上限 1 ページ）。"
+        "必要な部分だけの PDF かテキストを指定してください。"
+    )

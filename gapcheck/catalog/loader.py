@@ -696,13 +696,7 @@ def _load_vocabulary(files: list[Path], editions: list[Edition]) -> dict[str, tu
                 continue
             if key not in keys:
                 continue  # a word list for an edition this catalog does not hold
-            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-                raise CatalogError(f"語彙 '{key}' は語の並び（[語, 語]）にしてください。", path)
-            if any(len(w) > 30 or "。" in w for w in words):
-                raise CatalogError(
-                    f"語彙 '{key}' に文が含まれています。語（30 字以内、句点なし）だけを書いてください。",
-                    path,
-                )
+            words = _word_list(words, f"語彙 '{key}' ", path)
             out[key] = tuple(dict.fromkeys((*out.get(key, ()), *words)))
     return out
 
@@ -731,8 +725,6 @@ def _load_conditions(files: list[Path]) -> dict[str, str]:
 
 
 # --- elements ----------------------------------------------------------------------------
-
-_SPELLING_MAX = 30
 
 
 def _load_elements(files: list[Path], editions: list[Edition]) -> dict[str, ClauseElements]:
@@ -782,31 +774,35 @@ def _items(entry: dict[str, Any], name: str, key: str, path: Path) -> list[dict[
     return items
 
 
+_WORD_MAX = 30
+
+
+def _word_list(value: Any, who: str, path: Path, line: int | None = None) -> tuple[str, ...]:
+    """A list of words (vocabulary, element spellings): never sentences."""
+    if not isinstance(value, list) or not all(isinstance(w, (str, int)) for w in value):
+        raise CatalogError(f"{who}は語の並び（[語, 語]）にしてください。", path, line)
+    words = tuple(str(w).strip() for w in value if str(w).strip())
+    if any(len(w) > _WORD_MAX or "。" in w for w in words):
+        raise CatalogError(
+            f"{who}に文が含まれています。語（{_WORD_MAX} 字以内、句点なし）だけを書いてください。",
+            path,
+            line,
+        )
+    return words
+
+
 def _spellings(
     item: dict[str, Any], name: str, key: str, path: Path, *, required: bool
 ) -> tuple[str, ...]:
-    words = item.get(name) or []
-    if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
-        raise CatalogError(
-            f"要素 '{key}' の {name} は語の並び（[語, 語]）にしてください。", path, item.get(_LINE)
-        )
-    words = [str(w).strip() for w in words if str(w).strip()]
+    words = _word_list(item.get(name) or [], f"要素 '{key}' の {name} ", path, item.get(_LINE))
     if required and not words:
         raise CatalogError(
             f"要素 '{key}' の {name} に語を一つ以上書いてください。", path, item.get(_LINE)
         )
-    if any(len(w) > _SPELLING_MAX or "。" in w for w in words):
-        raise CatalogError(
-            f"要素 '{key}' の {name} に文が含まれています。語（{_SPELLING_MAX} 字以内、句点なし）だけを書いてください。",
-            path,
-            item.get(_LINE),
-        )
-    return tuple(words)
+    return words
 
 
-def _edition_ref(
-    item: dict[str, Any], name: str, key: str, ids: set[str], path: Path
-) -> str | None:
+def _edition_ref(item: dict[str, Any], name: str, key: str, path: Path) -> str | None:
     value = item.get(name)
     if value is None:
         return None
@@ -822,7 +818,7 @@ def _edition_ref(
 
 def _element(key: str, item: dict[str, Any], ids: set[str], path: Path) -> Element | None:
     name = _str(item, "name", path, required=True)
-    since = _edition_ref(item, "since", key, ids, path)
+    since = _edition_ref(item, "since", key, path)
     if since is not None and since not in ids:
         return None  # required from an edition this catalog does not hold
     return Element(
@@ -836,7 +832,7 @@ def _element(key: str, item: dict[str, Any], ids: set[str], path: Path) -> Eleme
 def _element_change(
     key: str, item: dict[str, Any], ids: set[str], path: Path
 ) -> ElementChange | None:
-    edition = _edition_ref(item, "in", key, ids, path)
+    edition = _edition_ref(item, "in", key, path)
     if edition is None:
         raise CatalogError(
             f"要素 '{key}' の changed には in（変えた版の ID）が必要です。", path, item.get(_LINE)

@@ -362,6 +362,16 @@ class Term:
         return {"term": self.term, "plain": self.plain, "aliases": list(self.aliases)}
 
 
+def parent_key(key: str) -> str:
+    """The key of the clause whose list ``key`` is one item of: ``basic.threats`` for
+    ``basic.threats.disaster`` (keys name their place: docs in guideline_versions/README.md).
+
+    >>> parent_key("basic.threats.disaster")
+    'basic.threats'
+    """
+    return key.rsplit(".", 1)[0]
+
+
 @dataclass(frozen=True)
 class Element:
     """A named, checkable part of a clause (who, what, how often, which system), issue #21.

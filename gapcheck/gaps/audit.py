@@ -32,13 +32,14 @@ from gapcheck.align import (
 )
 from gapcheck.catalog import cache as catalog_cache
 from gapcheck.catalog.lineage import Lineage
-from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition, Part
+from gapcheck.catalog.model import NEW_KEY_KINDS, Catalog, Clause, Edition, Part, parent_key
 from gapcheck.errors import GapcheckError, PolicyFormatError, quote
 from gapcheck.gaps.elements import (
     ElementFinding,
     check_elements,
     check_level,
     has_elements,
+    kept_until,
     wording_changes,
     wording_gaps,
 )
@@ -228,7 +229,7 @@ def status_css() -> str:
 DECISIONS = ("対応済", "改定予定", "対象外", "要検討")
 # Bump when the audit's results change for the same input and catalog (the survey archive
 # reuses stored results only under the same revision).
-AUDIT_REVISION = "2026-11-30.issue11.2"
+AUDIT_REVISION = "2026-12-06.issue21"
 
 # A row follows an older wording only when it is clearly closer to it than to the target's.
 OUTDATED_MARGIN = 0.02
@@ -245,6 +246,7 @@ NEAR_COPY = 0.45
 # Rows on each side of a matched provision where a required element may stand instead, and
 # the most rows of the same article looked at on each side.
 AROUND = 2
+ARTICLE_SPAN = 12
 # Fewer clauses matched than THIN_INPUT, or fewer than PART_READ of a part: the input does not
 # hold that much of the policy, and its absent clauses are 未照合, not 未対応 (issue #21).
 THIN_INPUT = 10
@@ -268,7 +270,6 @@ PIECE_MIN = 12  # characters of a sentence compared on its own
 PIECE_ROW = 120  # … taken from provisions at least this long (an article holding several)
 ALSO = "also"  # the method of a clause taken as held by a provision matched to another
 SUGGESTED = "sibling"  # … and of one only suggested (要確認)
-ARTICLE_SPAN = 12
 
 
 @dataclass(frozen=True)
@@ -349,9 +350,13 @@ def _wording_index(catalog: Catalog) -> WordingIndex:
         by_key.setdefault(w.key, []).append(i)
     clauses = {c.key: c for ed in catalog.editions for c in ed}  # each key as last seen
     positions = _positions(catalog)
-    parents = {k.rsplit(".", 1)[0] for k in clauses}
+    parents = {parent_key(k) for k in clauses}
     info = [
-        replace(_target_info(clauses[w.key], catalog, positions), parent=w.key in parents)
+        replace(
+            _target_info(clauses[w.key], catalog, positions),
+            parent=w.key in parents,
+            child=parent_key(w.key) in clauses,
+        )
         for w in wordings
     ]
     index = Index([w.text for w in wordings], groups=[w.key for w in wordings], info=info)
@@ -970,7 +975,7 @@ def _second_matches(
         sim[unmatched, :] = 0.0
     rows_of: dict[str, list[int]] = {}
     for key, pairs in clause_rows.items():
-        rows_of.setdefault(_parent_key(key), []).extend(i for i, _ in pairs)
+        rows_of.setdefault(parent_key(key), []).extend(i for i, _ in pairs)
         rows_of.setdefault(key, []).extend(i for i, _ in pairs)  # rows of the parent itself
     unmatched_set = set(unmatched)
     out: dict[str, str] = {}
@@ -1004,7 +1009,7 @@ def _second_matches(
             if piece >= ALSO_REVIEW and _rank_of(windex, piece_sim[k], c.key) <= ALSO_RANK:
                 best, near = pieces[k][0], True
         if not near:
-            parent = _parent_key(c.key)
+            parent = parent_key(c.key)
             candidates = {*rows_of.get(parent, ()), *rows_of.get(c.key, ())}
             candidates |= {i for i, _ in clause_rows.get(parent, ())}
             sibling = max(candidates, key=lambda i: float(sim[i, current]), default=None)
@@ -1023,10 +1028,6 @@ def _second_matches(
         clause_rows[c.key] = [(best, current)]
         out[c.key] = SUGGESTED
     return out
-
-
-def _parent_key(key: str) -> str:
-    return key.rsplit(".", 1)[0]
 
 
 def _rank_of(windex: WordingIndex, scores: np.ndarray, key: str) -> int:
@@ -1088,7 +1089,7 @@ def _clause_finding(
         held_bigrams = frozenset().union(*(context.bigrams[i] for i in rows))
         coverage = containment(windex.index.bigrams_of(current), held_bigrams)
     held = "".join(context.texts[i] for i in rows)
-    found, follows = check_elements(
+    found, _ = check_elements(
         windex.catalog,
         clause.key,
         edition,
@@ -1098,13 +1099,11 @@ def _clause_finding(
     old = tuple(f for f in found if f.kind == "old")
     if not old and (softer := check_level(windex.catalog, clause, edition, held)):
         old = (softer,)
-        follows = windex.catalog.ids[windex.catalog.ids.index(softer.edition) - 1]
     absent = tuple(f for f in found if f.kind == "absent")
     w = windex.wordings[best_j]
     if not old and best_j != current and w.key == clause.key and s_best >= NEAR_COPY_WORDING:
         after = windex.catalog.ids[windex.catalog.ids.index(w.last) + 1]
         old = wording_changes(w.text, clause.text, held, after, windex.catalog.edition(after).label)
-        follows = w.last if old else None
     if not absent and not old and s_current >= NEAR_COPY_WORDING and coverage < PARTIAL_CONTAINMENT:
         absent = wording_gaps(clause.text, held)
     method = second or (methods[0].method.value if methods else "")
@@ -1125,7 +1124,7 @@ def _clause_finding(
         status,
         rows=rows,
         score=round(max(s_current, s_best), 4),
-        follows=follows if status is Status.OUTDATED else w.last,
+        follows=kept_until(windex.catalog, old) if status is Status.OUTDATED else w.last,
         wording_last=wording_last,
         method=method,
         coverage=round(coverage, 3),

@@ -17,9 +17,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gapcheck.catalog.model import Catalog, Clause, Edition, Level
+from gapcheck.catalog.model import Catalog, Clause, ClauseElements, Edition, Level, parent_key
 from gapcheck.text.normalize import normalize
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "check_elements",
     "check_level",
     "has_elements",
+    "kept_until",
     "wording_changes",
     "wording_gaps",
 ]
@@ -92,29 +93,32 @@ class ElementFinding:
         }
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    require: tuple[tuple[str, tuple[str, ...], str | None, bool], ...]
-    changed: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], bool], ...]
-
-
 @functools.lru_cache(maxsize=4)
-def _compiled(catalog: Catalog) -> dict[str, _Compiled]:
+def _compiled(catalog: Catalog) -> dict[str, ClauseElements]:
     """The catalog's elements with their spellings normalised once per catalog."""
 
     def norm(words: Sequence[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for n in (normalize(w) for w in words) if n))
 
     return {
-        key: _Compiled(
-            require=tuple((e.name, norm(e.spellings), e.since, e.estimate) for e in ce.require),
+        key: ClauseElements(
+            require=tuple(replace(e, spellings=norm(e.spellings)) for e in ce.require),
             changed=tuple(
-                (c.edition, c.old, norm(c.old_spellings), c.new, norm(c.new_spellings), c.estimate)
+                replace(c, old_spellings=norm(c.old_spellings), new_spellings=norm(c.new_spellings))
                 for c in ce.changed
             ),
         )
         for key, ce in catalog.elements.items()
     }
+
+
+def kept_until(catalog: Catalog, findings: Sequence[ElementFinding]) -> str | None:
+    """The newest edition whose content the body keeps, by its old elements: the edition
+    before the earliest change they show (``None`` without one)."""
+    changes = [f.edition for f in findings if f.kind == OLD and f.edition in catalog.ids]
+    if not changes:
+        return None
+    return catalog.edition(min(changes, key=catalog.ids.index)).previous
 
 
 def check_elements(
@@ -133,50 +137,43 @@ def check_elements(
     >>> [f.text for f in found]
     ['不足: 印刷した文書']
     """
-    compiled = _compiled(catalog)
-    entry = compiled.get(key)
+    entry = _compiled(catalog).get(key)
     # a duty the edition removed, kept in this clause's provision (フルチェック beside the
     # other duties of its parent): the removed clause's entry, for the clauses it stood among
-    removed = _removed_beside(catalog, target.id).get(key.rsplit(".", 1)[0], ())
+    removed = _removed_beside(catalog, target.id).get(parent_key(key), ())
     if entry is None and not removed:
         return (), None
     ids = catalog.ids
     at = ids.index(target.id)
     out: list[ElementFinding] = []
-    follows: str | None = None
-    changed = [*(entry.changed if entry else ()), *(c for r in removed for c in r.changed)]
-    for edition, old, old_any, new, new_any, estimate in changed:
-        pos = ids.index(edition)
-        if pos > at or pos == 0 or any(w in held for w in new_any):
+    for c in (*(entry.changed if entry else ()), *(c for r in removed for c in r.changed)):
+        pos = ids.index(c.edition)
+        if pos > at or pos == 0 or any(w in held for w in c.new_spellings):
             continue
-        if any(w in held for w in old_any):
-            out.append(
-                ElementFinding(OLD, old, new, edition, catalog.edition(edition).label, estimate)
-            )
-            before = ids[pos - 1]
-            if follows is None or ids.index(before) < ids.index(follows):
-                follows = before
-    for name, spellings, since, guess in entry.require if entry else ():
-        if since is not None and ids.index(since) > at:
+        if any(w in held for w in c.old_spellings):
+            label = catalog.edition(c.edition).label
+            out.append(ElementFinding(OLD, c.old, c.new, c.edition, label, c.estimate))
+    for e in entry.require if entry else ():
+        if e.since is not None and ids.index(e.since) > at:
             continue
-        if any(w in held for w in spellings):
+        if any(w in held for w in e.spellings):
             continue
         if callable(around):
             around = around()
-        if not any(w in around for w in spellings):
-            out.append(ElementFinding(ABSENT, name, estimate=guess))
-    return tuple(out), follows
+        if not any(w in around for w in e.spellings):
+            out.append(ElementFinding(ABSENT, e.name, estimate=e.estimate))
+    return tuple(out), kept_until(catalog, out)
 
 
 @functools.lru_cache(maxsize=16)
-def _removed_beside(catalog: Catalog, target_id: str) -> dict[str, tuple[_Compiled, ...]]:
+def _removed_beside(catalog: Catalog, target_id: str) -> dict[str, tuple[ClauseElements, ...]]:
     """Per parent key, the compiled entries of clauses removed by ``target_id`` (or
     before) that stood under that parent."""
     present = {c.key for c in catalog.edition(target_id)}
-    out: dict[str, list[_Compiled]] = {}
+    out: dict[str, list[ClauseElements]] = {}
     for key, entry in _compiled(catalog).items():
         if key not in present and entry.changed:
-            out.setdefault(key.rsplit(".", 1)[0], []).append(entry)
+            out.setdefault(parent_key(key), []).append(entry)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -226,10 +223,6 @@ def check_level(
     )
 
 
-# A named word: a run of kanji, katakana, Latin letters and digits (「年1回以上」, 「自治体機密性2以上」).
-_WORD_RE = re.compile(r"[一-龥々ァ-ヴーa-z0-9]{2,}")
-
-
 def has_elements(catalog: Catalog, key: str, target: Edition, text: str) -> bool:
     """Whether clause ``key`` has named elements (required by ``target``) and ``text``
     (normalised) holds every one of them: positive evidence that a provision covers it.
@@ -244,12 +237,8 @@ def has_elements(catalog: Catalog, key: str, target: Edition, text: str) -> bool
         return False
     ids = catalog.ids
     at = ids.index(target.id)
-    required = [s for _, s, since, _ in entry.require if since is None or ids.index(since) <= at]
-    return bool(required) and all(any(w in text for w in s) for s in required)
-
-
-def _terms(text: str) -> list[str]:
-    return list(dict.fromkeys(_WORD_RE.findall(text)))
+    required = [e for e in entry.require if e.since is None or ids.index(e.since) <= at]
+    return bool(required) and all(any(w in text for w in e.spellings) for e in required)
 
 
 _PHRASE_RE = re.compile(r"[^、。,，]+")

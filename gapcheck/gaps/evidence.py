@@ -19,38 +19,12 @@ the text was last revised) but never used as a bound: an excerpt rarely shows ev
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from gapcheck.catalog.model import Catalog, Edition
 from gapcheck.text.normalize import normalize
-
-
-@functools.lru_cache(maxsize=4)
-def _dating(catalog: Catalog) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """Each edition's dating data (edition.yaml ``dating``), compiled once per catalog: an
-    imported edition dates texts by its own topics without a code change (issue #21)."""
-    topics = tuple(
-        (re.compile(t.pattern), re.compile(t.exclude) if t.exclude else None, ed.id, t.what)
-        for ed in catalog.editions
-        for t in ed.topics
-    )
-    layouts = tuple(
-        (
-            re.compile(lay.entry),
-            re.compile(lay.exclude) if lay.exclude else None,
-            re.compile(lay.parent),
-            ed.id,
-            lay.what,
-        )
-        for ed in catalog.editions
-        for lay in ed.layouts
-    )
-    return topics, layouts
-
 
 # the level of a 目次 entry: 第N章 > 第N節 > 第N款, or 6 > 6.4 > 6.4.1
 _TOC_LEVEL_RES = (
@@ -168,17 +142,20 @@ def topic_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clue
     out: dict[str, Clue] = {}
     norms = [normalize(text) for _, text in texts]
     whole = "\n".join(norms)
-    # one search of the whole text per topic; only the topics found are looked for row by row
-    topics = [t for t in _dating(catalog)[0] if t[0].search(whole)]
+    # each edition's own topics (edition.yaml ``dating``, issue #21): one search of the whole
+    # text per topic, then row by row only for the topics found (re caches the patterns)
+    topics = [
+        (ed.id, t) for ed in catalog.editions for t in ed.topics if re.search(t.pattern, whole)
+    ]
     for (where, _), norm in zip(texts, norms, strict=True):
-        for pattern, exclude, edition, what in topics:
-            if what in out or not pattern.search(norm):
+        for edition, t in topics:
+            if t.what in out or not re.search(t.pattern, norm):
                 continue
             # sentence by sentence: 「約款による外部サービス…機密性2以上」 is the older rule
-            if exclude is None or any(
-                pattern.search(s) and not exclude.search(s) for s in norm.split("。")
+            if not t.exclude or any(
+                re.search(t.pattern, s) and not re.search(t.exclude, s) for s in norm.split("。")
             ):
-                out[what] = Clue("topic", "lower", edition, what, where)
+                out[t.what] = Clue("topic", "lower", edition, t.what, where)
     return list(out.values())
 
 
@@ -203,15 +180,17 @@ def layout_clues(catalog: Catalog, texts: Sequence[tuple[str, str]]) -> list[Clu
         parents = {n: t for n, t in parents.items() if n < level}
         parent = parents[max(parents)] if parents else ""
         entry = normalize(text)
-        for pattern, exclude, above, edition, what in _dating(catalog)[1]:
-            if (
-                what not in out
-                and parent
-                and pattern.search(entry)
-                and not (exclude and exclude.search(entry))
-                and above.search(normalize(parent))
-            ):
-                out[what] = Clue("layout", "upper", edition, what, f"目次「{text.strip()}」")
+        for ed in catalog.editions:
+            for lay in ed.layouts:
+                if (
+                    lay.what not in out
+                    and parent
+                    and re.search(lay.entry, entry)
+                    and not (lay.exclude and re.search(lay.exclude, entry))
+                    and re.search(lay.parent, normalize(parent))
+                ):
+                    where = f"目次「{text.strip()}」"
+                    out[lay.what] = Clue("layout", "upper", ed.id, lay.what, where)
         parents[level] = text
     return list(out.values())
 

@@ -72,9 +72,12 @@ _PARALLEL_PAGES = 40  # below this, one process is faster than starting workers
 
 
 def read_document(
-    paths: Sequence[str | os.PathLike[str]], progress: Progress | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    max_pages: int | None = None,
 ) -> Document:
-    """Read the files (in order) as one stream of lines.
+    """Read the files (in order) as one stream of lines; PDFs of more than ``max_pages``
+    pages in all are refused before any page is read.
 
     >>> doc = read_document([])
     >>> doc.lines
@@ -86,6 +89,11 @@ def read_document(
     unreadable: list[tuple[str, int, str]] = []
     pdfs = [Path(p) for p in paths if _is_pdf(Path(p))]
     total = sum(_pdf_page_count(p) for p in pdfs)
+    if max_pages is not None and total > max_pages:
+        raise GuidelineParseError(
+            f"{pdfs[0]}: PDF が {total:,} ページあり、長すぎます（上限 {max_pages} ページ）。"
+            "必要な部分だけの PDF かテキストを指定してください。"
+        )
     done = 0
     for raw in paths:
         path = Path(raw)

@@ -569,10 +569,11 @@ def _unique_refs(rows: list[PolicyRow], title: str) -> list[PolicyRow]:
     """Every row a locator a person can find (issue #21): where a document holds two parts
     or instruments numbered alike (基本方針 2(3) and 対策基準 2(3)), each reference starts
     with its part — or its chapter where the parts do not tell."""
-    seen: dict[str, int] = {}
-    for r in rows:
-        seen[str(r.row)] = seen.get(str(r.row), 0) + 1
-    if all(n == 1 for n in seen.values()):
+
+    def unique(candidate: list[PolicyRow]) -> bool:
+        return len({str(r.row) for r in candidate}) == len(candidate)
+
+    if unique(rows):
         return rows
 
     def prefixed(r: PolicyRow, label: str) -> PolicyRow:
@@ -580,10 +581,7 @@ def _unique_refs(rows: list[PolicyRow], title: str) -> list[PolicyRow]:
         return replace(r, row=ref, number=ref)
 
     parts = [prefixed(r, document_part(*r.context, title)) for r in rows]
-    again: dict[str, int] = {}
-    for r in parts:
-        again[str(r.row)] = again.get(str(r.row), 0) + 1
-    if all(n == 1 for n in again.values()):
+    if unique(parts):
         return parts
     return [prefixed(r, r.context[0].split()[0] if r.context else "") for r in rows]
 

@@ -120,20 +120,14 @@ def _pdf_lines(path: Path, data: bytes) -> list[str]:
     no OCR.
     """
     from gapcheck.errors import GuidelineParseError
-    from gapcheck.importing.document import _pdf_page_count, read_document
+    from gapcheck.importing.document import read_document
 
     with tempfile.TemporaryDirectory(prefix="gapcheck-pdf-") as tmp:
         copy = Path(tmp) / "policy.pdf"
         copy.write_bytes(data)
         try:
-            pages = _pdf_page_count(copy)
-            if pages > MAX_PDF_PAGES:
-                raise PolicyFormatError(
-                    f"{path}: PDF が {pages:,} ページあり、ポリシーとしては長すぎます（上限 "
-                    f"{MAX_PDF_PAGES} ページ）。基本方針・対策基準の部分だけの PDF かテキストを指定してください。"
-                )
-            document = read_document([copy])
-        except GuidelineParseError as exc:
+            document = read_document([copy], max_pages=MAX_PDF_PAGES)
+        except GuidelineParseError as exc:  # the import's messages, about this file
             message = str(exc).replace(str(copy), str(path))
             message = message.replace("取り込んでください", "指定してください")
             raise PolicyFormatError(message) from exc

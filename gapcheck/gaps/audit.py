@@ -779,7 +779,8 @@ def audit(
         for c in edition
     ]  # fmt: skip
     evidence = edition_range(
-        catalog, edition, _matched_clauses(findings, row_findings, windex, catalog), _texts(policy)
+        catalog, edition, _matched_clauses(findings, row_findings, windex, catalog),
+        _texts(policy, sources)
     )
     findings = _unread(findings, edition)
     findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
@@ -800,13 +801,19 @@ def audit(
     )
 
 
-def _texts(policy: Policy) -> list[tuple[str, str]]:
-    """Everything of the policy a topic may be found in, with where it is. Prose before
-    the provisions (前文: a web page's introduction, a README) counts only beside enough
+def _texts(policy: Policy, sources: Sequence[str]) -> list[tuple[str, str]]:
+    """Everything of the policy a topic may be found in, with where it is: each row's
+    heading and its text (``sources``: without its number, as matched). Prose before the
+    provisions (前文: a web page's introduction, a README) counts only beside enough
     provisions: no edition from nothing (issue #21)."""
-    provisions = [r for r in policy.rows if r.row != "前文"]
-    rows = policy.rows if len(provisions) >= PROSE_NEEDS else provisions
-    out = [(r.where, f"{r.heading} {r.text}") for r in rows]
+    provisions = sum(r.row != "前文" for r in policy.rows)
+    out = []
+    for r, text in zip(policy.rows, sources, strict=True):
+        if r.row == "前文" and provisions < PROSE_NEEDS:
+            continue
+        if r.heading:
+            out.append((r.where, r.heading))
+        out.append((r.where, text))
     out += [("目次", t) for t in policy.toc]
     if policy.title:
         out.append(("表題", policy.title))
@@ -830,7 +837,7 @@ def _matched_clauses(
         last = f.wording_last or (f.follows if f.status is Status.OUTDATED else None)
         if last:
             added = None  # matched through an older wording or a predecessor: not this clause
-        where = "、".join(rows[i].row.where for i in f.rows[:2])
+        telling = bool(added or last)  # only these are cited as clues: name only them
         out.append(
             MatchedClause(
                 key=f.key,
@@ -838,8 +845,8 @@ def _matched_clauses(
                 wording_last=last,
                 removed_after=None,
                 score=max([f.score, *(rows[i].score for i in f.rows)]),
-                where=where,
-                what=f"{f.clause.display_number}（{f.clause.heading}）",
+                where="、".join(rows[i].row.where for i in f.rows[:2]) if telling else "",
+                what=f"{f.clause.display_number}（{f.clause.heading}）" if telling else "",
             )
         )
     for r in rows:
@@ -914,6 +921,11 @@ def _rows(
                 clause_rows.setdefault(k, []).append((i, p.target))
         first = pairs[0]
         follows = windex.wordings[first.target].last
+        if not keys and first.review:
+            # a provision merely resembling a removed clause is no evidence that the body
+            # kept it: 廃止条項 is a claim (issue #21: 「記録媒体 …をいう」 on floppy disks)
+            findings.append(RowFinding(row, RowStatus.LOCAL))
+            continue
         if keys:
             findings.append(
                 RowFinding(

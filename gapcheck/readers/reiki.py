@@ -19,6 +19,7 @@ definition, its term.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -586,6 +587,7 @@ def _unique_refs(rows: list[PolicyRow], title: str) -> list[PolicyRow]:
     return [prefixed(r, r.context[0].split()[0] if r.context else "") for r in rows]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a survey meets the same definitions in many bodies
 def definition_term(text: str, heading: str = "") -> str:
     """The term a provision defines, when it reads as a definition (「機密性　…をいう。」, or
     a heading 「機密性」 over 「…をいう。」); ``""`` otherwise."""

@@ -44,8 +44,14 @@ def bundled():
         # an element recorded as an estimate says so
         ("tech.intrusion.response", "攻撃を受けたときはシステムを停止し、県に連絡する", "",
          ["不足: 初動対応の手順（推定）"]),
+        # only_in: provision — the login's own factor; an IC card of the next rule is not it
+        ("tech.access.remote.authentication", "外部から接続する者の本人確認を行い、通信を暗号化する",
+         "外部から接続する者の本人確認を行い、通信を暗号化する。端末はICカードで施錠する",
+         ["不足: 多要素認証"]),
+        ("tech.access.remote.authentication", "本人確認は多要素認証で行い、通信を暗号化する", "", []),
     ],
-    ids=["old-levels", "new-levels", "absent", "beside", "estimate"],
+    ids=["old-levels", "new-levels", "absent", "beside", "estimate", "only-in-provision",
+         "in-the-provision"],
 )  # fmt: skip
 def test_check_elements(bundled, key, held, around, texts):
     found, _ = check_elements(bundled, key, bundled.latest, normalize(held), normalize(around))
@@ -177,8 +183,10 @@ def test_a_cited_provision_counts_as_around(text, around):
          "要素 'pw.share' の changed には in（変えた版の ID）が必要です。"),
         ({"pw.share": {"changed": [{"in": "R3", "old": "a", "old_any": ["a"]}]}},
          "要素 'pw.share' の in は版の ID（例: 2024-10）にしてください。"),
+        ({"pw.mfa": {"require": [{"name": "x", "any": ["多要素"], "only_in": "article"}]}},
+         "要素 'pw.mfa' の only_in に書けるのは provision だけです"),
     ],
-    ids=["unknown-field", "no-spelling", "a-sentence", "no-edition", "bad-edition"],
+    ids=["unknown-field", "no-spelling", "a-sentence", "no-edition", "bad-edition", "bad-only-in"],
 )  # fmt: skip
 def test_bad_elements_file(make_catalog, content, message):
     root = make_catalog()

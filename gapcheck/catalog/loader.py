@@ -826,7 +826,23 @@ def _element(key: str, item: dict[str, Any], ids: set[str], path: Path) -> Eleme
         spellings=_spellings(item, "any", key, path, required=True),
         since=since,
         estimate=bool(item.get("estimate", False)),
+        provision=_only_in(item, key, path),
     )
+
+
+def _only_in(item: dict[str, Any], key: str, path: Path) -> bool:
+    """``only_in: provision``: the element counts only in the matched provision itself."""
+    value = item.get("only_in")
+    if value is None:
+        return False
+    if value != "provision":
+        raise CatalogError(
+            f"要素 '{key}' の only_in に書けるのは provision だけです"
+            "（その規定自体に書かれていることが必要な要素）。",
+            path,
+            item.get(_LINE),
+        )
+    return True
 
 
 def _element_change(

@@ -380,13 +380,16 @@ class Element:
     body's provisions: ``name`` is what the report prints, ``spellings`` the words any of
     which shows it is there (matched on normalised text), ``since`` the first edition that
     requires it (``None``: every edition holding the clause); ``estimate``: the public
-    record names the edition's addition but not the clause it went into.
+    record names the edition's addition but not the clause it went into; ``provision``:
+    the element is how the provision itself does its duty (多要素認証 of a remote-access
+    rule), so it counts only in the matched provision, not in the provisions around it.
     """
 
     name: str
     spellings: tuple[str, ...]
     since: str | None = None
     estimate: bool = False  # where the element sits in the clause is our estimate
+    provision: bool = False  # must be in the matched provision itself
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,9 @@ def check_elements(
             continue
         if any(w in held for w in e.spellings):
             continue
+        if e.provision:
+            out.append(ElementFinding(ABSENT, e.name, estimate=e.estimate))
+            continue
         if callable(around):
             around = around()
         if not any(w in around for w in e.spellings):

@@ -262,9 +262,9 @@ class Index:
         for i, j in exact.items():
             sim[i, j] = 1.0
         src_bigrams = [bigrams(s) for s in norm]
-        combined, term_hit = sim, None
+        combined, term_hit, named = sim, None, None
         if self.info is not None and info is not None and len(self.texts):
-            combined, term_hit = self._combined(sim, norm, info, set(exact))
+            combined, term_hit, named = self._combined(sim, norm, info, set(exact))
         best = [
             self._primary(i, exact.get(i), combined, term_hit, references) for i in range(len(norm))
         ]
@@ -276,6 +276,7 @@ class Index:
         return Alignment(
             similarity=sim,
             source_bigrams=tuple(src_bigrams),
+            named=named,
             pairs=tuple(
                 Pair(q.source, q.target, round(min(q.score, 1.0), 4), q.method,
                      shared_terms(self.texts[q.target], norm[q.source]), q.review)
@@ -365,15 +366,18 @@ class Index:
         norm: Sequence[str],
         info: Sequence[SourceInfo],
         exact: set[int],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Text cosine + vocabulary hits + defined-term match, then the order prior."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Text cosine + vocabulary hits + defined-term match, then the order prior; also
+        which targets each row's caption names (one of their words is in it)."""
         assert self.info is not None and self._words is not None
         cfg = self.settings
         # a 号's caption is its article's: it says less about the 号 than the 号's own words
         # exact rows keep their exact pair whatever the words say: score only the rest
         rest = [i for i in range(len(norm)) if i not in exact]
         vocab = np.zeros_like(sim)
+        named = np.zeros_like(sim, dtype=bool)
         if rest:
+            named[rest] = self._words.named([normalize(info[i].label) for i in rest])
             vocab[rest] = self._words.scores(
                 [norm[i] for i in rest],
                 [normalize(info[i].label) for i in rest],
@@ -432,7 +436,7 @@ class Index:
             # explanation itself reads like a clause; otherwise a local provision (「課等」)
             ceiling = cfg.accept_combined if sim[i].max() >= cfg.review_text else cfg.review
             score[i] = np.minimum(score[i], ceiling - 0.01)
-        return score, term_hit
+        return score, term_hit, named
 
     def _order_prior(self, score: np.ndarray, exact: set[int]) -> np.ndarray:
         """Policies follow the guideline's order: a row between two confidently matched
@@ -557,6 +561,14 @@ class _WordMatcher:
         )
         return np.asarray(hits @ self.matrix, dtype=np.float32)
 
+    def named(self, captions: Sequence[str]) -> np.ndarray:
+        """Per caption and target: one of the target's words (or its heading) is in it."""
+        out = np.zeros((len(captions), self.matrix.shape[1]), dtype=bool)
+        for r, hit in enumerate(self._hits(captions)):
+            if hit:
+                out[r] = self.matrix[sorted(hit)].any(axis=0)
+        return out
+
     def headed(self, caption: str) -> tuple[list[int], list[int]]:
         """Targets whose own heading or one of whose words is exactly ``caption``
         (normalised), and targets lying under a heading named so."""
@@ -589,6 +601,9 @@ class Alignment:
     pairs: tuple[Pair, ...]
     similarity: np.ndarray
     source_bigrams: tuple[frozenset[str], ...] = ()  # of the normalised sources
+    # sources × targets: the source's caption names the target (one of its words is in
+    # it); None without context (TargetInfo/SourceInfo)
+    named: np.ndarray | None = None
 
     def by_source(self) -> dict[int, list[Pair]]:
         out: dict[int, list[Pair]] = {}

@@ -149,3 +149,39 @@ def test_reiki_html_page(tmp_path):
         "2021-04-01",
         ("2021-04-01", "2024-03-29", "2024-04-01"),
     )
+
+
+# Our own text: an application article whose items list the bodies, an article that only
+# loosely resembles a clause and whose caption names nothing, and a definition of old media.
+LISTS = """\
+○架空村情報セキュリティ規程
+(目的)
+第1条 この規程は、村が保有する情報資産を脅威から守るため、情報セキュリティ対策の基本的な事項を定めることを目的とする。
+(定義)
+第2条 この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。
+(1) 可搬記録媒体 フロッピーディスク、光磁気ディスクその他の取り外しのできる記録媒体をいう。
+(適用範囲)
+第3条 この規程は、次に掲げる機関に適用する。
+(1) 村長の事務部局
+(2) 教育委員会の事務局
+(3) 農業委員会の事務局
+(4) 選挙管理委員会の事務局
+(5) 議会の事務局
+(雑則)
+第4条 この規程に定めるもののほか、必要な事項は村長が別に定める。
+"""
+
+
+def test_list_items_go_together_and_weak_resemblance_is_not_asked(tmp_path, catalog):
+    """Issue #21: the items of one list follow a sibling matched to the same clause; a row
+    merely resembling a clause, whose caption names nothing of it, is not 要確認 in an
+    excerpt (every clause it could be is 未照合 anyway); a definition that resembles a removed
+    clause is no 廃止条項 claim."""
+    path = tmp_path / "規程.txt"
+    path.write_text(LISTS, encoding="utf-8")
+    report = audit(read_policy(path), catalog)
+    rows = {r.row.row: (r.status.value, r.clauses) for r in report.rows}
+    items = [rows[f"第3条第1項第{n}号"] for n in range(1, 6)]
+    assert items == [("matched", ("basic.scope.agencies",))] * 5
+    assert rows["第2条第1項第1号"] == ("local", ())
+    assert "review" not in {status for status, _ in rows.values()}

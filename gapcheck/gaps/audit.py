@@ -215,7 +215,11 @@ ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {
         "廃止条項",
         "ガイドラインでは既に削除された条項に基づく規定です。残すかどうかを検討してください。",
     ),
-    RowStatus.LOCAL: ("独自規定", "ガイドラインに対応する条項がない、団体独自の規定です。"),
+    RowStatus.LOCAL: (
+        "独自規定",
+        "ガイドラインに対応する条項が見つからなかった規定です（団体独自の規定か、"
+        "ガイドラインと大きく異なる書き方の規定です）。",
+    ),
 }
 
 
@@ -755,13 +759,14 @@ def audit(
     sources = [split_number(r.text)[1] or r.text for r in policy.rows]
     norm_texts = [normalize(s) for s in sources]
     references = [_references(r.ref, edition, windex) for r in policy.rows]
+    infos = [_source_info(r, s, policy.title) for r, s in zip(policy.rows, sources, strict=True)]
     alignment = windex.index.align(
         sources,
         references,
         normalized=norm_texts,
-        info=[_source_info(r, s, policy.title) for r, s in zip(policy.rows, sources, strict=True)],
+        info=infos,
     )
-    by_source = alignment.by_source()
+    by_source = _asked(alignment, policy, infos, windex, len(edition))
 
     row_findings, clause_rows = _rows(policy, edition, windex, succ, by_source)
     context = _Context(
@@ -779,8 +784,10 @@ def audit(
         for c in edition
     ]  # fmt: skip
     evidence = edition_range(
-        catalog, edition, _matched_clauses(findings, row_findings, windex, catalog),
-        _texts(policy, sources)
+        catalog,
+        edition,
+        _matched_clauses(findings, row_findings, windex, catalog),
+        _texts(policy, sources),
     )
     findings = _unread(findings, edition)
     findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
@@ -949,6 +956,57 @@ def _rows(
                 )
             )
     return findings, clause_rows
+
+
+def _asked(
+    alignment: Alignment,
+    policy: Policy,
+    infos: Sequence[SourceInfo],
+    windex: WordingIndex,
+    clauses: int,
+) -> dict[int, list[Pair]]:
+    """The pairs per row, with 要確認 only where a person has a reason to look (issue #21).
+
+    要確認 keeps a clause a body may well have from being reported 未対応. A row merely
+    moderately close in words to a clause, whose caption does not name the clause either, is
+    therefore not asked about where that could not happen: the clause is matched to another
+    row, or the input is too thin for any clause to be called missing (an excerpt: every
+    unmatched clause is 未照合). Such a row is shown as a provision gapcheck found no
+    counterpart for. A row whose caption names the clause (「（目的）」 over a purpose article
+    in other words) is always asked about. Items of one list go
+    together: a 要確認 item whose sibling in the same list is matched to the same clause is
+    that clause's item too (「農業委員会の事務局」 beside 「教育委員会の事務局」). Not a
+    definition: each item of a definition list defines a term of its own."""
+    by_source = alignment.by_source()
+    named = alignment.named
+    listed: set[tuple[str, str]] = set()
+    held: set[str] = set()  # clauses a row is confidently matched to
+    for i, pairs in by_source.items():
+        if not pairs[0].review:
+            held.update(windex.wordings[p.target].key for p in pairs)
+            if parent := _list_of(policy.rows[i]):
+                listed.add((parent, windex.wordings[pairs[0].target].key))
+    thin = len(held) < thin_below(clauses)
+    out: dict[int, list[Pair]] = {}
+    for i, pairs in by_source.items():
+        first = pairs[0]
+        if first.review:
+            key = windex.wordings[first.target].key
+            parent = _list_of(policy.rows[i]) if not infos[i].term else ""
+            if parent and (parent, key) in listed:
+                pairs = [replace(p, review=False) for p in pairs]
+            elif named is not None and not named[i, first.target] and (thin or key in held):
+                continue
+        out[i] = pairs
+    return out
+
+
+def _list_of(row: PolicyRow) -> str:
+    """The list an item row belongs to (its reference without the item's own number), or
+    ``""`` for a row that is no item."""
+    ref = unicodedata.normalize("NFKC", str(row.row)).replace(" ", "")
+    m = _LIST_ITEM_RE.search(ref)
+    return ref[: m.start()] if m and m.start() > 0 else ""
 
 
 def _second_matches(
@@ -1180,6 +1238,8 @@ class _Context:
 
 _ARTICLE_RE = re.compile(r"^第[0-9]+条(?:の[0-9]+)*")
 _ITEM_REF_RE = re.compile(r"\)|）|[①-⑳]")  # a row reference that is an item (号, (1), ①)
+# the item's own number at the end of a row reference: 第3号, (2), ②, イ
+_LIST_ITEM_RE = re.compile(r"(?:第[0-9]+号|\([0-9]+\)|[①-⑳]|[ア-ン])$")
 # a provision cited in a row's (normalised) text: 第12条(の2), 7.2(2), 6.1.(3)
 _CITED_RE = re.compile(
     r"第[0-9]+条(?:の[0-9]+)*|(?<![0-9.])[0-9]{1,2}\.[0-9]{1,2}(?:\.?\([0-9]{1,2}\))?"

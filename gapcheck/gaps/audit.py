@@ -272,6 +272,9 @@ ALSO_REVIEW = 0.25
 ALSO_RANK = 2
 PIECE_MIN = 12  # characters of a sentence compared on its own
 PIECE_ROW = 120  # … taken from provisions at least this long (an article holding several)
+# where one duty of a long provision ends and the next begins: a sentence, or 「…とともに、」
+# (「…IDを管理するとともに、開発環境と運用環境を分離し…」: two clauses in one sentence)
+_PIECE_RE = re.compile(r"。|とともに、|と共に、")
 ALSO = "also"  # the method of a clause taken as held by a provision matched to another
 SUGGESTED = "sibling"  # … and of one only suggested (要確認)
 
@@ -789,7 +792,7 @@ def audit(
         _matched_clauses(findings, row_findings, windex, catalog),
         _texts(policy, sources),
     )
-    findings = _unread(findings, edition)
+    findings = _unread(_newer_unasked(findings, evidence.lower, windex), edition)
     findings, orphans = _carry_decisions(findings, tuple(decisions), catalog, edition, succ)
     follows = evidence.lower or evidence.upper
     single = evidence.lower is not None and evidence.lower in (evidence.upper, edition.id)
@@ -1001,6 +1004,27 @@ def _asked(
     return out
 
 
+def _newer_unasked(
+    findings: list[ClauseFinding], lower: str | None, windex: WordingIndex
+) -> list[ClauseFinding]:
+    """A clause an edition added after every edition the body confidently shows is not
+    suggested from a mere resemblance (issue #21): a policy at 令和2年12月版 level that
+    speaks of wireless LAN in general does not hold the 2025-03 rule for wireless LAN in
+    the マイナンバー利用事務系. The edition is judged from confident matches only, so the
+    suggestions do not argue for themselves."""
+    if lower is None:
+        return findings
+    ids = windex.catalog.ids
+    at = ids.index(lower)
+    out = []
+    for f in findings:
+        added = windex.added_in.get(f.key)
+        if f.method == SUGGESTED and added in ids and ids.index(added) > at:
+            f = ClauseFinding(f.clause, Status.MISSING)
+        out.append(f)
+    return out
+
+
 def _list_of(row: PolicyRow) -> str:
     """The list an item row belongs to (its reference without the item's own number), or
     ``""`` for a row that is no item."""
@@ -1057,8 +1081,8 @@ def _second_matches(
     pieces = [
         (i, t)
         for i, text in enumerate(context.texts)
-        if len(text) >= PIECE_ROW and text.count("。") >= 2 and i not in unmatched_set
-        for t in text.split("。")
+        if len(text) >= PIECE_ROW and len(_PIECE_RE.split(text)) >= 3 and i not in unmatched_set
+        for t in _PIECE_RE.split(text)
         if len(t) >= PIECE_MIN
     ]
     piece_sim = windex.index.similarity([t for _, t in pieces]) if pieces else None

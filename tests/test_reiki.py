@@ -4,8 +4,11 @@ definitions on one line or two, 目次, 附則 and 改正 notes, 序 prose."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from gapcheck.readers.formats import read_policy
 from gapcheck.readers.reiki import amendment_years, parse_reiki
 
 
@@ -127,8 +130,9 @@ LAYOUTS = [
         [
             ("第1条第1項", "目的", "", "この規則は、電算処理の適正な運営を図ることを目的とする。"),
             (
-                "第1条第1項第1号",
-                "目的",
+                # not 第1条第1項第1号: 第1条 does not say this (see test_lost_article_*)
+                "第1条の後の第1号",
+                "",
                 "情報システム",
                 "情報システム 電子計算機とその周辺機器の一式をいう。",
             ),
@@ -311,3 +315,97 @@ def test_heading_run_into_its_text_and_two_level_numbering() -> None:
         ("第1-2", "定義", "", "この基準で使用する用語の意義は、次に定めるところによる。"),
         ("第1-2(1)", "定義", "住民情報系", "住民情報系　住民の記録を扱うシステムの領域をいう。"),
     ]
+
+
+def test_lost_article_definitions_are_not_filed_under_the_article_above() -> None:
+    # a 例規集 copy dropped 「(定義)」 and 「第2条 …次の各号に掲げる用語の意義は…」: the 号 are
+    # not 第1条's (第1条 says nothing of them), they keep their terms, and the user is told
+    parsed = parse_reiki(
+        [
+            "(趣旨)",
+            "第1条 この規則は、霧ヶ丘町の端末と記録の扱いについて必要な事項を定めるものとする。",
+            "(1) 可搬媒体 持ち運べる形で電子記録を収める物をいう。",
+            "(2) 管理端末 設定の変更に使う専用の端末をいう。",
+            "2 前項に掲げるもののほか、この規則の用語は町の文書規程の例による。",
+            "(管理者)",
+            "第3条 町長は、情報の管理者を置く。",
+        ]
+    )
+    assert [(str(r.row), r.heading, r.term) for r in parsed.rows] == [
+        ("第1条第1項", "趣旨", ""),
+        ("第1条の後の第1号", "", "可搬媒体"),
+        ("第1条の後の第2号", "", "管理端末"),
+        ("第1条の後の第2項", "", ""),
+        ("第3条第1項", "管理者", ""),
+    ]
+    (warning,) = parsed.warnings
+    assert "第1条の後" in warning and "例規集の原本" in warning
+
+
+def test_items_under_a_lead_in_stay_in_their_article() -> None:
+    # the usual case: the 項 announces its 号, so they are its own, and nothing is reported
+    parsed = parse_reiki(
+        [
+            "第4条 委員会は、次に掲げる事務を行う。",
+            "(1) 規程の見直しに関すること。",
+            "(2) 研修の計画に関すること。",
+        ]
+    )
+    assert [str(r.row) for r in parsed.rows] == [
+        "第4条第1項",
+        "第4条第1項第1号",
+        "第4条第1項第2号",
+    ]
+    assert parsed.warnings == ()
+
+
+def test_a_restarted_list_is_a_lost_article_not_glued_to_the_last_item() -> None:
+    # 「一 …」「二 …」 under 第2条, then 「一 …」 again: the article of the second list was lost;
+    # its first 号 must not be glued to 第2条's 第2号, and イ/ロ stay inside their 号
+    rows = table(
+        "(職員の責務)\n第二条 職員は、次に掲げる事項に注意しなければならない。\n一 記録の保護\n"
+        "二 端末の施錠\n一 課等 町の組織規則に定める課及び室をいう。\n"
+        "二 記録 次に掲げるものをいう。\nイ 紙の台帳\nロ 電子の台帳\n"
+        "三 端末 職員が使う電子計算機をいう。\n"
+    )
+    assert rows == [
+        ("第2条第1項", "職員の責務", "", "職員は、次に掲げる事項に注意しなければならない。"),
+        ("第2条第1項第1号", "職員の責務", "", "記録の保護"),
+        ("第2条第1項第2号", "職員の責務", "", "端末の施錠"),
+        ("第2条の後の第1号", "", "課等", "課等 町の組織規則に定める課及び室をいう。"),
+        ("第2条の後の第2号", "", "", "記録 次に掲げるものをいう。\nイ 紙の台帳\nロ 電子の台帳"),
+        ("第2条の後の第3号", "", "端末", "端末 職員が使う電子計算機をいう。"),
+    ]
+
+
+def test_sub_items_stay_in_their_item_and_items_are_not_glued() -> None:
+    # ア/イ and (ア)/(イ) under a 号 are the 号's text; the next 号 opens its own row
+    rows = table(
+        "第5条 職員は、次に掲げる措置をとる。\n(1) 端末の管理\nア 離席時に画面を閉じる。\n"
+        "(ア) 五分で自動的に閉じる設定とする。\nイ 持出しを記録する。\n(2) 記録の管理\n"
+        "(3) 鍵の管理\n"
+    )
+    assert rows == [
+        ("第5条第1項", "", "", "職員は、次に掲げる措置をとる。"),
+        (
+            "第5条第1項第1号",
+            "",
+            "",
+            "端末の管理\nア 離席時に画面を閉じる。\n(ア) 五分で自動的に閉じる設定とする。\n"
+            "イ 持出しを記録する。",
+        ),
+        ("第5条第1項第2号", "", "", "記録の管理"),
+        ("第5条第1項第3号", "", "", "鍵の管理"),
+    ]
+
+
+def test_reader_warnings_reach_the_policy(tmp_path: Path) -> None:
+    source = tmp_path / "規則.txt"
+    source.write_text(
+        "(目的)\n第1条 この規則は、町の情報を守ることを目的とする。\n"
+        "(1) 外部記録 町の外で保管する記録をいう。\n",
+        encoding="utf-8",
+    )
+    policy = read_policy(source)
+    assert [str(r.row) for r in policy.rows] == ["第1条第1項", "第1条の後の第1号"]
+    assert len(policy.warnings) == 1 and "第1条の後" in policy.warnings[0]

@@ -73,6 +73,8 @@ _NUMBER_LINE_RE = re.compile(
     r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
 )
 _DEFINITION_CONTEXT = ("定義", "用語")
+# words by which a 項 announces the 号 below it (「次の各号に掲げる」「次のとおり」「以下の」)
+_LEAD_IN_RE = re.compile(r"次の|次に|以下の|下記|各号|用語|とおり|掲げる|[:：]$")
 _DEFINITION_LEAD = re.compile(r"用語の(?:意義|定義|意味)|用語は|次の各号に掲げる用語")
 _TERM_SPLIT = re.compile(
     r"^[「『]?([^\s　。、,:：「」『』（）()]{1,24}?(?:[（(][^（）()]{1,30}[）)])?)[」』]?"
@@ -154,6 +156,7 @@ class ReikiText:
     toc: tuple[str, ...] = ()
     enacted: str = ""
     revised: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what looked damaged in the text, for the user (Japanese)
 
 
 @dataclass
@@ -174,6 +177,9 @@ class _Reader:
     enacted: str = ""
     revised: set[str] = field(default_factory=set)
     definition_article: bool = False
+    warnings: list[str] = field(default_factory=list)
+    lost: str = ""  # the article after which a lost article's 号 are read (「第1条の後の第1号」)
+    _item_style: str = ""  # "paren" for (1), "kanji" for 一: a list restarts only in its style
     _bare: bool = False  # the last number stood alone on its line: its heading may follow
     _toc_seen: set[str] = field(default_factory=set)  # 目次 chapter entries, spaces removed
     _toc_first: str = ""  # the first numbered 目次 entry, spaces removed
@@ -284,6 +290,7 @@ class _Reader:
             toc=tuple(self.toc),
             enacted=self.enacted,
             revised=tuple(sorted(self.revised)),
+            warnings=tuple(self.warnings),
         )
 
     def _next_instrument(self, line: str, marked: bool) -> bool:
@@ -344,6 +351,7 @@ class _Reader:
         self.mode = "body"
         self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
+        self.lost, self._item_style = "", ""
         rest = m.group(3).strip()
         # 「第1条 対象範囲」: the caption on the article's own line, the text below it
         own = ""
@@ -361,16 +369,57 @@ class _Reader:
         if m and kanji_to_int(m.group(1)) == self.paragraph + 1:
             self._flush()
             self.paragraph, self.item = self.paragraph + 1, 0
-            self._start(f"{self.article}第{self.paragraph}項", self.caption, m.group(2), notes)
+            self._start(self._article_ref(), self.caption, m.group(2), notes)
             return True
         m = _ITEM_RE.match(line)
-        if m and kanji_to_int(m.group(1) or m.group(2)) == self.item + 1:
-            self._flush()
-            self.item += 1
-            ref = f"{self.article}第{self.paragraph}項第{self.item}号"
-            self._start(ref, self.caption, m.group(3), notes, item=True)
-            return True
-        return False
+        if m is None:
+            return False
+        n = kanji_to_int(m.group(1) or m.group(2))
+        style = "paren" if m.group(1) else "kanji"
+        restart = n == 1 and self.item > 0 and style == self._item_style
+        if n != self.item + 1 and not restart:
+            return False  # a sub-item ((1) under 一) or a figure: text of the 号 being read
+        if restart or (n == 1 and self._lead_in_missing()):
+            self._lose_article(line)
+        self._flush()
+        self.item, self._item_style = n, style if n == 1 else self._item_style
+        self._start(self._article_ref(), self.caption, m.group(3), notes, item=True)
+        return True
+
+    def _article_ref(self) -> str:
+        """``第2条第1項第5号``; after a lost article ``第1条の後の第1号`` (its 第1項 is the lost
+        lead-in, so only a later 項 is named)."""
+        if not self.lost:
+            ref = f"{self.article}第{self.paragraph}項"
+        else:
+            ref = f"{self.lost}の後の" + (f"第{self.paragraph}項" if self.paragraph > 1 else "")
+        return ref + (f"第{self.item}号" if self.item else "")
+
+    def _lead_in_missing(self) -> bool:
+        """A first 号 under a 項 that does not announce a list: a whole sentence such as
+        「この規則は、…を目的とする。」 with no 「次の各号」「次のとおり」「次に掲げる」「用語」.
+        The 例規集 copy lost the article the 号 belong to (most often 第2条 定義)."""
+        unit = self.unit
+        if unit is None or unit.title or not unit.ref.endswith("項"):
+            return False
+        text = "".join(unit.parts).strip()
+        return text.endswith("。") and not _LEAD_IN_RE.search(text)
+
+    def _lose_article(self, line: str) -> None:
+        """Read the 号 from ``line`` on as the items of an article that is not in the text,
+        located after the last article found, and say so (issue: 定義 filed under 第1条)."""
+        self._flush()
+        if not self.lost:
+            self.lost = self.article or ""
+        self.paragraph, self.item, self._item_style = 1, 0, ""
+        self.caption = ""
+        self.definition_article = False
+        self.warnings.append(
+            f"{self.lost}の後の「{line[:20]}」から始まる号は、それを含む条（「次の各号に掲げる"
+            "用語の意義は…」などの条の本文）が見つかりません。写しで条の行が抜けたとみられるため、"
+            f"{self.lost}の号とはせず「{self.lost}の後の第1号」のように読みました。"
+            "例規集の原本のページで、どの条の号か確かめてください。"
+        )
 
     # --- 番号型 ----------------------------------------------------------------------------
 

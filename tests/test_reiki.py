@@ -409,3 +409,58 @@ def test_reader_warnings_reach_the_policy(tmp_path: Path) -> None:
     policy = read_policy(source)
     assert [str(r.row) for r in policy.rows] == ["第1条第1項", "第1条の後の第1号"]
     assert len(policy.warnings) == 1 and "第1条の後" in policy.warnings[0]
+
+
+def test_items_after_a_lost_heading_are_located_by_the_heading_above() -> None:
+    # a web page: prose, then a short heading whose number was lost, then (1) (2): not 前文(1)
+    rows = table(
+        "霧ヶ丘町情報セキュリティ基本方針\n"
+        "町は、住民から預かる情報を守ることが行政への信頼の土台であると考え、次の方針を掲げます。\n"
+        "取組の柱\n(1)体制づくり\n 全ての課にまたがる推進の体制を整えます。\n"
+        "(2)規程の整備\n 守るべき事項を規程にまとめ、職員に周知します。\n"
+    )
+    assert [(r, h) for r, h, _, _ in rows] == [
+        ("前文", ""),
+        ("取組の柱(1)", "体制づくり"),
+        ("取組の柱(2)", "規程の整備"),
+    ]
+    assert "取組の柱" not in rows[0][3]  # the heading is not glued to the 前文
+
+
+def test_items_under_a_caption_whose_article_line_was_lost() -> None:
+    # a 例規集 copy kept the captions but lost the article lines: the items are located by the
+    # caption above them, and the captions left alone are reported
+    parsed = parse_reiki(
+        [
+            "(目的)",
+            "(用語)",
+            "(1)端末職員が使う電子計算機をいう。",
+            "(2)記録紙又は電子の台帳をいう。",
+            "(責任者)",
+            "(研修)",
+        ]
+    )
+    assert [str(r.row) for r in parsed.rows] == ["用語(1)", "用語(2)"]
+    (warning,) = parsed.warnings
+    # (研修) ends the text: an excerpt may stop after a caption, so it is not counted
+    assert "（目的）" in warning and "（責任者）" in warning and "2 か所" in warning
+
+
+def test_a_web_page_introduction_is_not_the_instruments_preamble() -> None:
+    # the page says why it publishes the policy, then the policy's own title and text
+    page = (
+        "霧ヶ丘町の情報セキュリティ\n"
+        "このページでは、霧ヶ丘町が定めた情報セキュリティの基本的な方針を紹介しています。ご覧ください。\n"
+        "霧ヶ丘町情報セキュリティ基本方針\n"
+        "町は、住民の情報を守るため、全ての職員が次の方針に従って情報を取り扱うことを宣言する。\n"
+        "1 目的\nこの方針は、町の情報資産を守るための考え方を示す。\n"
+    )
+    parsed = parse_reiki(page.splitlines())
+    assert parsed.title == "霧ヶ丘町情報セキュリティ基本方針"
+    assert [(str(r.row), r.text[:4]) for r in parsed.rows] == [
+        ("前文", "町は、住"),
+        ("1", "この方針"),
+    ]
+    # a page with nothing but its introduction keeps it (the file is still read)
+    only = parse_reiki(page.splitlines()[:3])
+    assert [(str(r.row), r.text[:4]) for r in only.rows] == [("前文", "このペー")]

@@ -91,6 +91,9 @@ _INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリ�
 _INSTRUMENT_TITLE_RE = re.compile(
     r"情報セキュリティ.{0,12}(?:方針|基準|規程|規則|要綱|要領|ポリシー)$"
 )
+# an instrument's title that names its body (「霧ヶ丘町情報セキュリティ基本方針」), not a heading such as
+# 「情報セキュリティの取組の方針」 inside a page
+_BODY_TITLE_RE = re.compile(r"^\S{1,8}?[都道府県市区町村]\S{0,8}?情報セキュリティ")
 _LEADER_RE = re.compile(
     r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
 )
@@ -184,6 +187,9 @@ class _Reader:
     _toc_seen: set[str] = field(default_factory=set)  # 目次 chapter entries, spaces removed
     _toc_first: str = ""  # the first numbered 目次 entry, spaces removed
     _since: int = 0  # rows read before this instrument began (a page may show two)
+    _intro: int = 0  # rows of a web page's own introduction, read above the instrument's title
+    _bare_caption: str = ""  # a caption with no article read under it yet
+    _captions_alone: list[str] = field(default_factory=list)  # captions whose article was lost
 
     # --- dates -----------------------------------------------------------------------------
 
@@ -266,7 +272,11 @@ class _Reader:
         if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
             self._flush()
             self.mode = "body"
-            self.caption = m.group(1).strip()
+            if self._bare_caption:
+                self._captions_alone.append(self._bare_caption)
+            self.caption = self._bare_caption = m.group(1).strip()
+            if self.article is None:
+                self.outline = []  # the items of an earlier lost article are not its parents
             self.definition_article = False
             self._notes(notes)
             return
@@ -279,6 +289,8 @@ class _Reader:
     def close(self) -> ReikiText:
         self._flush()
         rows = self.rows
+        if len(rows) > self._intro:
+            rows = rows[self._intro :]  # the page's introduction is not the instrument's
         if any(
             r.row != "前文" and str(r.row).startswith("第") and "条" in str(r.row) for r in rows
         ):
@@ -290,8 +302,19 @@ class _Reader:
             toc=tuple(self.toc),
             enacted=self.enacted,
             revised=tuple(sorted(self.revised)),
-            warnings=tuple(self.warnings),
+            warnings=tuple(self.warnings + self._lost_caption_warning()),
         )
+
+    def _lost_caption_warning(self) -> list[str]:
+        """One warning for the captions a 例規集 copy kept without their article lines."""
+        lost = self._captions_alone
+        if not lost:
+            return []
+        named = "、".join(f"（{c}）" for c in lost[:3]) + ("など" if len(lost) > 3 else "")
+        return [
+            f"条の見出し{named}の後に条文がありません（{len(lost)} か所）。"
+            "例規集の写しで条の行が抜けたとみられます。例規集の原本のページで条文を確かめてください。"
+        ]
 
     def _next_instrument(self, line: str, marked: bool) -> bool:
         """After a 附則, the title of the next instrument a 例規集 page shows (基本方針, then
@@ -351,7 +374,7 @@ class _Reader:
         self.mode = "body"
         self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
-        self.lost, self._item_style = "", ""
+        self.lost, self._item_style, self._bare_caption = "", "", ""
         rest = m.group(3).strip()
         # 「第1条 対象範囲」: the caption on the article's own line, the text below it
         own = ""
@@ -444,6 +467,8 @@ class _Reader:
                 return False  # 「2025年…」 or a bare figure is text, not a number
             if kind in ("number", "paren") and not rest and kanji_to_int(label) != self._next(kind):
                 return kind == "number"  # alone and out of sequence: a page number, dropped
+            if heading := self._items_heading(kind):
+                self.outline = [("jo", heading, "")]
             self._flush()
             self.mode = "body"
             if kind == "dotted":
@@ -511,6 +536,8 @@ class _Reader:
     # --- text ------------------------------------------------------------------------------
 
     def _prose(self, line: str, notes: list[str]) -> None:
+        if self._page_intro_ends(line):
+            return
         if self.unit is not None:
             if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
                 self.unit.parts.append("\n")
@@ -535,7 +562,7 @@ class _Reader:
                 unit.title = title
                 unit.parts.insert(0, title + "\u3000")
             return
-        if self.mode == "pre" and not self.rows:
+        if self.mode == "pre" and len(self.rows) == self._intro:
             if _is_title(line) and not _BOILERPLATE_RE.match(line):
                 # the first short line, or a later one that names the instrument
                 if not self.title or (
@@ -543,11 +570,51 @@ class _Reader:
                 ):
                     self.title = line
                 return
-            if line.endswith("。") and len(line) >= 40 and self.article is None:
+            if (
+                line.endswith("。")
+                and len(line) >= 40
+                and self.article is None
+                and not line.startswith(("※", "＊", "*"))  # a page's note, not a 前文
+            ):
                 if not re.search(r"全部を改正する。$|廃止する。$", line):
                     self._start("前文", "", line, notes)
                     self.outline = [("jo", "前文", "")]
             return
+
+    def _page_intro_ends(self, line: str) -> bool:
+        """「霧ヶ丘町情報セキュリティ基本方針」 below a web page's own prose (「…を紹介しています。」):
+        the prose was the page's introduction, not the instrument's 前文. It is kept apart
+        (dropped once the instrument has a row of its own) and the instrument starts here."""
+        unit = self.unit
+        if not (
+            self.mode == "pre"
+            and unit is not None
+            and unit.ref == "前文"
+            and _is_title(line)
+            and _INSTRUMENT_TITLE_RE.search(line)
+            and _BODY_TITLE_RE.match(line)
+        ):
+            return False
+        self._flush()
+        self._intro = len(self.rows)
+        self.outline = []
+        self.title = line
+        return True
+
+    def _items_heading(self, kind: str) -> str:
+        """For (1) or ① with no number or article above: the nearest heading a person can find
+        on the page — a short line closing the 前文 (「取組の柱」), taken out of
+        it, or the caption of an article whose line was lost — never 「前文(1)」."""
+        if kind not in ("paren", "circled") or self.article is not None:
+            return ""
+        unit = self.unit
+        if self.outline == [("jo", "前文", "")] and unit is not None and unit.ref == "前文":
+            if len(unit.parts) > 1 and _is_title(unit.parts[-1]):
+                return unit.parts.pop().strip()
+            return ""
+        if not self.outline and self.caption:
+            return self.caption
+        return ""
 
     def _notes(self, notes: list[str]) -> None:
         (self.unit.notes if self.unit is not None else self.pending_notes).extend(notes)
@@ -556,6 +623,7 @@ class _Reader:
         self, ref: str, heading: str, text: str, notes: list[str], *, item: bool = False
     ) -> _Unit:
         """Open a new unit (the one being read from now on) and return it."""
+        self._bare_caption = ""
         context = tuple(label for _, label in self.chapters)
         if self.outline and self.article is None:
             context += tuple(f"{lab} {t}".strip() for _, lab, t in self.outline[:-1])

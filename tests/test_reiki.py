@@ -464,3 +464,39 @@ def test_a_web_page_introduction_is_not_the_instruments_preamble() -> None:
     # a page with nothing but its introduction keeps it (the file is still read)
     only = parse_reiki(page.splitlines()[:3])
     assert [(str(r.row), r.text[:4]) for r in only.rows] == [("前文", "このペー")]
+
+
+def test_articles_whose_dai_and_jo_were_lost_in_the_export() -> None:
+    # a 例規集 export dropped 「第」「条」 (and 「年」「月」「日」): caption, then 1, 2, 3 …
+    parsed = parse_reiki(
+        [
+            "○霧ヶ丘町情報安全規程",
+            "平成18321",
+            "(目的)",
+            "1 この規程は、霧ヶ丘町の情報資産を守るために必要な事項を定めるものとする。",
+            "(定義)",
+            "2 この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。",
+            "(1) 端末 職員が業務に使う電子計算機をいう。",
+            "(管理者)",
+            "3 町長は、情報の管理者を置く。",
+            "2 管理者は、総務課長をもって充てる。",
+        ]
+    )
+    assert [(str(r.row), r.heading, r.term) for r in parsed.rows] == [
+        ("第1条第1項", "目的", ""),
+        ("第2条第1項", "定義", ""),
+        ("第2条第1項第1号", "定義", "端末"),
+        ("第3条第1項", "管理者", ""),
+        ("第3条第2項", "管理者", ""),
+    ]
+    assert parsed.enacted == ""  # 平成18321 is not taken for a date
+    numbers, dates = parsed.warnings
+    assert "「第」「条」が抜けて" in numbers and "3 か所" in numbers and "例規集の原本" in numbers
+    assert "平成18321" in dates and "例規集の原本" in dates
+
+
+def test_a_number_under_a_caption_out_of_sequence_is_not_an_article() -> None:
+    # 「5 …」 under the first caption does not continue 1, 2, 3 …: nothing is invented
+    parsed = parse_reiki(["(目的)", "5 この規程は、町の情報を守るための基本を定める。"])
+    assert not any(str(r.row).startswith("第") for r in parsed.rows)
+    assert not any("「第」「条」" in w for w in parsed.warnings)

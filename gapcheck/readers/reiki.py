@@ -72,6 +72,10 @@ _DATE_LINE_RE = re.compile(
 _NUMBER_LINE_RE = re.compile(
     r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
 )
+# an article line whose 「第」「条」 a 例規集 export lost: 「1 この規程は…」 under 「(目的)」
+_BARE_ARTICLE_RE = re.compile(rf"^([0-9０-９]{{1,3}}){_SP}*([^0-9０-９.．、。,）)\s].*)$")
+# a date whose 「年」「月」「日」 were lost with it: 「平成18321」
+_BARE_DATE_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)[0-9０-９]{4,6}(?![0-9０-９年])")
 _DEFINITION_CONTEXT = ("定義", "用語")
 # words by which a 項 announces the 号 below it (「次の各号に掲げる」「次のとおり」「以下の」)
 _LEAD_IN_RE = re.compile(r"次の|次に|以下の|下記|各号|用語|とおり|掲げる|[:：]$")
@@ -190,6 +194,9 @@ class _Reader:
     _intro: int = 0  # rows of a web page's own introduction, read above the instrument's title
     _bare_caption: str = ""  # a caption with no article read under it yet
     _captions_alone: list[str] = field(default_factory=list)  # captions whose article was lost
+    _article_no: int = 0  # the last article's number (第12条の2 → 12)
+    _bare_articles: list[str] = field(default_factory=list)  # 「1 …」 read as 第1条 (lost 第/条)
+    _bare_dates: list[str] = field(default_factory=list)  # 「平成18321」: a date without 年月日
 
     # --- dates -----------------------------------------------------------------------------
 
@@ -222,6 +229,7 @@ class _Reader:
             if line == "]":
                 self.link_block = False
             return
+        self._bare_dates.extend(_BARE_DATE_RE.findall(line))
         if self.mode == "supplement":
             if self._next_instrument(line, marked):
                 return
@@ -269,6 +277,9 @@ class _Reader:
         if m := _ARTICLE_RE.match(line):
             self._article(m, notes)
             return
+        if m := self._bare_article(line):
+            self._article(m, notes)
+            return
         if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
             self._flush()
             self.mode = "body"
@@ -302,8 +313,26 @@ class _Reader:
             toc=tuple(self.toc),
             enacted=self.enacted,
             revised=tuple(sorted(self.revised)),
-            warnings=tuple(self.warnings + self._lost_caption_warning()),
+            warnings=tuple(self.warnings + self._damage_warnings() + self._lost_caption_warning()),
         )
+
+    def _damage_warnings(self) -> list[str]:
+        """Warnings for numbers that lost their 「第」「条」 and dates that lost 「年」「月」「日」."""
+        out = []
+        if bare := self._bare_articles:
+            named = "、".join(f"「{b}」" for b in bare[:2]) + ("など" if len(bare) > 2 else "")
+            out.append(
+                f"条番号の「第」「条」が抜けているようです（{named}、{len(bare)} か所）。見出しの"
+                "次の行の先頭の数字を条番号として第1条、第2条…と読みました。"
+                "例規集の原本のページで条番号を確かめてください。"
+            )
+        if dates := self._bare_dates:
+            named = "、".join(f"「{d}」" for d in dates[:2]) + ("など" if len(dates) > 2 else "")
+            out.append(
+                f"日付の「年」「月」「日」が抜けているようです（{named}）。この日付は制定・改正日"
+                "として読んでいません。例規集の原本のページで日付を確かめてください。"
+            )
+        return out
 
     def _lost_caption_warning(self) -> list[str]:
         """One warning for the captions a 例規集 copy kept without their article lines."""
@@ -372,7 +401,8 @@ class _Reader:
     def _article(self, m: re.Match[str], notes: list[str]) -> None:
         self._flush()
         self.mode = "body"
-        self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
+        self._article_no = kanji_to_int(m.group(1))
+        self.article = f"第{self._article_no}条{_branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
         self.lost, self._item_style, self._bare_caption = "", "", ""
         rest = m.group(3).strip()
@@ -408,6 +438,17 @@ class _Reader:
         self.item, self._item_style = n, style if n == 1 else self._item_style
         self._start(self._article_ref(), self.caption, m.group(3), notes, item=True)
         return True
+
+    def _bare_article(self, line: str) -> re.Match[str] | None:
+        """「1 この規程は…」 straight under a caption, numbered next after the last article:
+        the article line of an export that lost 「第」「条」 (read as 「第1条 この規程は…」)."""
+        if not self._bare_caption or self.outline:
+            return None
+        m = _BARE_ARTICLE_RE.match(line)
+        if m is None or kanji_to_int(m.group(1)) != self._article_no + 1:
+            return None
+        self._bare_articles.append(f"（{self._bare_caption}）{m.group(1)}")
+        return _ARTICLE_RE.match(f"第{m.group(1)}条 {m.group(2)}")
 
     def _article_ref(self) -> str:
         """``第2条第1項第5号``; after a lost article ``第1条の後の第1号`` (its 第1項 is the lost

@@ -12,6 +12,13 @@ Both share: 目次 (skipped, but its entries are kept), definitions whose term a
 sit on one line or two, ア/イ sub-items (kept inside their 号), 附則 and 改正 notes (not
 provisions, but their dates are evidence of when the policy was last revised).
 
+Copies from 例規集 pages are often damaged, and the reader says so in ``warnings`` (Japanese,
+for the user) rather than guess silently: 号 whose article line was lost are read as
+``第1条の後の第1号``, not as 第1条's; captions left without their article are named;
+「1 この規程は…」 under a caption (「第」「条」 lost) is read as 第1条; items before any number
+take the heading line above them (``取組の柱(1)``), never ``前文(1)``; a web
+page's own introduction above the instrument's title is not its 前文.
+
 :func:`parse_reiki` turns lines into :class:`ReikiText`: rows with their reference
 (``第2条第1項第5号`` or ``2(5)``), caption, context (chapter and parent headings) and, for a
 definition, its term.
@@ -363,6 +370,7 @@ class _Reader:
         self.caption, self.article, self.outline = "", None, []
         self.pending_notes.clear()
         self.definition_article = False
+        self.lost, self._bare_caption, self._article_no = "", "", 0  # its own articles
         self._toc_seen, self._toc_first = set(), ""  # its own 目次, if it has one
         self._since = len(self.rows)
         return True

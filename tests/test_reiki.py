@@ -4,8 +4,11 @@ definitions on one line or two, 目次, 附則 and 改正 notes, 序 prose."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from gapcheck.readers.formats import read_policy
 from gapcheck.readers.reiki import amendment_years, parse_reiki
 
 
@@ -127,8 +130,9 @@ LAYOUTS = [
         [
             ("第1条第1項", "目的", "", "この規則は、電算処理の適正な運営を図ることを目的とする。"),
             (
-                "第1条第1項第1号",
-                "目的",
+                # not 第1条第1項第1号: 第1条 does not say this (see test_lost_article_*)
+                "第1条の後の第1号",
+                "",
                 "情報システム",
                 "情報システム 電子計算機とその周辺機器の一式をいう。",
             ),
@@ -311,3 +315,188 @@ def test_heading_run_into_its_text_and_two_level_numbering() -> None:
         ("第1-2", "定義", "", "この基準で使用する用語の意義は、次に定めるところによる。"),
         ("第1-2(1)", "定義", "住民情報系", "住民情報系　住民の記録を扱うシステムの領域をいう。"),
     ]
+
+
+def test_lost_article_definitions_are_not_filed_under_the_article_above() -> None:
+    # a 例規集 copy dropped 「(定義)」 and 「第2条 …次の各号に掲げる用語の意義は…」: the 号 are
+    # not 第1条's (第1条 says nothing of them), they keep their terms, and the user is told
+    parsed = parse_reiki(
+        [
+            "(趣旨)",
+            "第1条 この規則は、霧ヶ丘町の端末と記録の扱いについて必要な事項を定めるものとする。",
+            "(1) 可搬媒体 持ち運べる形で電子記録を収める物をいう。",
+            "(2) 管理端末 設定の変更に使う専用の端末をいう。",
+            "2 前項に掲げるもののほか、この規則の用語は町の文書規程の例による。",
+            "(管理者)",
+            "第3条 町長は、情報の管理者を置く。",
+        ]
+    )
+    assert [(str(r.row), r.heading, r.term) for r in parsed.rows] == [
+        ("第1条第1項", "趣旨", ""),
+        ("第1条の後の第1号", "", "可搬媒体"),
+        ("第1条の後の第2号", "", "管理端末"),
+        ("第1条の後の第2項", "", ""),
+        ("第3条第1項", "管理者", ""),
+    ]
+    (warning,) = parsed.warnings
+    assert "第1条の後" in warning and "例規集の原本" in warning
+
+
+def test_items_under_a_lead_in_stay_in_their_article() -> None:
+    # the usual case: the 項 announces its 号, so they are its own, and nothing is reported
+    parsed = parse_reiki(
+        [
+            "第4条 委員会は、次に掲げる事務を行う。",
+            "(1) 規程の見直しに関すること。",
+            "(2) 研修の計画に関すること。",
+        ]
+    )
+    assert [str(r.row) for r in parsed.rows] == [
+        "第4条第1項",
+        "第4条第1項第1号",
+        "第4条第1項第2号",
+    ]
+    assert parsed.warnings == ()
+
+
+def test_a_restarted_list_is_a_lost_article_not_glued_to_the_last_item() -> None:
+    # 「一 …」「二 …」 under 第2条, then 「一 …」 again: the article of the second list was lost;
+    # its first 号 must not be glued to 第2条's 第2号, and イ/ロ stay inside their 号
+    rows = table(
+        "(職員の責務)\n第二条 職員は、次に掲げる事項に注意しなければならない。\n一 記録の保護\n"
+        "二 端末の施錠\n一 課等 町の組織規則に定める課及び室をいう。\n"
+        "二 記録 次に掲げるものをいう。\nイ 紙の台帳\nロ 電子の台帳\n"
+        "三 端末 職員が使う電子計算機をいう。\n"
+    )
+    assert rows == [
+        ("第2条第1項", "職員の責務", "", "職員は、次に掲げる事項に注意しなければならない。"),
+        ("第2条第1項第1号", "職員の責務", "", "記録の保護"),
+        ("第2条第1項第2号", "職員の責務", "", "端末の施錠"),
+        ("第2条の後の第1号", "", "課等", "課等 町の組織規則に定める課及び室をいう。"),
+        ("第2条の後の第2号", "", "", "記録 次に掲げるものをいう。\nイ 紙の台帳\nロ 電子の台帳"),
+        ("第2条の後の第3号", "", "端末", "端末 職員が使う電子計算機をいう。"),
+    ]
+
+
+def test_sub_items_stay_in_their_item_and_items_are_not_glued() -> None:
+    # ア/イ and (ア)/(イ) under a 号 are the 号's text; the next 号 opens its own row
+    rows = table(
+        "第5条 職員は、次に掲げる措置をとる。\n(1) 端末の管理\nア 離席時に画面を閉じる。\n"
+        "(ア) 五分で自動的に閉じる設定とする。\nイ 持出しを記録する。\n(2) 記録の管理\n"
+        "(3) 鍵の管理\n"
+    )
+    assert rows == [
+        ("第5条第1項", "", "", "職員は、次に掲げる措置をとる。"),
+        (
+            "第5条第1項第1号",
+            "",
+            "",
+            "端末の管理\nア 離席時に画面を閉じる。\n(ア) 五分で自動的に閉じる設定とする。\n"
+            "イ 持出しを記録する。",
+        ),
+        ("第5条第1項第2号", "", "", "記録の管理"),
+        ("第5条第1項第3号", "", "", "鍵の管理"),
+    ]
+
+
+def test_reader_warnings_reach_the_policy(tmp_path: Path) -> None:
+    source = tmp_path / "規則.txt"
+    source.write_text(
+        "(目的)\n第1条 この規則は、町の情報を守ることを目的とする。\n"
+        "(1) 外部記録 町の外で保管する記録をいう。\n",
+        encoding="utf-8",
+    )
+    policy = read_policy(source)
+    assert [str(r.row) for r in policy.rows] == ["第1条第1項", "第1条の後の第1号"]
+    assert len(policy.warnings) == 1 and "第1条の後" in policy.warnings[0]
+
+
+def test_items_after_a_lost_heading_are_located_by_the_heading_above() -> None:
+    # a web page: prose, then a short heading whose number was lost, then (1) (2): not 前文(1)
+    rows = table(
+        "霧ヶ丘町情報セキュリティ基本方針\n"
+        "町は、住民から預かる情報を守ることが行政への信頼の土台であると考え、次の方針を掲げます。\n"
+        "取組の柱\n(1)体制づくり\n 全ての課にまたがる推進の体制を整えます。\n"
+        "(2)規程の整備\n 守るべき事項を規程にまとめ、職員に周知します。\n"
+    )
+    assert [(r, h) for r, h, _, _ in rows] == [
+        ("前文", ""),
+        ("取組の柱(1)", "体制づくり"),
+        ("取組の柱(2)", "規程の整備"),
+    ]
+    assert "取組の柱" not in rows[0][3]  # the heading is not glued to the 前文
+
+
+def test_items_under_a_caption_whose_article_line_was_lost() -> None:
+    # a 例規集 copy kept the captions but lost the article lines: the items are located by the
+    # caption above them, and the captions left alone are reported
+    parsed = parse_reiki(
+        [
+            "(目的)",
+            "(用語)",
+            "(1)端末職員が使う電子計算機をいう。",
+            "(2)記録紙又は電子の台帳をいう。",
+            "(責任者)",
+            "(研修)",
+        ]
+    )
+    assert [str(r.row) for r in parsed.rows] == ["用語(1)", "用語(2)"]
+    (warning,) = parsed.warnings
+    # (研修) ends the text: an excerpt may stop after a caption, so it is not counted
+    assert "（目的）" in warning and "（責任者）" in warning and "2 か所" in warning
+
+
+def test_a_web_page_introduction_is_not_the_instruments_preamble() -> None:
+    # the page says why it publishes the policy, then the policy's own title and text
+    page = (
+        "霧ヶ丘町の情報セキュリティ\n"
+        "このページでは、霧ヶ丘町が定めた情報セキュリティの基本的な方針を紹介しています。ご覧ください。\n"
+        "霧ヶ丘町情報セキュリティ基本方針\n"
+        "町は、住民の情報を守るため、全ての職員が次の方針に従って情報を取り扱うことを宣言する。\n"
+        "1 目的\nこの方針は、町の情報資産を守るための考え方を示す。\n"
+    )
+    parsed = parse_reiki(page.splitlines())
+    assert parsed.title == "霧ヶ丘町情報セキュリティ基本方針"
+    assert [(str(r.row), r.text[:4]) for r in parsed.rows] == [
+        ("前文", "町は、住"),
+        ("1", "この方針"),
+    ]
+    # a page with nothing but its introduction keeps it (the file is still read)
+    only = parse_reiki(page.splitlines()[:3])
+    assert [(str(r.row), r.text[:4]) for r in only.rows] == [("前文", "このペー")]
+
+
+def test_articles_whose_dai_and_jo_were_lost_in_the_export() -> None:
+    # a 例規集 export dropped 「第」「条」 (and 「年」「月」「日」): caption, then 1, 2, 3 …
+    parsed = parse_reiki(
+        [
+            "○霧ヶ丘町情報安全規程",
+            "平成18321",
+            "(目的)",
+            "1 この規程は、霧ヶ丘町の情報資産を守るために必要な事項を定めるものとする。",
+            "(定義)",
+            "2 この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。",
+            "(1) 端末 職員が業務に使う電子計算機をいう。",
+            "(管理者)",
+            "3 町長は、情報の管理者を置く。",
+            "2 管理者は、総務課長をもって充てる。",
+        ]
+    )
+    assert [(str(r.row), r.heading, r.term) for r in parsed.rows] == [
+        ("第1条第1項", "目的", ""),
+        ("第2条第1項", "定義", ""),
+        ("第2条第1項第1号", "定義", "端末"),
+        ("第3条第1項", "管理者", ""),
+        ("第3条第2項", "管理者", ""),
+    ]
+    assert parsed.enacted == ""  # 平成18321 is not taken for a date
+    numbers, dates = parsed.warnings
+    assert "「第」「条」が抜けて" in numbers and "3 か所" in numbers and "例規集の原本" in numbers
+    assert "平成18321" in dates and "例規集の原本" in dates
+
+
+def test_a_number_under_a_caption_out_of_sequence_is_not_an_article() -> None:
+    # 「5 …」 under the first caption does not continue 1, 2, 3 …: nothing is invented
+    parsed = parse_reiki(["(目的)", "5 この規程は、町の情報を守るための基本を定める。"])
+    assert not any(str(r.row).startswith("第") for r in parsed.rows)
+    assert not any("「第」「条」" in w for w in parsed.warnings)

@@ -55,3 +55,6 @@ class Policy:
     toc: tuple[
         str, ...
     ] = ()  # 目次 entries (章・節 titles), also when the excerpt has no provision
+    # what the reader found damaged in a 例規 text (a lost article line, numbers without
+    # 「第」「条」), in Japanese, each naming the place and asking to check the 例規集 page
+    warnings: tuple[str, ...] = ()

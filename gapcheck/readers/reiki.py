@@ -12,6 +12,13 @@ Both share: 目次 (skipped, but its entries are kept), definitions whose term a
 sit on one line or two, ア/イ sub-items (kept inside their 号), 附則 and 改正 notes (not
 provisions, but their dates are evidence of when the policy was last revised).
 
+Copies from 例規集 pages are often damaged, and the reader says so in ``warnings`` (Japanese,
+for the user) rather than guess silently: 号 whose article line was lost are read as
+``第1条の後の第1号``, not as 第1条's; captions left without their article are named;
+「1 この規程は…」 under a caption (「第」「条」 lost) is read as 第1条; items before any number
+take the heading line above them (``取組の柱(1)``), never ``前文(1)``; a web
+page's own introduction above the instrument's title is not its 前文.
+
 :func:`parse_reiki` turns lines into :class:`ReikiText`: rows with their reference
 (``第2条第1項第5号`` or ``2(5)``), caption, context (chapter and parent headings) and, for a
 definition, its term.
@@ -73,7 +80,13 @@ _DATE_LINE_RE = re.compile(
 _NUMBER_LINE_RE = re.compile(
     r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
 )
+# an article line whose 「第」「条」 a 例規集 export lost: 「1 この規程は…」 under 「(目的)」
+_BARE_ARTICLE_RE = re.compile(rf"^([0-9０-９]{{1,3}}){_SP}*([^0-9０-９.．、。,）)\s].*)$")
+# a date whose 「年」「月」「日」 were lost with it: 「平成18321」
+_BARE_DATE_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)[0-9０-９]{4,6}(?![0-9０-９年])")
 _DEFINITION_CONTEXT = ("定義", "用語")
+# words by which a 項 announces the 号 below it (「次の各号に掲げる」「次のとおり」「以下の」)
+_LEAD_IN_RE = re.compile(r"次の|次に|以下の|下記|各号|用語|とおり|掲げる|[:：]$")
 _DEFINITION_LEAD = re.compile(r"用語の(?:意義|定義|意味)|用語は|次の各号に掲げる用語")
 _TERM_SPLIT = re.compile(
     r"^[「『]?([^\s　。、,:：「」『』（）()]{1,24}?(?:[（(][^（）()]{1,30}[）)])?)[」』]?"
@@ -90,6 +103,9 @@ _INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリ�
 _INSTRUMENT_TITLE_RE = re.compile(
     r"情報セキュリティ.{0,12}(?:方針|基準|規程|規則|要綱|要領|ポリシー)$"
 )
+# an instrument's title that names its body (「霧ヶ丘町情報セキュリティ基本方針」), not a heading such as
+# 「情報セキュリティの取組の方針」 inside a page
+_BODY_TITLE_RE = re.compile(r"^\S{1,8}?[都道府県市区町村]\S{0,8}?情報セキュリティ")
 _LEADER_RE = re.compile(
     r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
 )
@@ -155,6 +171,7 @@ class ReikiText:
     toc: tuple[str, ...] = ()
     enacted: str = ""
     revised: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what looked damaged in the text, for the user (Japanese)
 
 
 @dataclass
@@ -175,10 +192,19 @@ class _Reader:
     enacted: str = ""
     revised: set[str] = field(default_factory=set)
     definition_article: bool = False
+    warnings: list[str] = field(default_factory=list)
+    lost: str = ""  # the article after which a lost article's 号 are read (「第1条の後の第1号」)
+    _item_style: str = ""  # "paren" for (1), "kanji" for 一: a list restarts only in its style
     _bare: bool = False  # the last number stood alone on its line: its heading may follow
     _toc_seen: set[str] = field(default_factory=set)  # 目次 chapter entries, spaces removed
     _toc_first: str = ""  # the first numbered 目次 entry, spaces removed
     _since: int = 0  # rows read before this instrument began (a page may show two)
+    _intro: int = 0  # rows of a web page's own introduction, read above the instrument's title
+    _bare_caption: str = ""  # a caption with no article read under it yet
+    _captions_alone: list[str] = field(default_factory=list)  # captions whose article was lost
+    _article_no: int = 0  # the last article's number (第12条の2 → 12)
+    _bare_articles: list[str] = field(default_factory=list)  # 「1 …」 read as 第1条 (lost 第/条)
+    _bare_dates: list[str] = field(default_factory=list)  # 「平成18321」: a date without 年月日
 
     # --- dates -----------------------------------------------------------------------------
 
@@ -211,6 +237,7 @@ class _Reader:
             if line == "]":
                 self.link_block = False
             return
+        self._bare_dates.extend(_BARE_DATE_RE.findall(line))
         if self.mode == "supplement":
             if self._next_instrument(line, marked):
                 return
@@ -258,10 +285,17 @@ class _Reader:
         if m := _ARTICLE_RE.match(line):
             self._article(m, notes)
             return
+        if m := self._bare_article(line):
+            self._article(m, notes)
+            return
         if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
             self._flush()
             self.mode = "body"
-            self.caption = m.group(1).strip()
+            if self._bare_caption:
+                self._captions_alone.append(self._bare_caption)
+            self.caption = self._bare_caption = m.group(1).strip()
+            if self.article is None:
+                self.outline = []  # the items of an earlier lost article are not its parents
             self.definition_article = False
             self._notes(notes)
             return
@@ -274,6 +308,8 @@ class _Reader:
     def close(self) -> ReikiText:
         self._flush()
         rows = self.rows
+        if len(rows) > self._intro:
+            rows = rows[self._intro :]  # the page's introduction is not the instrument's
         if any(
             r.row != "前文" and str(r.row).startswith("第") and "条" in str(r.row) for r in rows
         ):
@@ -285,7 +321,37 @@ class _Reader:
             toc=tuple(self.toc),
             enacted=self.enacted,
             revised=tuple(sorted(self.revised)),
+            warnings=tuple(self.warnings + self._damage_warnings() + self._lost_caption_warning()),
         )
+
+    def _damage_warnings(self) -> list[str]:
+        """Warnings for numbers that lost their 「第」「条」 and dates that lost 「年」「月」「日」."""
+        out = []
+        if bare := self._bare_articles:
+            named = "、".join(f"「{b}」" for b in bare[:2]) + ("など" if len(bare) > 2 else "")
+            out.append(
+                f"条番号の「第」「条」が抜けているようです（{named}、{len(bare)} か所）。見出しの"
+                "次の行の先頭の数字を条番号として第1条、第2条…と読みました。"
+                "例規集の原本のページで条番号を確かめてください。"
+            )
+        if dates := self._bare_dates:
+            named = "、".join(f"「{d}」" for d in dates[:2]) + ("など" if len(dates) > 2 else "")
+            out.append(
+                f"日付の「年」「月」「日」が抜けているようです（{named}）。この日付は制定・改正日"
+                "として読んでいません。例規集の原本のページで日付を確かめてください。"
+            )
+        return out
+
+    def _lost_caption_warning(self) -> list[str]:
+        """One warning for the captions a 例規集 copy kept without their article lines."""
+        lost = self._captions_alone
+        if not lost:
+            return []
+        named = "、".join(f"（{c}）" for c in lost[:3]) + ("など" if len(lost) > 3 else "")
+        return [
+            f"条の見出し{named}の後に条文がありません（{len(lost)} か所）。"
+            "例規集の写しで条の行が抜けたとみられます。例規集の原本のページで条文を確かめてください。"
+        ]
 
     def _next_instrument(self, line: str, marked: bool) -> bool:
         """After a 附則, the title of the next instrument a 例規集 page shows (基本方針, then
@@ -305,6 +371,7 @@ class _Reader:
         self.caption, self.article, self.outline = "", None, []
         self.pending_notes.clear()
         self.definition_article = False
+        self.lost, self._bare_caption, self._article_no = "", "", 0  # its own articles
         self._toc_seen, self._toc_first = set(), ""  # its own 目次, if it has one
         self._since = len(self.rows)
         return True
@@ -343,8 +410,10 @@ class _Reader:
     def _article(self, m: re.Match[str], notes: list[str]) -> None:
         self._flush()
         self.mode = "body"
-        self.article = f"第{kanji_to_int(m.group(1))}条{_branch(m.group(2))}"
+        self._article_no = kanji_to_int(m.group(1))
+        self.article = f"第{self._article_no}条{_branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
+        self.lost, self._item_style, self._bare_caption = "", "", ""
         rest = m.group(3).strip()
         # 「第1条 対象範囲」: the caption on the article's own line, the text below it
         own = ""
@@ -362,16 +431,68 @@ class _Reader:
         if m and kanji_to_int(m.group(1)) == self.paragraph + 1:
             self._flush()
             self.paragraph, self.item = self.paragraph + 1, 0
-            self._start(f"{self.article}第{self.paragraph}項", self.caption, m.group(2), notes)
+            self._start(self._article_ref(), self.caption, m.group(2), notes)
             return True
         m = _ITEM_RE.match(line)
-        if m and kanji_to_int(m.group(1) or m.group(2)) == self.item + 1:
-            self._flush()
-            self.item += 1
-            ref = f"{self.article}第{self.paragraph}項第{self.item}号"
-            self._start(ref, self.caption, m.group(3), notes, item=True)
-            return True
-        return False
+        if m is None:
+            return False
+        n = kanji_to_int(m.group(1) or m.group(2))
+        style = "paren" if m.group(1) else "kanji"
+        restart = n == 1 and self.item > 0 and style == self._item_style
+        if n != self.item + 1 and not restart:
+            return False  # a sub-item ((1) under 一) or a figure: text of the 号 being read
+        if restart or (n == 1 and self._lead_in_missing()):
+            self._lose_article(line)
+        self._flush()
+        self.item, self._item_style = n, style if n == 1 else self._item_style
+        self._start(self._article_ref(), self.caption, m.group(3), notes, item=True)
+        return True
+
+    def _bare_article(self, line: str) -> re.Match[str] | None:
+        """「1 この規程は…」 straight under a caption, numbered next after the last article:
+        the article line of an export that lost 「第」「条」 (read as 「第1条 この規程は…」)."""
+        if not self._bare_caption or self.outline:
+            return None
+        m = _BARE_ARTICLE_RE.match(line)
+        if m is None or kanji_to_int(m.group(1)) != self._article_no + 1:
+            return None
+        self._bare_articles.append(f"（{self._bare_caption}）{m.group(1)}")
+        return _ARTICLE_RE.match(f"第{m.group(1)}条 {m.group(2)}")
+
+    def _article_ref(self) -> str:
+        """``第2条第1項第5号``; after a lost article ``第1条の後の第1号`` (its 第1項 is the lost
+        lead-in, so only a later 項 is named)."""
+        if not self.lost:
+            ref = f"{self.article}第{self.paragraph}項"
+        else:
+            ref = f"{self.lost}の後の" + (f"第{self.paragraph}項" if self.paragraph > 1 else "")
+        return ref + (f"第{self.item}号" if self.item else "")
+
+    def _lead_in_missing(self) -> bool:
+        """A first 号 under a 項 that does not announce a list: a whole sentence such as
+        「この規則は、…を目的とする。」 with no 「次の各号」「次のとおり」「次に掲げる」「用語」.
+        The 例規集 copy lost the article the 号 belong to (most often 第2条 定義)."""
+        unit = self.unit
+        if unit is None or unit.title or not unit.ref.endswith("項"):
+            return False
+        text = "".join(unit.parts).strip()
+        return text.endswith("。") and not _LEAD_IN_RE.search(text)
+
+    def _lose_article(self, line: str) -> None:
+        """Read the 号 from ``line`` on as the items of an article that is not in the text,
+        located after the last article found, and say so (issue: 定義 filed under 第1条)."""
+        self._flush()
+        if not self.lost:
+            self.lost = self.article or ""
+        self.paragraph, self.item, self._item_style = 1, 0, ""
+        self.caption = ""
+        self.definition_article = False
+        self.warnings.append(
+            f"{self.lost}の後の「{line[:20]}」から始まる号は、それを含む条（「次の各号に掲げる"
+            "用語の意義は…」などの条の本文）が見つかりません。写しで条の行が抜けたとみられるため、"
+            f"{self.lost}の号とはせず「{self.lost}の後の第1号」のように読みました。"
+            "例規集の原本のページで、どの条の号か確かめてください。"
+        )
 
     # --- 番号型 ----------------------------------------------------------------------------
 
@@ -396,6 +517,8 @@ class _Reader:
                 return False  # 「2025年…」 or a bare figure is text, not a number
             if kind in ("number", "paren") and not rest and kanji_to_int(label) != self._next(kind):
                 return kind == "number"  # alone and out of sequence: a page number, dropped
+            if heading := self._items_heading(kind):
+                self.outline = [("jo", heading, "")]
             self._flush()
             self.mode = "body"
             if kind == "dotted":
@@ -463,6 +586,8 @@ class _Reader:
     # --- text ------------------------------------------------------------------------------
 
     def _prose(self, line: str, notes: list[str]) -> None:
+        if self._page_intro_ends(line):
+            return
         if self.unit is not None:
             if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
                 self.unit.parts.append("\n")
@@ -487,7 +612,7 @@ class _Reader:
                 unit.title = title
                 unit.parts.insert(0, title + "\u3000")
             return
-        if self.mode == "pre" and not self.rows:
+        if self.mode == "pre" and len(self.rows) == self._intro:
             if _is_title(line) and not _BOILERPLATE_RE.match(line):
                 # the first short line, or a later one that names the instrument
                 if not self.title or (
@@ -495,11 +620,51 @@ class _Reader:
                 ):
                     self.title = line
                 return
-            if line.endswith("。") and len(line) >= 40 and self.article is None:
+            if (
+                line.endswith("。")
+                and len(line) >= 40
+                and self.article is None
+                and not line.startswith(("※", "＊", "*"))  # a page's note, not a 前文
+            ):
                 if not re.search(r"全部を改正する。$|廃止する。$", line):
                     self._start("前文", "", line, notes)
                     self.outline = [("jo", "前文", "")]
             return
+
+    def _page_intro_ends(self, line: str) -> bool:
+        """「霧ヶ丘町情報セキュリティ基本方針」 below a web page's own prose (「…を紹介しています。」):
+        the prose was the page's introduction, not the instrument's 前文. It is kept apart
+        (dropped once the instrument has a row of its own) and the instrument starts here."""
+        unit = self.unit
+        if not (
+            self.mode == "pre"
+            and unit is not None
+            and unit.ref == "前文"
+            and _is_title(line)
+            and _INSTRUMENT_TITLE_RE.search(line)
+            and _BODY_TITLE_RE.match(line)
+        ):
+            return False
+        self._flush()
+        self._intro = len(self.rows)
+        self.outline = []
+        self.title = line
+        return True
+
+    def _items_heading(self, kind: str) -> str:
+        """For (1) or ① with no number or article above: the nearest heading a person can find
+        on the page — a short line closing the 前文 (「取組の柱」), taken out of
+        it, or the caption of an article whose line was lost — never 「前文(1)」."""
+        if kind not in ("paren", "circled") or self.article is not None:
+            return ""
+        unit = self.unit
+        if self.outline == [("jo", "前文", "")] and unit is not None and unit.ref == "前文":
+            if len(unit.parts) > 1 and _is_title(unit.parts[-1]):
+                return unit.parts.pop().strip()
+            return ""
+        if not self.outline and self.caption:
+            return self.caption
+        return ""
 
     def _notes(self, notes: list[str]) -> None:
         (self.unit.notes if self.unit is not None else self.pending_notes).extend(notes)
@@ -508,6 +673,7 @@ class _Reader:
         self, ref: str, heading: str, text: str, notes: list[str], *, item: bool = False
     ) -> _Unit:
         """Open a new unit (the one being read from now on) and return it."""
+        self._bare_caption = ""
         context = tuple(label for _, label in self.chapters)
         if self.outline and self.article is None:
             context += tuple(f"{lab} {t}".strip() for _, lab, t in self.outline[:-1])

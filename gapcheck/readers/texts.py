@@ -162,4 +162,5 @@ def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) 
         enacted=parsed.enacted,
         revised=parsed.revised,
         toc=parsed.toc,
+        warnings=parsed.warnings,
     )

@@ -218,6 +218,7 @@ def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
         f"照合先: {report.target.label}（{report.target.id}）",
         f"読み込んだ規定 {read['rows']} 件: 照合できた {read['matched']} 件 / 要確認 {read['review']} 件"
         f" / 独自規定 {read['local']} 件",
+        *(f"読み取りの注意: {w}" for w in policy.warnings),
     ]
     if report.follows is None:
         lines.append(f"準拠している版: {report.follows_label}")

@@ -4,6 +4,7 @@ Every text here is our own, written in the layouts real 例規 show; none is cop
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from gapcheck import load_catalog
 from gapcheck.cli import cli
 from gapcheck.gaps.audit import audit
+from gapcheck.gaps.summary import read_sentence
 from gapcheck.readers.formats import read_policy
 
 DEFINITIONS = """\
@@ -185,3 +187,20 @@ def test_list_items_go_together_and_weak_resemblance_is_not_asked(tmp_path, cata
     assert items == [("matched", ("basic.scope.agencies",))] * 5
     assert rows["第2条第1項第1号"] == ("local", ())
     assert "review" not in {status for status, _ in rows.values()}
+
+
+def test_reader_warnings_reach_the_terminal_the_json_and_page_one(tmp_path):
+    """A damaged 例規集 copy is read with a guess, and every output says so (issue #21)."""
+    path = tmp_path / "規則.txt"
+    path.write_text(
+        "(目的)\n第1条 この規則は、町の情報を守ることを目的とする。\n"
+        "(1) 外部記録 町の外で保管する記録をいう。\n",
+        encoding="utf-8",
+    )
+    text = CliRunner().invoke(cli, ["audit", str(path)], catch_exceptions=False).output
+    warning = next(line for line in text.splitlines() if line.startswith("読み取りの注意: "))
+    assert "第1条の後" in warning and "例規集の原本" in warning
+    result = CliRunner().invoke(cli, ["audit", str(path), "--json"], catch_exceptions=False)
+    assert [w[:12] for w in json.loads(result.output)["policy"]["warnings"]] == [warning[9:21]]
+    report = audit(read_policy(path), load_catalog())
+    assert "写しの破損とみられる箇所が1件あり" in read_sentence(report)

@@ -695,6 +695,7 @@ class AuditReport:
                 "title": self.policy.title,
                 "enacted": self.policy.enacted,
                 "revised": list(self.policy.revised),
+                "warnings": list(self.policy.warnings),
             },
             "counts": self.counts,
             "row_counts": self.row_counts,

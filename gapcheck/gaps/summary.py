@@ -167,6 +167,12 @@ def read_sentence(report: AuditReport) -> str:
                 else "。"
             )
         )
+    if report.policy.warnings:
+        # the reader guessed where a 例規集 copy was damaged: say so, never silently
+        out += (
+            f"写しの破損とみられる箇所が{len(report.policy.warnings)}件あり、その部分は読み方を推定しています"
+            "（例規集の原本で確かめてください）。"
+        )
     return out
 
 

@@ -18,10 +18,11 @@ _CIRCLED = (
 )
 CIRCLED_VALUE = {ch: i + 1 for i, ch in enumerate(_CIRCLED)}
 
+# \Z, not $: $ also matches before a trailing newline (「1\n」 is no catalog number)
 _NUMBER_RE = re.compile(
     r"^(?P<section>[1-9][0-9]*)"
     r"(?:\.(?P<sub>[1-9][0-9]*))?"
-    r"(?:\.\((?P<item>[1-9][0-9]*)\)(?P<subitem>[" + "".join(_CIRCLED) + r"])?)?$"
+    r"(?:\.\((?P<item>[1-9][0-9]*)\)(?P<subitem>[" + "".join(_CIRCLED) + r"])?)?\Z"
 )
 
 

@@ -129,6 +129,8 @@ class SourceInfo:
     prose: bool = False  # prose before the provisions (前文): broad, better matched by a parent
 
 
+# between the terms of one definition of several (「機密性、完全性及び可用性」)
+_TERMS_RE = re.compile(r"、|及び|並びに|又は|,")
 TERM_RE = re.compile(r"[一-龥々ァ-ヴー]{2,}|[a-z0-9]{2,}")
 
 
@@ -585,6 +587,10 @@ class _WordMatcher:
         t = normalize(re.sub(r"[（(][^（）()]*[）)]", "", term))
         if t in self.defined_terms:
             return self.defined_terms[t]
+        several = _TERMS_RE.split(t)
+        if len(several) > 1:
+            # 「機密性、完全性及び可用性とは」: one provision defining several terms
+            return sorted({j for one in several if one for j in self.defined(one)})
         for name, targets in self.defined_terms.items():
             # a qualifier in front names the same thing (情報資産の機密性); a longer name
             # after it is another term (情報セキュリティ基本方針 is not 情報セキュリティ, #21)

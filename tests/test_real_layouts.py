@@ -204,3 +204,22 @@ def test_reader_warnings_reach_the_terminal_the_json_and_page_one(tmp_path):
     assert [w[:12] for w in json.loads(result.output)["policy"]["warnings"]] == [warning[9:21]]
     report = audit(read_policy(path), load_catalog())
     assert "写しの破損とみられる箇所が1件あり" in read_sentence(report)
+
+
+def test_one_provision_defining_several_terms(tmp_path, catalog):
+    """「機密性、完全性及び可用性とは…」 (older texts) defines three of the guideline's terms:
+    the row is matched by those terms, not left as a local provision (issue #21)."""
+    path = tmp_path / "規程.txt"
+    path.write_text(
+        "(定義)\n第2条 この規程において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。\n"
+        "(1) 機密性、完全性及び可用性とは、情報を見られる人を限り、中身を正しく保ち、"
+        "要るときに使える状態にしておくことの三つをいう。\n",
+        encoding="utf-8",
+    )
+    row = audit(read_policy(path), catalog).rows[1]
+    assert (row.status.value, row.method) == ("matched", "term")
+    assert set(row.clauses) <= {
+        "basic.def.confidentiality",
+        "basic.def.integrity",
+        "basic.def.availability",
+    }

@@ -92,6 +92,10 @@ _TERM_SPLIT = re.compile(
     r"^[「『]?([^\s　。、,:：「」『』（）()]{1,24}?(?:[（(][^（）()]{1,30}[）)])?)[」』]?"
     r"(?:[\s　]+|[:：]|とは、?)(.+)$"
 )
+# several terms defined in one provision, only in the explicit 「…とは」 form
+_TERMS_SPLIT = re.compile(
+    r"^([^\s　。,:：「」『』（）()]{2,16}?(?:、[^\s　。,:：「」『』（）()]{2,16}?)+)とは、?(.+)$"
+)
 _TITLE_MAX = 30
 _HEADS = ("jo", "dai", "dotted", "number")  # 番号型 labels at the top of the outline
 _RUN_IN_RE = re.compile(r"^([^\s　。、,（）()]{2,15})(?:　|\s{2,})(.+)$")
@@ -759,7 +763,11 @@ def definition_term(text: str, heading: str = "") -> str:
     a heading 「機密性」 over 「…をいう。」); ``""`` otherwise."""
     if _looks_defined(text):
         return _term(text, "")
-    if heading and _is_title(heading) and re.search(r"をいう[。）)]?$", text.strip()):
+    if not re.search(r"をいう[。）)]?$", text.strip()):
+        return ""
+    if m := _TERMS_SPLIT.match(text):
+        return m.group(1)  # several terms defined at once: 「機密性、完全性及び可用性とは」
+    if heading and _is_title(heading):
         return heading
     return ""
 

@@ -380,10 +380,11 @@ class Index:
         vocab = np.zeros_like(sim)
         named = np.zeros_like(sim, dtype=bool)
         if rest:
-            named[rest] = self._words.named([normalize(info[i].label) for i in rest])
+            captions = [normalize(info[i].label) for i in rest]
+            named[rest] = self._words.named(captions)
             vocab[rest] = self._words.scores(
                 [norm[i] for i in rest],
-                [normalize(info[i].label) for i in rest],
+                captions,
                 [cfg.item_caption_factor if info[i].item else cfg.label_factor for i in rest],
                 [normalize(info[i].term) for i in rest],
                 cfg.label_factor,
@@ -398,8 +399,7 @@ class Index:
         item = live & np.array([s.item for s in info], dtype=bool)
         defining_rows = live & np.array([bool(s.term) for s in info], dtype=bool)
         capped: list[int] = []
-        defining: list[int] = []
-        for i in np.flatnonzero(live):
+        for i in np.flatnonzero(live).tolist():
             s = info[i]
             caption = normalize(s.label.split(" ")[0]) if s.label else ""
             # the caption names the clause (its heading or a caption real texts use for it);
@@ -409,13 +409,12 @@ class Index:
             if s.item:
                 score[i, below] += cfg.caption_bonus
             if s.term:
-                defining.append(int(i))
                 hits = self._words.defined(s.term)
                 if hits:
                     term_hit[i, hits] = True
                 else:
                     # a term the guideline does not define (「課等」): at most 要確認
-                    capped.append(int(i))
+                    capped.append(i)
         # the factors, row group by row group (a survey scores ~100,000 rows)
         factor = np.ones_like(score)
         factor[np.ix_(item, parents)] *= cfg.parent_item
@@ -433,7 +432,7 @@ class Index:
         factor[np.ix_(defining_rows, ~defines_any)] *= cfg.definition_penalty
         score *= factor
         score = self._order_prior(score + cfg.term_bonus * term_hit, exact)
-        for i in defining:
+        for i in np.flatnonzero(defining_rows).tolist():
             row = score[i]
             row[~defines_any] = np.minimum(row[~defines_any], cfg.accept_combined - 0.01)
         for i in capped:

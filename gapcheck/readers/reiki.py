@@ -125,6 +125,11 @@ _BARE_NUMBER_RE = re.compile(
 )
 
 
+def _first_few(items: list[str], limit: int, form: str) -> str:
+    """「「a」、「b」など」: the first ``limit`` items for a warning, each in ``form``."""
+    return "、".join(form.format(i) for i in items[:limit]) + ("など" if len(items) > limit else "")
+
+
 def _branch(suffix: str) -> str:
     """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
     return "".join(f"の{kanji_to_int(n)}" for n in re.findall(_N, suffix))
@@ -332,14 +337,14 @@ class _Reader:
         """Warnings for numbers that lost their 「第」「条」 and dates that lost 「年」「月」「日」."""
         out = []
         if bare := self._bare_articles:
-            named = "、".join(f"「{b}」" for b in bare[:2]) + ("など" if len(bare) > 2 else "")
+            named = _first_few(bare, 2, "「{}」")
             out.append(
                 f"条番号の「第」「条」が抜けているようです（{named}、{len(bare)} か所）。見出しの"
                 "次の行の先頭の数字を条番号として第1条、第2条…と読みました。"
                 "例規集の原本のページで条番号を確かめてください。"
             )
         if dates := self._bare_dates:
-            named = "、".join(f"「{d}」" for d in dates[:2]) + ("など" if len(dates) > 2 else "")
+            named = _first_few(dates, 2, "「{}」")
             out.append(
                 f"日付の「年」「月」「日」が抜けているようです（{named}）。この日付は制定・改正日"
                 "として読んでいません。例規集の原本のページで日付を確かめてください。"
@@ -351,7 +356,7 @@ class _Reader:
         lost = self._captions_alone
         if not lost:
             return []
-        named = "、".join(f"（{c}）" for c in lost[:3]) + ("など" if len(lost) > 3 else "")
+        named = _first_few(lost, 3, "（{}）")
         return [
             f"条の見出し{named}の後に条文がありません（{len(lost)} か所）。"
             "例規集の写しで条の行が抜けたとみられます。例規集の原本のページで条文を確かめてください。"

@@ -29,8 +29,9 @@ _SEPARATOR = 0  # joins the texts of a batch; no n-gram across it is kept
 def _gram_ids(texts: Sequence[str], sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(text index, n-gram id) of every character n-gram of ``texts``, n in ``sizes`` (at
     most 3: a 3-gram id stays below 2**63). Ids of different lengths never coincide."""
+    empty = np.zeros(0, dtype=np.int64)
     if not texts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty, empty
     joined = "\0".join(t.replace("\0", "") for t in texts) + "\0"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     row = np.cumsum(codes == _SEPARATOR) - (codes == _SEPARATOR)  # text index per character
@@ -48,7 +49,7 @@ def _gram_ids(texts: Sequence[str], sizes: tuple[int, ...]) -> tuple[np.ndarray,
         rows.append(row[: len(gram)][valid])
         ids.append(gram[valid])
     if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty, empty
     return np.concatenate(rows), np.concatenate(ids)
 
 

@@ -195,6 +195,11 @@ class Index:
         self._columns = self._tfidf.matrix.T.tocsr()
         self._seen: dict[str, np.ndarray] = {}  # source text → its similarity row
         self._children = np.array([t.child for t in self.info or ()], dtype=bool)
+        # the targets' context as arrays, once (each audit weighs every row against them)
+        self._defines_any = np.array([bool(t.defines) for t in self.info or ()], dtype=bool)
+        self._parts = np.array([t.part for t in self.info or ()], dtype=str)
+        self._parents = np.array([t.parent for t in self.info or ()], dtype=bool)
+        self._positions = np.array([t.position for t in self.info or ()], dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -391,9 +396,7 @@ class Index:
             )
         score = sim + cfg.vocabulary_weight * vocab
         term_hit = np.zeros_like(sim, dtype=bool)
-        defines_any = np.array([bool(t.defines) for t in self.info])
-        parts = np.array([t.part for t in self.info])
-        parents = np.array([t.parent for t in self.info])
+        defines_any, parts, parents = self._defines_any, self._parts, self._parents
         live = np.ones(len(norm), dtype=bool)
         live[list(exact)] = False
         item = live & np.array([s.item for s in info], dtype=bool)
@@ -449,24 +452,25 @@ class Index:
         cfg = self.settings
         if len(score) < 3:
             return score
-        pos = np.array([t.position for t in self.info], dtype=np.float32)
+        pos = self._positions
         best = score.argmax(axis=1)
         top = score[np.arange(len(score)), best]
         anchors = [i for i in range(len(score)) if i in exact or top[i] >= cfg.order_anchor]
         if len(anchors) < 2:
             return score
+        # per row between two anchors: the positions between its anchors' clauses
+        at = np.searchsorted(np.array(anchors), np.arange(len(score)))  # first anchor ≥ row
+        rows = np.flatnonzero((at > 0) & (at < len(anchors)))
+        rows = rows[~np.isin(rows, anchors)]
+        prev = np.array(anchors)[at[rows] - 1]
+        nxt = np.array(anchors)[at[rows]]
+        a, b = pos[best[prev]], pos[best[nxt]]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keep = hi - lo <= 40  # the neighbours jump: no ordering to lean on
+        rows, lo, hi = rows[keep], lo[keep], hi[keep]
         out = score.copy()
-        anchored = set(anchors)
-        for i in range(len(score)):
-            k = bisect.bisect_left(anchors, i)  # the first anchor after row i
-            if i in anchored or k == 0 or k == len(anchors):
-                continue
-            prev, nxt = anchors[k - 1], anchors[k]
-            lo, hi = sorted((pos[best[prev]], pos[best[nxt]]))
-            if hi - lo > 40:  # the neighbours jump: no ordering to lean on
-                continue
-            window = (pos >= lo - cfg.order_slack) & (pos <= hi + cfg.order_slack)
-            out[i, window] += cfg.order_bonus
+        window = (pos >= (lo - cfg.order_slack)[:, None]) & (pos <= (hi + cfg.order_slack)[:, None])
+        out[rows] += cfg.order_bonus * window
         return out
 
 

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -300,16 +300,23 @@ class WordingIndex:
     added_in: dict[str, str]  # key -> the edition that added it, when that is on record
     ended_in: dict[str, str]  # key -> first edition without it (absent: still present)
     positions: dict[str, int]  # edition id -> its place in the catalog
+    # edition id -> key -> index of its wording then, filled on first use (an audit asks
+    # for every clause, a survey 1,788 times)
+    _current: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def current(self, key: str, edition_id: str) -> int:
         """Index of the wording of ``key`` that stood in ``edition_id``."""
-        pos = self.positions
-        at = pos[edition_id]
-        return next(
-            j
-            for j in self.by_key[key]
-            if pos[self.wordings[j].first] <= at <= pos[self.wordings[j].last]
-        )
+        standing = self._current.get(edition_id)
+        if standing is None:
+            pos = self.positions
+            at = pos[edition_id]
+            standing = {
+                self.wordings[j].key: j
+                for j in range(len(self.wordings))
+                if pos[self.wordings[j].first] <= at <= pos[self.wordings[j].last]
+            }
+            self._current[edition_id] = standing
+        return standing[key]
 
 
 @functools.lru_cache(maxsize=4)

@@ -16,7 +16,6 @@ and :class:`Settings`. Deterministic: ties resolve to the lower index.
 
 from __future__ import annotations
 
-import bisect
 import enum
 import functools
 import operator

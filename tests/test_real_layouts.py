@@ -223,3 +223,29 @@ def test_one_provision_defining_several_terms(tmp_path, catalog):
         "basic.def.integrity",
         "basic.def.availability",
     }
+
+
+WHOLE = Path(__file__).resolve().parents[1] / "benchmarks" / "whole"
+
+
+def test_a_neighbour_holding_every_named_element_is_taken(catalog):
+    """One article in the body's own words names several laws (北浜町 第84条, a policy of our
+    own in benchmarks/whole): the clauses whose every named element it holds are 対応済み
+    by that article, not 要確認 (issue #21), and the law it names in an older form is 旧版のまま."""
+    report = audit(read_policy(WHOLE / "town_jobun" / "policy.txt"), catalog)
+    laws = {
+        f.clause.key.rsplit(".", 1)[1]: (f.status.value, f.method)
+        for f in report.clauses
+        if f.clause.key.startswith("ops.law.compliance.")
+    }
+    assert laws == {
+        "civil-service": ("covered", "also"),  # 地方公務員法, held with the other laws
+        "copyright": ("covered", "also"),  # 著作権法
+        "unauthorized-access": ("covered", "similarity"),
+        "personal-info": ("outdated", "similarity"),  # the town's own 個人情報保護条例
+        "my-number": ("covered", "similarity"),
+        "cybersecurity-act": ("covered", "similarity"),
+    }
+    rows = {report.rows[i].row.where for f in report.clauses for i in f.rows
+            if f.clause.key.startswith("ops.law.compliance.")}  # fmt: skip
+    assert rows == {"第84条第1項"}

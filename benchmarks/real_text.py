@@ -24,7 +24,8 @@ from pathlib import Path
 
 from gapcheck import load_catalog
 from gapcheck.errors import GapcheckError
-from gapcheck.gaps.audit import RowStatus, audit
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.status import RowStatus
 from gapcheck.readers.formats import read_policy
 
 HERE = Path(__file__).resolve().parent

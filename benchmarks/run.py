@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 from gapcheck.catalog.loader import load_catalog
-from gapcheck.gaps.audit import audit, successors, wording_index
+from gapcheck.gaps.audit import audit
 from gapcheck.gaps.summary import summarize
+from gapcheck.gaps.wording import successors, wording_index
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy
 from gapcheck.render.report_html import write_html

@@ -32,7 +32,9 @@ from pathlib import Path
 import yaml
 
 from gapcheck import load_catalog
-from gapcheck.gaps.audit import AuditReport, Status, audit
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.report import AuditReport
+from gapcheck.gaps.status import Status
 from gapcheck.readers.formats import read_policy
 from gapcheck.text.normalize import kanji_to_int
 

@@ -43,20 +43,23 @@ if TYPE_CHECKING:
         PolicyFormatError,
         UnknownVersionError,
     )
-    from gapcheck.gaps.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+    from gapcheck.gaps.audit import audit
+    from gapcheck.gaps.decisions import Decision, read_decisions
+    from gapcheck.gaps.report import AuditReport
+    from gapcheck.gaps.status import RowStatus, Status
     from gapcheck.gaps.summary import summarize
     from gapcheck.pipeline import render_audit_text, run_audit, write_audit_reports
     from gapcheck.readers.formats import read_policy
     from gapcheck.readers.policy import Policy, PolicyRow
 
 _EXPORTS = {  # name -> module: loaded on first use, so `gapcheck --help` stays quick
-    "AuditReport": "gapcheck.gaps.audit",
+    "AuditReport": "gapcheck.gaps.report",
     "Catalog": "gapcheck.catalog.model",
     "CatalogError": "gapcheck.errors",
     "Change": "gapcheck.catalog.model",
     "ChangeKind": "gapcheck.catalog.model",
     "Clause": "gapcheck.catalog.model",
-    "Decision": "gapcheck.gaps.audit",
+    "Decision": "gapcheck.gaps.decisions",
     "DiffKind": "gapcheck.diff",
     "Edition": "gapcheck.catalog.model",
     "EditionDiff": "gapcheck.diff",
@@ -70,14 +73,14 @@ _EXPORTS = {  # name -> module: loaded on first use, so `gapcheck --help` stays 
     "PolicyFormatError": "gapcheck.errors",
     "PolicyRow": "gapcheck.readers.policy",
     "Removal": "gapcheck.catalog.model",
-    "RowStatus": "gapcheck.gaps.audit",
-    "Status": "gapcheck.gaps.audit",
+    "RowStatus": "gapcheck.gaps.status",
+    "Status": "gapcheck.gaps.status",
     "Term": "gapcheck.catalog.model",
     "UnknownVersionError": "gapcheck.errors",
     "audit": "gapcheck.gaps.audit",
     "diff_editions": "gapcheck.diff",
     "load_catalog": "gapcheck.catalog.loader",
-    "load_decisions": "gapcheck.gaps.audit",
+    "read_decisions": "gapcheck.gaps.decisions",
     "read_policy": "gapcheck.readers.formats",
     "render_audit_text": "gapcheck.pipeline",
     "run_audit": "gapcheck.pipeline",
@@ -130,7 +133,7 @@ __all__ = [
     "audit",
     "diff_editions",
     "load_catalog",
-    "load_decisions",
+    "read_decisions",
     "read_policy",
     "render_audit_text",
     "run_audit",

@@ -296,7 +296,7 @@ def audit_command(
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
-    from gapcheck.gaps.audit import GAP_STATUSES
+    from gapcheck.gaps.status import GAP_STATUSES
     from gapcheck.pipeline import (
         refuse_to_overwrite_inputs,
         render_audit_text,

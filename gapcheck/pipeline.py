@@ -28,8 +28,11 @@ from typing import TYPE_CHECKING
 from gapcheck.catalog.model import Catalog, Depth, Edition
 from gapcheck.diff import EditionDiff
 from gapcheck.errors import GapcheckError
-from gapcheck.gaps.audit import AuditReport, Decision, RowStatus, Status, audit, load_decisions
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.decisions import Decision, read_decisions
 from gapcheck.gaps.ranking import rank_gaps, spread
+from gapcheck.gaps.report import AuditReport
+from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.summary import is_thin, summarize
 from gapcheck.io import ensure_writable_dir, output_set, refuse_overwrite, write_atomic
 from gapcheck.readers.formats import read_policy
@@ -68,11 +71,7 @@ def run_audit(
     edition = catalog.edition(target)  # resolved once, passed on
     decisions: tuple[Decision, ...] = ()
     if previous is not None:
-        prev = Path(previous)
-        is_workbook = prev.suffix.lower() in (".xlsx", ".xlsm")
-        from gapcheck.render.report_xlsx import read_decisions  # openpyxl: only when needed
-
-        decisions = read_decisions(prev) if is_workbook else load_decisions(prev)
+        decisions = read_decisions(previous)
     policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
     return audit(policy, catalog, target=edition, decisions=decisions)
 

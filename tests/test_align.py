@@ -237,7 +237,7 @@ def test_order_prior_between_anchors(positions, expected):
 )
 def test_a_defined_term_is_that_term(term, defines):
     from gapcheck import load_catalog
-    from gapcheck.gaps.audit import wording_index
+    from gapcheck.gaps.wording import wording_index
 
     windex = wording_index(load_catalog())
     hits = windex.index._words.defined(term)

@@ -8,7 +8,8 @@ import pytest
 
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
 from gapcheck.errors import PolicyFormatError
-from gapcheck.gaps.audit import Decision, audit, load_decisions
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.decisions import Decision, read_decisions
 from gapcheck.readers.policy import Policy, PolicyRow
 
 
@@ -146,7 +147,7 @@ def test_json_round_trip_of_decisions(catalog, tmp_path):
     }
     path = tmp_path / "last.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert load_decisions(path) == (
+    assert read_decisions(path) == (
         Decision("pw.length", "対象外", reason="不要", target="2021-01", number="1.1.(2)"),
     )
 
@@ -172,7 +173,7 @@ def test_bad_decision_files(tmp_path, content, message):
     path = tmp_path / "last.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(PolicyFormatError) as info:
-        load_decisions(path)
+        read_decisions(path)
     assert str(info.value) == f"{path}: {message}"
 
 

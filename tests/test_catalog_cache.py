@@ -8,7 +8,7 @@ import pytest
 
 from gapcheck.catalog import cache
 from gapcheck.catalog.loader import _load_cached, load_catalog
-from gapcheck.gaps.audit import WordingIndex, wording_index
+from gapcheck.gaps.wording import WordingIndex, wording_index
 
 
 @pytest.fixture

@@ -160,11 +160,11 @@ def test_an_article_holding_two_clauses_covers_both(bundled):
 )
 def test_a_cited_provision_counts_as_around(text, around):
     """An element may stand in a provision the matched one cites (issue #21)."""
-    from gapcheck.gaps.audit import _Context
+    from gapcheck.gaps.classify import Context
 
     refs = ["第8条第1項", "第9条第1項", "第10条第1項", "第20条第1項", "第20条第2項", "7.2(2)"]
     texts = [normalize(t) for t in (text, "a", "b", "c", "d", "e")]
-    context = _Context(texts=texts, bigrams=[frozenset()] * 6, articles=[""] * 6, refs=refs)
+    context = Context(texts=texts, bigrams=[frozenset()] * 6, articles=[""] * 6, refs=refs)
     assert context.around([0]) == around
 
 

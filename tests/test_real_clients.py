@@ -7,10 +7,11 @@ from openpyxl import load_workbook
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.gaps.audit import audit
+from gapcheck.gaps.decisions import read_decisions
 from gapcheck.gaps.summary import summarize
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_html import write_html
-from gapcheck.render.report_xlsx import read_decisions, write_workbook
+from gapcheck.render.report_xlsx import write_workbook
 from gapcheck.synth.sample import generate_policy, write_sample
 
 from .clients import chromium, pdf_page_texts, soffice_convert

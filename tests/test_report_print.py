@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
-from gapcheck.gaps.audit import Status, audit
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.decisions import read_decisions
+from gapcheck.gaps.status import Status
 from gapcheck.gaps.summary import summarize
 from gapcheck.pipeline import DEMO_EDITION, DEMO_SEED
 from gapcheck.readers.formats import read_policy
@@ -28,7 +30,6 @@ from gapcheck.render.report_xlsx import (
     UNIT_PT,
     gaps_first,
     lookup_formula,
-    read_decisions,
     write_workbook,
 )
 from gapcheck.synth.sample import generate_policy, write_sample

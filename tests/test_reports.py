@@ -9,13 +9,14 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
-from gapcheck.gaps.audit import Decision, audit
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.decisions import Decision, read_decisions
 from gapcheck.gaps.summary import summarize
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy, PolicyRow
 from gapcheck.render.html import annotate_terms
 from gapcheck.render.report_html import render, summary_texts
-from gapcheck.render.report_xlsx import read_decisions, write_workbook
+from gapcheck.render.report_xlsx import write_workbook
 from gapcheck.synth.sample import generate_policy, write_sample
 from gapcheck.text.plain import average_sentence_length, problems
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from gapcheck.gaps.audit import GAP_STATUSES, STATUS_INFO, Status, status_css
+from gapcheck.gaps.status import GAP_STATUSES, STATUS_INFO, Status, status_css
 from gapcheck.render.report_html import STATUS_COLOURS
 from gapcheck.render.report_xlsx import STATUS_FILL
 from gapcheck.survey.results import CODE_STATUS, STATUS_CODE

@@ -26,7 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gapcheck.catalog.model import Catalog, ChangeKind, Clause, Edition, Level, Part
-from gapcheck.gaps.audit import GAP_STATUSES, AuditReport, ClauseFinding, Status, is_definition
+from gapcheck.gaps.report import AuditReport, ClauseFinding
+from gapcheck.gaps.status import GAP_STATUSES, Status
+from gapcheck.gaps.wording import is_definition
 
 PRIORITIES = ("高", "中", "低")
 

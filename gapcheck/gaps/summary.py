@@ -14,17 +14,11 @@ from dataclasses import dataclass, replace
 
 from gapcheck.catalog.model import Catalog, Clause, Level, Part, Term
 from gapcheck.diff import Span, mark_changes
-from gapcheck.gaps.audit import (
-    GAP_STATUSES,
-    AuditReport,
-    ClauseFinding,
-    RowStatus,
-    Status,
-    is_definition,
-    thin_below,
-)
 from gapcheck.gaps.evidence import Clue
 from gapcheck.gaps.ranking import announces_list, missing_definitions, rank_gaps, spread
+from gapcheck.gaps.report import AuditReport, ClauseFinding, thin_below
+from gapcheck.gaps.status import GAP_STATUSES, RowStatus, Status
+from gapcheck.gaps.wording import is_definition
 from gapcheck.readers.policy import PolicyRow
 from gapcheck.readers.reiki import document_part
 from gapcheck.text.numbering import ClauseNumber

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gapcheck import __version__
 from gapcheck.catalog.model import Catalog
-from gapcheck.gaps.audit import RowStatus, Status
+from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.summary import ExecutiveSummary, amendment_documents, localize
 from gapcheck.io import write_atomic
 from gapcheck.render.html import annotate_terms, bar_chart, render_html

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gapcheck.gaps.audit import Status
+from gapcheck.gaps.status import Status
 from gapcheck.io import csv_safe, write_atomic
 from gapcheck.render.html import bar_chart, render_html
 from gapcheck.render.xlsx import TITLE_FONT, a4, fit_height, put, save, table

@@ -5,14 +5,12 @@ clause, reviewer columns with dropdowns: the screen's full table), 対応一覧�
 meeting reads, gaps first, at 10 pt: issue #13), 新旧対照表（改正案） (a draft amendment in the
 body's own numbering, 改正後 | 改正前 with the changes underlined in both), 改定の経緯, 独自規定,
 廃止条項, 実施手順, 用語集, 情報. Next year the reviewer columns are read back by
-:func:`gapcheck.render.report_xlsx.read_decisions` (``audit --previous report.xlsx``).
+:func:`gapcheck.gaps.decisions.read_decisions` (``audit --previous report.xlsx``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -28,8 +26,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from gapcheck import __version__
 from gapcheck.catalog.model import Catalog, Edition, Term
-from gapcheck.errors import PolicyFormatError, quote
-from gapcheck.gaps.audit import DECISIONS, ClauseFinding, Decision, RowStatus, Status
+from gapcheck.gaps.decisions import (
+    DECISIONS,
+    INFO_SHEET,
+    KEY_HEADER,
+    LIST_SHEET,
+    REVIEW_HEADERS,
+)
+from gapcheck.gaps.report import ClauseFinding
+from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.summary import (
     Action,
     AmendmentEntry,
@@ -58,10 +63,6 @@ PRIORITY_FILL = {
     "中": PatternFill("solid", fgColor="FFE699"),
     "低": PatternFill("solid", fgColor="DDEBF7"),
 }
-LIST_SHEET = "対応一覧"
-INFO_SHEET = "情報"
-REVIEW_HEADERS = ("判断", "理由", "担当", "期限")
-KEY_HEADER = "条項キー（変更しないでください）"
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
 
 
@@ -422,7 +423,7 @@ def lookup_formula(column: str, key: str) -> str:
 
 
 def suggestion(f: ClauseFinding, body: str = "本市") -> str:
-    """The short suggested action of the clause list (:data:`gapcheck.gaps.audit.STATUS_INFO`),
+    """The short suggested action of the clause list (:data:`gapcheck.gaps.status.STATUS_INFO`),
     naming what is missing or changed (issue #21): 「不足する内容を追記（不足: 多要素認証）」."""
     action = f.status.info.action
     if not f.elements:
@@ -562,76 +563,4 @@ def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
     a4(ws)
 
 
-# --- reading the reviewer columns back ----------------------------------------------------
-
-
-MAX_PREVIOUS_XLSX_BYTES = 100_000_000
-
-
-def read_decisions(path: str | Path) -> tuple[Decision, ...]:
-    """Reviewer decisions from last year's workbook (also after Excel/LibreOffice re-saved it)."""
-    import pandas as pd
-
-    path = Path(path)
-    try:  # a regular file of bounded size only: never /dev/zero, a FIFO or a folder
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise PolicyFormatError(
-                f"{path}: 通常のファイルではありません（フォルダ・デバイス・名前付きパイプなど）。"
-                "gapcheck が書き出した報告書（.xlsx）を指定してください。"
-            )
-    except FileNotFoundError as exc:
-        raise PolicyFormatError(f"{path}: 前回の結果ファイルが見つかりません。") from exc
-    if st.st_size > MAX_PREVIOUS_XLSX_BYTES:
-        raise PolicyFormatError(
-            f"{path}: 前回の報告書として大きすぎます（上限 {MAX_PREVIOUS_XLSX_BYTES // 1_000_000} MB）。"
-            "gapcheck が書き出した報告書（.xlsx）を指定してください。"
-        )
-    try:
-        book = pd.ExcelFile(path, engine="calamine")
-        if LIST_SHEET not in book.sheet_names:
-            raise PolicyFormatError(
-                f"{path}: シート「{LIST_SHEET}」がありません。gapcheck が書き出した報告書（.xlsx）を指定してください。"
-            )
-        frame = pd.read_excel(book, sheet_name=LIST_SHEET, dtype=str, header=0).fillna("")
-        info = pd.read_excel(book, sheet_name=INFO_SHEET, dtype=str, header=0).fillna("")
-    except PolicyFormatError:
-        raise
-    except Exception as exc:
-        raise PolicyFormatError(
-            f"{path}: 前回の報告書として読めません（{exc.__class__.__name__}）。"
-        ) from exc
-    missing = [h for h in (*REVIEW_HEADERS, KEY_HEADER) if h not in frame.columns]
-    if missing:
-        raise PolicyFormatError(
-            f"{path}: シート「{LIST_SHEET}」に列 {', '.join(missing)} がありません。列名は変えずに保存してください。"
-        )
-    target = ""
-    for _, item in info.iterrows():
-        if str(item.iloc[0]) == "照合先の版":
-            target = str(item.iloc[1])
-    out = []
-    for n, (_, item) in enumerate(frame.iterrows()):
-        decision = str(item["判断"]).strip()
-        if not decision:
-            continue
-        if decision not in DECISIONS:
-            raise PolicyFormatError(
-                f"{path}: シート「{LIST_SHEET}」の {n + 2} 行目の判断 '{quote(decision)}' は"
-                f" {' / '.join(DECISIONS)} のいずれかにしてください。"
-            )
-        out.append(
-            Decision(
-                key=str(item[KEY_HEADER]).strip(),
-                decision=decision,
-                reason=str(item["理由"]).strip(),
-                owner=str(item["担当"]).strip(),
-                due=str(item["期限"]).strip(),
-                target=target,
-                number=str(item["項番"]).strip(),
-            )
-        )
-    return tuple(out)
-
-
-__all__ = ["BODY_FONT", "read_decisions", "write_workbook"]
+__all__ = ["BODY_FONT", "write_workbook"]

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from gapcheck.catalog.model import Catalog, Edition, Level
 from gapcheck.errors import GapcheckError
-from gapcheck.gaps.audit import Status
 from gapcheck.gaps.ranking import actionable
+from gapcheck.gaps.status import Status
 from gapcheck.survey.archive import _connect, _hashes, _known, _trend, catalog_fingerprint
 from gapcheck.survey.bodies import PREFECTURES, Body, load_master
 from gapcheck.survey.inputs import _File, _Identity, _Names, _several_digest, identify, walk

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from gapcheck.catalog.model import Clause, Edition
-from gapcheck.gaps.audit import Status
+from gapcheck.gaps.status import Status
 from gapcheck.survey.bodies import KINDS, PREFECTURES, SIZE_BANDS, UNKNOWN_SIZE, size_band
 
 if TYPE_CHECKING:

@@ -26,7 +26,9 @@ from pathlib import Path
 
 from gapcheck.catalog.model import Catalog, Edition
 from gapcheck.errors import GapcheckError, PolicyFormatError
-from gapcheck.gaps.audit import Status, audit, wording_index
+from gapcheck.gaps.audit import audit
+from gapcheck.gaps.status import Status
+from gapcheck.gaps.wording import wording_index
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy
 from gapcheck.survey.inputs import _digest, _stamp, display_name

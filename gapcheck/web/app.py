@@ -307,7 +307,7 @@ class Pages:
     ) -> Result:
         """``gapcheck audit POLICY --edition … --previous … --out …`` (cli.audit_command)."""
         from gapcheck import Status, render_audit_text, run_audit, write_audit_reports
-        from gapcheck.gaps.audit import RowStatus
+        from gapcheck.gaps.status import RowStatus
 
         catalog = self.catalog()
         report = run_audit(

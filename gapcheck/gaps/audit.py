@@ -150,7 +150,7 @@ def _matched_clauses(
     """The confident matches, as evidence of the edition (要確認 rows do not count)."""
     out = []
     for f in findings:
-        if f.status not in (Status.COVERED, Status.OUTDATED, Status.PARTIAL):
+        if not f.status.info.held:
             continue
         if f.method in (ALSO, SUGGESTED):
             continue  # found in a provision matched to another clause: no evidence of age

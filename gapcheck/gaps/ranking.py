@@ -39,13 +39,7 @@ RISK_WORDS = re.compile(
     r"停電|障害|災害|業務継続"
 )
 _LEVEL = {Level.DUTY: 3.0, Level.RECOMMENDATION: 1.5, Level.PERMISSION: 0.5}
-_BEHIND = {Status.MISSING: 2.0, Status.OUTDATED: 1.5, Status.PARTIAL: 1.0}
 _LEVEL_WORD = {Level.DUTY: "義務", Level.RECOMMENDATION: "推奨", Level.PERMISSION: "任意"}
-_BEHIND_WORD = {
-    Status.MISSING: "規定がない",
-    Status.OUTDATED: "旧版のまま",
-    Status.PARTIAL: "一部不足",
-}
 RISK = 1.5
 CONDITIONAL = -2.0
 RECENT = 0.5
@@ -109,8 +103,8 @@ def rank_gap(finding: ClauseFinding, report: AuditReport, catalog: Catalog) -> R
     """The place of one gap, with its reasons."""
     clause = finding.clause
     condition = catalog.conditions.get(clause.key, "")
-    score = _LEVEL[clause.level] + _BEHIND[finding.status]
-    reasons = [_LEVEL_WORD[clause.level], _BEHIND_WORD[finding.status]]
+    score = _LEVEL[clause.level] + finding.status.info.weight
+    reasons = [_LEVEL_WORD[clause.level], finding.status.info.behind]
     if RISK_WORDS.search(f"{clause.text}{''.join(clause.headings)}"):
         score += RISK
         reasons.append("事故・漏えい・停止に直結")

@@ -9,7 +9,9 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
+    "DONE_STATUSES",
     "GAP_STATUSES",
+    "OPEN_STATUSES",
     "ROW_STATUS_INFO",
     "STATUS_INFO",
     "RowStatus",
@@ -71,7 +73,9 @@ class StatusInfo:
     ``title`` and ``explanation`` name it; ``action`` is the short suggestion of the clause
     list, ``advice`` the sentence of the executive summary, ``affects`` how it places the body
     (``{body}``, ``{follows}`` filled in); ``fill`` is the cell and row background, ``colour``
-    the chart bar; ``code`` the one letter the survey archive stores (fixed once released).
+    the chart bar; ``code`` the one letter the survey archive stores (fixed once released);
+    ``gap``, ``settled`` and ``done`` place it in the counts, the printed list and the survey's
+    coverage; a gap's ``weight`` and ``behind`` rank it (gaps/ranking.py).
     """
 
     title: str
@@ -84,6 +88,10 @@ class StatusInfo:
     code: str  # "C"
     gap: bool  # the body has work to do on the clause (未対応・旧版のまま・一部不足)
     settled: bool  # nothing left to do or decide: the printed list leaves the row out
+    done: bool = False  # the body needs nothing here (対応済み, 対象外): counts as covered
+    held: bool = False  # a provision confidently holds the clause: evidence of the edition
+    weight: float = 0.0  # (a gap) how far behind it leaves the body, for the ranking
+    behind: str = ""  # (a gap) the ranking's reason word: 「規定がない」
 
 
 STATUS_INFO: dict[Status, StatusInfo] = {
@@ -98,6 +106,8 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         code="C",
         gap=False,
         settled=True,
+        done=True,
+        held=True,
     ),
     Status.OUTDATED: StatusInfo(
         title="旧版のまま",
@@ -110,6 +120,9 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         code="O",
         gap=True,
         settled=False,
+        weight=1.5,
+        behind="旧版のまま",
+        held=True,
     ),
     Status.PARTIAL: StatusInfo(
         title="一部不足",
@@ -122,6 +135,9 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         code="P",
         gap=True,
         settled=False,
+        weight=1.0,
+        behind="一部不足",
+        held=True,
     ),
     Status.MISSING: StatusInfo(
         title="未対応",
@@ -134,6 +150,8 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         code="M",
         gap=True,
         settled=False,
+        weight=2.0,
+        behind="規定がない",
     ),
     Status.REVIEW: StatusInfo(
         title="要確認",
@@ -158,6 +176,7 @@ STATUS_INFO: dict[Status, StatusInfo] = {
         code="N",
         gap=False,
         settled=True,
+        done=True,
     ),
     Status.UNREAD: StatusInfo(
         title="未照合",
@@ -176,6 +195,10 @@ STATUS_INFO: dict[Status, StatusInfo] = {
 
 
 GAP_STATUSES = tuple(s for s in Status if STATUS_INFO[s].gap)
+# the statuses a person still has to act on or decide: the printed list shows these
+OPEN_STATUSES = tuple(s for s in Status if not STATUS_INFO[s].settled)
+# the statuses that count as covered (the survey's coverage share)
+DONE_STATUSES = tuple(s for s in Status if STATUS_INFO[s].done)
 
 
 ROW_STATUS_INFO: dict[RowStatus, tuple[str, str]] = {

@@ -283,10 +283,10 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
             "照合できた条項が少ないため、基本方針と対策基準の全文で点検し直すこと"
             "（この結果の「未対応」は、規定がないことを意味しません）。"
         )
-    elif counts["missing"] or counts["outdated"] or counts["partial"]:
+    elif to_review := sum(counts[s.value] for s in GAP_STATUSES):
         decisions.append(
             f"{target.label}に合わせてポリシーを改正するか（見直しが必要な条項 "
-            f"{counts['missing'] + counts['outdated'] + counts['partial']}件、うち優先度「高」{high}件）。"
+            f"{to_review}件、うち優先度「高」{high}件）。"
         )
         decisions.append("改正案を情報セキュリティ委員会に諮る時期と、担当する課。")
     missing_proc = sum(1 for p in procedures if not p.named)

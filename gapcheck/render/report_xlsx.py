@@ -34,7 +34,7 @@ from gapcheck.gaps.decisions import (
     REVIEW_HEADERS,
 )
 from gapcheck.gaps.report import ClauseFinding
-from gapcheck.gaps.status import RowStatus, Status
+from gapcheck.gaps.status import OPEN_STATUSES, RowStatus, Status
 from gapcheck.gaps.summary import (
     Action,
     AmendmentEntry,
@@ -364,24 +364,22 @@ KEY_COLUMN = "P"  # 条項キー in 対応一覧
 PRINT_SHEET = "対応一覧（印刷用）"
 # 106 units × 7 pt: within A4 landscape minus margins (770 pt) at 100 %, 10-pt type
 PRINT_WIDTHS = [11, 16, 9, 5, 31, 12, 7, 8, 7]
-_GAPS = (Status.MISSING, Status.OUTDATED, Status.PARTIAL, Status.REVIEW)
 _PRIORITY_ORDER = {"高": 0, "中": 1, "低": 2}
 
 
 def gaps_first(s: ExecutiveSummary) -> list[ClauseFinding]:
     """The clauses that need work, most important first (priority, then clause order)."""
-    gaps = [f for f in s.report.clauses if f.status in _GAPS]
+    gaps = [f for f in s.report.clauses if f.status in OPEN_STATUSES]
     return sorted(gaps, key=lambda f: _PRIORITY_ORDER.get(s.priorities.get(f.key, ""), 3))
 
 
 def omitted_line(s: ExecutiveSummary) -> str:
     """The one line that stands for the clauses the printed list leaves out."""
     counts = s.report.counts
-    always = (Status.COVERED, Status.NOT_APPLICABLE)
     settled = "・".join(
         f"{st.title}{counts[st.value]}件"
         for st in Status
-        if st.info.settled and (counts[st.value] or st in always)
+        if st.info.settled and (counts[st.value] or st.info.done)
     )
     return f"{settled}の条項は印刷を省略しています（全条項は画面の一覧にあります）。"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.gaps.audit import audit
-from gapcheck.gaps.summary import summarize
 from gapcheck.gaps.wording import successors, wording_index
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy
+from gapcheck.render.audit_page import audit_page
 from gapcheck.render.report_html import write_html
 from gapcheck.render.report_xlsx import write_workbook
 from gapcheck.synth.sample import generate_policy, write_sample
@@ -191,9 +191,9 @@ def main() -> None:
             big_report = audit(big, catalog)
             align_600.append(time.perf_counter() - t)
             t = time.perf_counter()
-            summary = summarize(big_report, catalog)
-            write_workbook(summary, catalog, tmpdir / "big.xlsx")
-            write_html(summary, catalog, tmpdir / "big.html")
+            page = audit_page(big_report, catalog)
+            write_workbook(page, tmpdir / "big.xlsx")
+            write_html(page, tmpdir / "big.html")
             report_600.append(time.perf_counter() - t)
 
         cli_times, cli_rss = [], []

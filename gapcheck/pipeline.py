@@ -30,10 +30,7 @@ from gapcheck.diff import EditionDiff
 from gapcheck.errors import GapcheckError
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import Decision, read_decisions
-from gapcheck.gaps.ranking import rank_gaps, spread
 from gapcheck.gaps.report import AuditReport
-from gapcheck.gaps.status import RowStatus, Status
-from gapcheck.gaps.summary import is_thin, summarize
 from gapcheck.io import ensure_writable_dir, output_set, refuse_overwrite, write_atomic
 from gapcheck.readers.formats import read_policy
 
@@ -43,7 +40,6 @@ if TYPE_CHECKING:  # the survey and the synthetic policies load only when used
 
 AUDIT_OUTPUTS = ("audit.json", "report.xlsx", "report.html")
 DIFF_OUTPUTS = ("diff.xlsx", "diff.html")
-TERMINAL_TOP = 10  # gaps listed in the terminal; the reports' five are the first five
 DEMO_EDITION = "2020-12"  # the imaginary town of the demo copied this edition
 DEMO_SEED = 7
 
@@ -83,18 +79,19 @@ def write_audit_reports(
     and moved into ``out`` only when all three are complete (a full disk or a read-only
     folder leaves last run's set as it was). Returns the final paths."""
     # the writers (openpyxl, jinja2) load only when a report is written
+    from gapcheck.render.audit_page import audit_page
     from gapcheck.render.report_html import write_html
     from gapcheck.render.report_xlsx import write_workbook
 
-    summary = summarize(report, catalog)
+    page = audit_page(report, catalog)  # built once; each writer only lays it out
     with output_set(Path(out)) as stage:
         staged = [
             write_atomic(
                 stage / "audit.json",
                 json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
             ),
-            write_workbook(summary, catalog, stage / "report.xlsx"),
-            write_html(summary, catalog, stage / "report.html"),
+            write_workbook(page, stage / "report.xlsx"),
+            write_html(page, stage / "report.html"),
         ]
     return [stage.final(p) for p in staged]
 
@@ -207,52 +204,8 @@ def run_survey(
 
 
 def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
-    """The terminal summary: what was read, the edition followed and why, the counts, and
-    the gaps to act on first (the ranking every report uses)."""
-    policy = report.policy
-    where = f"（シート: {policy.sheet}）" if policy.sheet else ""
-    read = report.read_summary
-    lines = [
-        f"ポリシー: {policy.path}{where} {len(report.rows)} 行",
-        f"照合先: {report.target.label}（{report.target.id}）",
-        f"読み込んだ規定 {read['rows']} 件: 照合できた {read['matched']} 件 / 要確認 {read['review']} 件"
-        f" / 独自規定 {read['local']} 件",
-        *(f"読み取りの注意: {w}" for w in policy.warnings),
-    ]
-    if report.follows is None:
-        lines.append(f"準拠している版: {report.follows_label}")
-    elif report.lag_years is not None:
-        lag = "遅れなし" if report.lag_years == 0 else f"最新版から {report.lag_years} 年の遅れ"
-        lines.append(f"準拠している版: {report.follows_label}（{lag}）")
-    else:
-        lines.append(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
-    if report.evidence is not None:
-        lines += [
-            f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{clue.bound_label}"
-            for clue in report.evidence.key_clues
-        ]
-    counts = " / ".join(f"{s.title} {report.counts[s.value]}" for s in Status)
-    lines.append(f"条項 {len(report.clauses)}: {counts}")
-    row_counts = " / ".join(f"{r.title} {report.row_counts[r.value]}" for r in RowStatus)
-    lines.append(f"行 {len(report.rows)}: {row_counts}")
-    if is_thin(report):
-        lines.append(
-            "照合できた条項が少ないため、残りの条項は「未照合」とし、規定の有無を判断していません（抜粋や独自の構成の可能性）。"
-        )
-        return "\n".join(lines) + "\n"
-    top = spread(rank_gaps(report, catalog), TERMINAL_TOP)
-    if top:
-        lines.append(f"\n優先して取り組む条項（上位{len(top)}件。理由は順位の根拠）:")
-        for r in top:
-            c = r.finding.clause
-            lines.append(
-                f"  [{r.priority}] {c.display_number}  {c.heading}  〔{r.finding.status.title}〕"
-            )
-            for e in r.finding.elements[:2]:  # what is missing or changed (issue #21)
-                lines.append(f"        {e.text}")
-            lines.append(f"        {r.why_ranked}")
-    if report.orphan_decisions:
-        lines.append(
-            f"\n現在の版にない条項への前回の判断: {len(report.orphan_decisions)} 件（JSON の orphan_decisions）"
-        )
-    return "\n".join(lines) + "\n"
+    """The terminal summary (:func:`gapcheck.render.audit_text.audit_text` of the report's page)."""
+    from gapcheck.render.audit_page import audit_page
+    from gapcheck.render.audit_text import audit_text
+
+    return audit_text(audit_page(report, catalog))

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import read_decisions
-from gapcheck.gaps.summary import summarize
 from gapcheck.readers.formats import read_policy
+from gapcheck.render.audit_page import audit_page
 from gapcheck.render.report_html import write_html
 from gapcheck.render.report_xlsx import write_workbook
 from gapcheck.synth.sample import generate_policy, write_sample
@@ -23,11 +23,11 @@ def reports(tmp_path_factory):
     catalog = load_catalog()
     write_sample(generate_policy(catalog.edition("2018-09"), seed=11), tmp / "policy.xlsx")
     report = audit(read_policy(tmp / "policy.xlsx"), catalog)
-    summary = summarize(report, catalog)
+    page = audit_page(report, catalog)
     return (
         tmp,
-        write_workbook(summary, catalog, tmp / "report.xlsx"),
-        write_html(summary, catalog, tmp / "report.html"),
+        write_workbook(page, tmp / "report.xlsx"),
+        write_html(page, tmp / "report.html"),
     )
 
 

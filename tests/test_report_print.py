@@ -15,10 +15,10 @@ from gapcheck.catalog.loader import load_catalog, load_catalog_from
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import read_decisions
 from gapcheck.gaps.status import Status
-from gapcheck.gaps.summary import summarize
 from gapcheck.pipeline import DEMO_EDITION, DEMO_SEED
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.render.audit_page import audit_page
 from gapcheck.render.report_html import render, write_html
 from gapcheck.render.report_xlsx import (
     KEY_HEADER,
@@ -28,7 +28,6 @@ from gapcheck.render.report_xlsx import (
     PRINT_WIDTHS,
     SUMMARY_WIDTHS,
     UNIT_PT,
-    gaps_first,
     lookup_formula,
     write_workbook,
 )
@@ -36,7 +35,8 @@ from gapcheck.synth.sample import generate_policy, write_sample
 
 from .clients import chromium, pdf_page_texts, soffice_convert
 
-TODAY = f"{dt.date.today():%Y年%m月%d日}"
+_DAY = dt.date.today()
+TODAY = f"{_DAY.year}年{_DAY.month}月{_DAY.day}日"
 HEADER = ("本町 情報セキュリティポリシー点検結果", "取扱注意", f"点検日 {TODAY}")
 PORTRAIT_WIDTH = 595 - 2 * 0.5 * 72  # A4 portrait minus the side margins, in points
 LANDSCAPE_WIDTH = 842 - 2 * 0.5 * 72
@@ -50,13 +50,13 @@ def demo(tmp_path_factory):
     generated = generate_policy(catalog.edition(DEMO_EDITION), seed=DEMO_SEED, tier="light")
     write_sample(generated, tmp / "policy.xlsx", tmp / "truth.json")
     report = audit(read_policy(tmp / "policy.xlsx"), catalog)
-    summary = summarize(report, catalog)
+    page = audit_page(report, catalog)
     return (
         tmp,
         catalog,
-        summary,
-        write_workbook(summary, catalog, tmp / "report.xlsx"),
-        write_html(summary, catalog, tmp / "report.html"),
+        page,
+        write_workbook(page, tmp / "report.xlsx"),
+        write_html(page, tmp / "report.html"),
     )
 
 
@@ -221,8 +221,8 @@ def test_amendment_underlines_both_columns(make_catalog, tmp_path):
         PolicyRow("本文", 5, "第3条", "紙", "職員はパスワードを紙に書いてはならない。"),
     )
     report = audit(Policy("規程.xlsx", "ab" * 32, "spreadsheet", rows, "本文"), catalog)
-    summary = summarize(report, catalog)
-    path = write_workbook(summary, catalog, tmp_path / "small.xlsx")
+    page = audit_page(report, catalog, today=dt.date(2026, 4, 1))
+    path = write_workbook(page, tmp_path / "small.xlsx")
     ws = load_workbook(path, rich_text=True)["新旧対照表（改正案）"]
 
     def marks(value):
@@ -246,7 +246,7 @@ def test_amendment_underlines_both_columns(make_catalog, tmp_path):
         ["第3条 紙", "（削除）", [("職員はパスワードを紙に書いてはならない。", True)],
          "国の指針で削除された内容に基づく規定"],
     ]  # fmt: skip
-    html = render(summary, catalog, today="2026年4月1日")
+    html = render(page)
     section = html.split('id="s-amend"')[1].split("</section>")[0]
     assert "<del" not in section and "line-through" not in section
     assert section.count('<u class="chg">') == 4
@@ -272,11 +272,11 @@ def test_html_print_rules(demo):
 def test_workbook_prints_as_designed_in_libreoffice(demo, tmp_path):
     """One LibreOffice conversion: 概要 is page 1 only, every page carries the header and
     its number, the printed list shows a decision entered in 対応一覧."""
-    _, _, summary, path, _ = demo
+    _, _, page, path, _ = demo
     wb = load_workbook(path)
     listing = wb[LIST_SHEET]
-    first_gap = gaps_first(summary)[0]  # the first row of the printed list
-    row = 2 + summary.report.clauses.index(first_gap)
+    first_gap = page.open_first[0].finding  # the first row of the printed list
+    row = 2 + page.report.clauses.index(first_gap)
     listing[f"L{row}"], listing[f"N{row}"], listing[f"O{row}"] = "改定予定", "情報政策課", "2027-03"
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,11 +12,11 @@ from openpyxl.cell.rich_text import CellRichText
 from gapcheck.catalog.loader import load_catalog, load_catalog_from
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import Decision, read_decisions
-from gapcheck.gaps.summary import summarize
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy, PolicyRow
+from gapcheck.render.audit_page import audit_page
 from gapcheck.render.html import annotate_terms
-from gapcheck.render.report_html import render, summary_texts
+from gapcheck.render.report_html import render
 from gapcheck.render.report_xlsx import write_workbook
 from gapcheck.synth.sample import generate_policy, write_sample
 from gapcheck.text.plain import average_sentence_length, problems
@@ -40,13 +41,14 @@ def town(tmp_path_factory):
     )
     policy = Policy(policy.path, policy.sha256, policy.kind, policy.rows + hostile, policy.sheet)
     report = audit(policy, catalog)
-    summary = summarize(report, catalog)
-    path = write_workbook(summary, catalog, tmp / "report.xlsx")
-    return catalog, report, summary, path
+    page = audit_page(report, catalog)
+    path = write_workbook(page, tmp / "report.xlsx")
+    return catalog, report, page, path
 
 
 def test_workbook_sheets_chart_dropdowns(town):
-    _, report, summary, path = town
+    _, report, page, path = town
+    summary = page.summary
     wb = load_workbook(path, rich_text=True)
     assert wb.sheetnames == SHEETS
     overview = wb["概要"]
@@ -82,7 +84,8 @@ def test_no_text_becomes_a_formula_or_link(town):
 
 
 def test_amendment_marks_changes_with_underline(town):
-    _, _, summary, path = town
+    _, _, page, path = town
+    summary = page.summary
     ws = load_workbook(path, rich_text=True)["新旧対照表（改正案）"]
     assert [c.value for c in ws[1]] == ["下線部が改正する部分です。", None, None, None]
     # one table per document, each titled and with its own header row
@@ -129,12 +132,12 @@ def test_decisions_round_trip_through_the_workbook(town, tmp_path):
 
 
 def test_plain_language_rules(town):
-    catalog, _, summary, _ = town
-    texts = summary_texts(summary)
+    catalog, _, page, _ = town
+    texts = [text for _, text in page.texts]
     assert problems(texts) == []
     assert average_sentence_length(texts) <= 50
     # every glossary term is explained (footnote) at its first use on the page
-    html = render(summary, catalog)
+    html = render(page)
     section = html.split('id="s-summary"')[1].split('id="s-list"')[0]
     visible = re.sub(r"<[^>]+>", "", section)
     for term in catalog.glossary:
@@ -167,8 +170,8 @@ def test_plain_language_checker(text, expected):
 
 
 def test_html_is_self_contained_and_escaped(town):
-    catalog, _, summary, _ = town
-    html = render(summary, catalog)
+    _, _, page, _ = town
+    html = render(page)
     assert html.startswith('<!DOCTYPE html>\n<html lang="ja">')
     assert "<script" not in html.replace("&lt;script&gt;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -199,7 +202,7 @@ def test_html_golden(make_catalog, update_golden, golden_dir):
         PolicyRow("本文", 4, "第2条", "防犯", "本町の庁舎には防犯カメラを設置する。<b>"),
     )
     report = audit(Policy("町の規程.xlsx", "ab" * 32, "spreadsheet", rows, "本文"), catalog)
-    html = render(summarize(report, catalog), catalog, today="2026年4月1日")
+    html = render(audit_page(report, catalog, today=dt.date(2026, 4, 1)))
     golden = golden_dir / "audit_small.html"
     if update_golden:
         golden.write_text(html, encoding="utf-8")

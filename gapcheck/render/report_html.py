@@ -1,138 +1,81 @@
-"""The audit as one self-contained HTML page (same content as the workbook)."""
+"""The audit as one self-contained HTML page (same content as the workbook), laid out from
+the :class:`~gapcheck.render.audit_page.AuditPage`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from gapcheck import __version__
-from gapcheck.catalog.model import Catalog
-from gapcheck.gaps.status import RowStatus, Status
-from gapcheck.gaps.summary import ExecutiveSummary, amendment_documents, localize
+from gapcheck.gaps.status import Status
+from gapcheck.gaps.summary import amendment_documents, localize
 from gapcheck.io import write_atomic
+from gapcheck.render.audit_page import ACTION_PARTS, SIMILARITY_HEADER, AuditPage
 from gapcheck.render.html import annotate_terms, bar_chart, render_html
-from gapcheck.render.report_xlsx import (
-    HANDLING,
-    SIMILARITY_HEADER,
-    gaps_first,
-    omitted_line,
-    removed_clause,
-    shared_lines,
-    similarity,
-    suggestion,
-)
+
+__all__ = ["STATUS_COLOURS", "render", "write_html"]
 
 STATUS_COLOURS = {s: f"#{s.info.colour.lower()}" for s in Status}
 
 
-def summary_texts(s: ExecutiveSummary) -> list[str]:
-    """The executive summary's sentences in reading order (what the plain-language rules
-    are checked on)."""
-    texts = [s.headline, s.lag_sentence, *s.key_evidence, *s.decisions]
-    for a in s.top_actions:
-        texts += [a.title, a.what, a.why, a.affects_us, a.if_nothing]
-    return texts
-
-
-def render(s: ExecutiveSummary, catalog: Catalog, today: str | None = None) -> str:
-    report = s.report
-    marked, notes = annotate_terms(summary_texts(s), catalog.glossary)
-    it = iter(marked)
+def render(page: AuditPage) -> str:
+    s = page.summary
+    places = [place for place, _ in page.texts]
+    marked, notes = annotate_terms([text for _, text in page.texts], page.glossary)
+    at = dict(zip(places, marked, strict=True))
     annotated: dict[str, object] = {
-        "headline": next(it),
-        "lag": next(it),
-        "evidence": [next(it) for _ in s.key_evidence],
-        "decisions": [next(it) for _ in s.decisions],
+        "headline": at[("headline",)],
+        "lag": at[("lag",)],
+        "evidence": [at[("evidence", n)] for n in range(len(s.key_evidence))],
+        "decisions": [at[("decision", n)] for n in range(len(s.decisions))],
+        "actions": [
+            (a, {part: at[("action", n, part)] for part in ACTION_PARTS})
+            for n, a in enumerate(s.top_actions)
+        ],
     }
-    annotated["actions"] = [
-        (
-            a,
-            {
-                "title": next(it),
-                "what": next(it),
-                "why": next(it),
-                "affects_us": next(it),
-                "if_nothing": next(it),
-            },
-        )
-        for a in s.top_actions
-    ]
     # compact bars: the chart sits beside the status table and prints unscaled, its 12-px
     # labels at 9 pt (issue #13)
     chart = bar_chart(
-        [(st.title, report.counts[st.value], STATUS_COLOURS[st]) for st in Status],
+        [(st.title, n, STATUS_COLOURS[st]) for st, n in page.counts],
         width=400, bar_h=15, gap=5, font=12,
     )  # fmt: skip
     # the terms a printed summary needs notes for (the edition evidence is screen-only)
-    printed = [s.headline, s.lag_sentence, *s.decisions] + [
-        f"{a.title} {a.what} {a.why} {a.affects_us} {a.if_nothing}" for a in s.top_actions
-    ]
+    printed = " ".join(
+        text for place, text in page.texts if place[0] in ("headline", "lag", "decision", "action")
+    )
     printed_terms = {
-        t.term
-        for t in catalog.glossary
-        if any(n in " ".join(printed) for n in (t.term, *t.aliases))
+        t.term for t in page.glossary if any(n in printed for n in (t.term, *t.aliases))
     }
-    info = [
-        ("ツール", f"gapcheck {__version__}"),
-        ("照合先の版", f"{report.target.label}（{report.target.id}）"),
-        ("準拠している版", report.follows_label or "判定できません"),
-        ("入力ファイル", Path(report.policy.path).name),
-        ("SHA-256", report.policy.sha256),
-        ("カタログの版", ", ".join(catalog.ids)),
-        (
-            "注意",
-            "条項の文章はガイドラインの要旨を独自にまとめたものです。原文は総務省の公表資料で確認してください。",
-        ),
-    ]
     row_sections = [
-        (
-            title,
-            [
-                (r, "、".join(removed_clause(k, catalog) for k in r.clauses))
-                for r in report.rows
-                if r.status is status
-            ],
-            status is RowStatus.OBSOLETE,
-        )
-        for title, status in (("独自規定", RowStatus.LOCAL), ("廃止条項", RowStatus.OBSOLETE))
+        ("独自規定", [(r.finding, r.removed) for r in page.local_rows], False),
+        ("廃止条項", [(r.finding, r.removed) for r in page.obsolete_rows], True),
     ]
-    # gaps first (most important first), then the rest in the guideline's order
-    gaps = gaps_first(s)
-    shown = {id(f) for f in gaps}
-    ordered = gaps + [f for f in report.clauses if id(f) not in shown]
-    clauses = []
-    for f in ordered:
-        sim = similarity(f, catalog)
-        clauses.append((f, f"{sim}%" if isinstance(sim, int) else sim, suggestion(f, s.body)))
-    today = today or f"{dt.date.today():%Y年%m月%d日}"
+    clauses = [
+        (c.finding, f"{c.similarity}%" if isinstance(c.similarity, int) else c.similarity,
+         c.suggestion)
+        for c in page.ordered
+    ]  # fmt: skip
     return render_html(
         "audit.html.j2",
-        title=f"情報セキュリティポリシー点検結果（{report.target.label}）",
-        report=report,
+        title=page.title,
+        report=page.report,
         summary=s,
-        statuses=list(Status),
+        statuses=[st for st, _ in page.counts],
         annotated=annotated,
         notes=notes,
         printed_terms=printed_terms,
         chart=chart,
-        info=info,
+        info=page.info,
         row_sections=row_sections,
         clauses=clauses,
         similarity_header=SIMILARITY_HEADER,
-        omitted=omitted_line(s),
-        shared=[(a, b) for a, b in _pairs(shared_lines(s.top_actions, s.body))],
-        print_header=(f"{s.body} 情報セキュリティポリシー点検結果", HANDLING, f"点検日 {today}"),
-        today=today,
-        policy_name=Path(report.policy.path).name,
+        omitted=page.omitted,
+        shared=page.shared,
+        print_header=page.print_header,
+        today=page.today,
+        policy_name=page.policy_name,
         localize=lambda text: localize(text, s.body),
         amendment_documents=amendment_documents(s.amendment),
     )
 
 
-def _pairs(parts: list[tuple[str, bool]]) -> list[tuple[str, str]]:
-    """(bold label, text) pairs from shared_lines' alternating parts."""
-    return [(parts[i][0], parts[i + 1][0]) for i in range(0, len(parts) - 1, 2)]
-
-
-def write_html(s: ExecutiveSummary, catalog: Catalog, path: str | Path) -> Path:
-    return write_atomic(path, render(s, catalog))
+def write_html(page: AuditPage, path: str | Path) -> Path:
+    return write_atomic(path, render(page))

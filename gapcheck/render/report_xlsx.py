@@ -24,8 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gapcheck import __version__
-from gapcheck.catalog.model import Catalog, Edition, Term
+from gapcheck.catalog.model import Edition, Term
 from gapcheck.gaps.decisions import (
     DECISIONS,
     INFO_SHEET,
@@ -33,16 +32,14 @@ from gapcheck.gaps.decisions import (
     LIST_SHEET,
     REVIEW_HEADERS,
 )
-from gapcheck.gaps.report import ClauseFinding
-from gapcheck.gaps.status import OPEN_STATUSES, RowStatus, Status
+from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.summary import (
-    Action,
     AmendmentEntry,
     ExecutiveSummary,
     amendment_documents,
-    clause_title,
     localize,
 )
+from gapcheck.render.audit_page import DIGEST_NOTE, SIMILARITY_HEADER, AuditPage, RowLine
 from gapcheck.render.xlsx import (
     BODY_FONT,
     FONT_NAME,
@@ -66,30 +63,27 @@ PRIORITY_FILL = {
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
 
 
-def write_workbook(summary: ExecutiveSummary, catalog: Catalog, path: str | Path) -> Path:
+def write_workbook(page: AuditPage, path: str | Path) -> Path:
     """Write the audit workbook to ``path`` (atomically)."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
-    today = f"{dt.date.today():%Y年%m月%d日}"
-    _overview(wb, summary, today)
-    _clause_list(wb, summary, catalog)
-    _print_list(wb, summary)
-    _amendment(wb, summary)
-    _history(wb, summary)
-    _rows_sheet(wb, summary, RowStatus.LOCAL, "独自規定", catalog)
-    _rows_sheet(wb, summary, RowStatus.OBSOLETE, "廃止条項", catalog)
-    _procedures(wb, summary)
-    _glossary(wb, summary)
-    _info(wb, summary, catalog)
+    _overview(wb, page)
+    _clause_list(wb, page)
+    _print_list(wb, page)
+    _amendment(wb, page.summary)
+    _history(wb, page.summary)
+    _rows_sheet(wb, page.local_rows, RowStatus.LOCAL, "独自規定")
+    _rows_sheet(wb, page.obsolete_rows, RowStatus.OBSOLETE, "廃止条項")
+    _procedures(wb, page.summary)
+    _glossary(wb, page.summary)
+    _info(wb, page)
     for ws in wb.worksheets:  # every printed page says whose, when, and 取扱注意 (#13)
-        print_header(ws, f"{summary.body} 情報セキュリティポリシー点検結果", HANDLING,
-                     f"点検日 {today}")  # fmt: skip
+        print_header(ws, *page.print_header)
     # the print list's decision columns are formulas: computed when the file is opened
     wb.calculation.fullCalcOnLoad = True
     return save(wb, path)
 
 
-HANDLING = "取扱注意"
 SMALL = 9  # the smallest printed type size anywhere, in points (issue #13)
 SUMMARY_SCALE = 100  # 概要 prints at this fixed percentage: laid out to fit one A4 page
 # 73 width units: LibreOffice draws a unit ≈ 7 pt (Excel 5.25 pt), A4 portrait minus margins
@@ -117,43 +111,11 @@ def _paragraph(ws, row: int, value: object, text: str, *, font: Font = _TEXT,
     ws.row_dimensions[row].height -= 1  # fit_height pads 3 pt; 2 pt suffice at this size
 
 
-def shared_lines(actions: Sequence[Action], body: str) -> list[tuple[str, bool]]:
-    """「本町の状況（1〜5）: …　何もしないと（1〜5）: …」 as (text, bold) parts."""
-    parts: list[tuple[str, bool]] = []
-    for label, values in ((f"{body}の状況", [a.affects_us for a in actions]),
-                          ("何もしないと", [a.if_nothing for a in actions])):  # fmt: skip
-        for numbers, value in _numbers(values):
-            parts += [(f"{label}（{numbers}）: ", True), (f"{value}　", False)]
-    return parts
-
-
 def _rich(*parts: tuple[str, bool]) -> CellRichText:
     """Rich text of (text, bold) parts at the summary's type size."""
     plain = InlineFont(rFont=FONT_NAME, sz=SMALL)
     bold = InlineFont(rFont=FONT_NAME, sz=SMALL, b=True)
     return CellRichText([TextBlock(bold if b else plain, clean(t)) for t, b in parts if t])
-
-
-def _numbers(values: list[str]) -> list[tuple[str, str]]:
-    """Distinct values with the 1-based positions they occur at: [("1〜3・5", text), …]."""
-    seen: dict[str, list[int]] = {}
-    for n, v in enumerate(values, 1):
-        seen.setdefault(v, []).append(n)
-    return [(_runs(ns), v) for v, ns in seen.items()]
-
-
-def _runs(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] → 「1〜3・5」."""
-    out: list[str] = []
-    start = prev = numbers[0]
-    for n in [*numbers[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}〜{prev}")
-        if n is not None:
-            start = prev = n
-    return "・".join(out)
 
 
 def page_terms(texts: list[str], glossary: Iterable[Term]) -> list[Term]:
@@ -174,14 +136,15 @@ def page_terms(texts: list[str], glossary: Iterable[Term]) -> list[Term]:
     return out
 
 
-def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
+def _overview(wb: Workbook, page: AuditPage) -> None:
     """概要: one A4 portrait page at 100 % with nothing smaller than 9 pt (issue #13).
 
     Everything flows in full-width paragraphs (merged A:E); the chart sits beside the status
     table inside a two-cell anchor, so it can never cover the rows below it.
     """
     ws = wb.create_sheet("概要")
-    report = s.report
+    s = page.summary
+    report = page.report
     for col, w in enumerate(SUMMARY_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = w
     put(
@@ -194,8 +157,7 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
         wrap=False,
     )
     ws.row_dimensions[1].height = 21
-    meta = (f"照合先: {report.target.label}　点検日: {today}　"
-            f"対象: {Path(report.policy.path).name}")  # fmt: skip
+    meta = f"照合先: {report.target.label}　点検日: {page.today}　対象: {page.policy_name}"
     _paragraph(ws, 2, meta, meta)
     lead = s.headline + s.lag_sentence
     _paragraph(ws, 3, lead, lead, font=Font(name=FONT_NAME, size=10, bold=True),
@@ -214,10 +176,10 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
     )
     put(ws, r + 1, 1, "件数", font=_TEXT_BOLD)
     put(ws, r + 1, 2, "状況", font=_TEXT_BOLD)
-    for n, status in enumerate(Status):
+    for n, (status, count) in enumerate(page.counts):
         # plain numbers: LibreOffice copies a cell's 「件」 format into the bar labels and
         # then wraps the longest one under its bar
-        put(ws, r + 2 + n, 1, report.counts[status.value], font=_TEXT)
+        put(ws, r + 2 + n, 1, count, font=_TEXT)
         put(ws, r + 2 + n, 2, status.title, font=_TEXT, fill=STATUS_FILL[status])
     status_last = r + 1 + len(Status)
     for row in range(r + 1, status_last + 1):
@@ -268,10 +230,10 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
                                 ("理由: ", True), (a.why, False)), body)  # fmt: skip
     # where the body stands and what happens if it does nothing: usually the same words for
     # every action, so said once with the numbers they apply to
-    shared = shared_lines(actions, s.body)
+    shared = [part for label, text in page.shared for part in ((label, True), (text, False))]
     if shared:
         r += 1
-        _paragraph(ws, r, _rich(*((p, b) for p, b in shared)), "".join(p for p, _ in shared))
+        _paragraph(ws, r, _rich(*shared), "".join(p for p, _ in shared))
 
     r += 1
     ws.row_dimensions[r].height = GAP
@@ -281,10 +243,10 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
         r += 1
         _paragraph(ws, r, f"{n}. {text}", f"{n}. {text}")
     # jargon on this page, explained on this page (docs/domain.md §5: at first use)
-    page = [s.headline, s.lag_sentence, *s.decisions] + [
+    printed = [s.headline, s.lag_sentence, *s.decisions] + [
         f"{a.title}{a.what}{a.why}{a.affects_us}{a.if_nothing}{a.ranked}" for a in actions
     ]
-    terms = page_terms(page, s.glossary)
+    terms = page_terms(printed, s.glossary)
     if terms:
         r += 1
         ws.row_dimensions[r].height = GAP
@@ -302,50 +264,26 @@ def _overview(wb: Workbook, s: ExecutiveSummary, today: str) -> None:
     a4(ws, scale=SUMMARY_SCALE) if height <= PORTRAIT_HEIGHT else a4(ws, one_page=True)
 
 
-def similarity(f: ClauseFinding, catalog: Catalog) -> object:
-    """What the similarity compares with (issue #13: 「類似度 100%」 beside 旧版のまま
-    confused): for an outdated clause, the older edition's wording it keeps."""
-    if not f.rows:
-        return ""
-    pct = round(f.score * 100)
-    # compared with the older wording the rows are closest to, when they are; an old element
-    # found in the body's own words is named in 対応案 instead (issue #21)
-    older = f.wording_last is not None or any(e.source == "wording" for e in f.elements)
-    if f.status is Status.OUTDATED and older:
-        last = f.wording_last or f.follows
-        label = catalog.edition(last).label if last in catalog.ids else "旧版"
-        return f"{label}の文言と一致" if pct >= 100 else f"{label}の文言と{pct}%"
-    return pct
-
-
-SIMILARITY_HEADER = "最も近い版の文言との類似度"
-
-
-def _clause_list(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
+def _clause_list(wb: Workbook, page: AuditPage) -> None:
     """対応一覧: every clause, every column, for the screen (filters, reviewer dropdowns).
     The printed version is 対応一覧（印刷用）; the key column is hidden (issue #13)."""
     ws = wb.create_sheet(LIST_SHEET)
-    report = s.report
     headers = ["項番", "見出し", "区分", "状況", "優先度", "やさしい説明", "ガイドラインの内容",
-               f"{s.body}の規定", "場所", SIMILARITY_HEADER, "対応案", *REVIEW_HEADERS,
+               f"{page.body}の規定", "場所", SIMILARITY_HEADER, "対応案", *REVIEW_HEADERS,
                KEY_HEADER, BASIS_HEADER]  # fmt: skip
     widths = [12, 18, 10, 10, 7, 34, 40, 40, 14, 12, 24, 10, 20, 10, 11, 22, 24]
     rows = []
-    for f in report.clauses:
-        body_text = "\n".join(report.rows[i].row.text for i in f.rows)
-        where = "、".join(report.rows[i].row.where for i in f.rows)
-        d = f.decision
+    for c in page.clauses:
+        f, d = c.finding, c.finding.decision
         rows.append([
             f.clause.display_number, "・".join(f.clause.headings[-2:]), f.clause.level.label.split("（")[0],
-            f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
-            localize(f.clause.plain, s.body), localize(f.clause.text, s.body), body_text, where,
-            similarity(f, catalog), suggestion(f, s.body),
+            c.status, c.priority, c.plain, c.text, c.body_text, c.where, c.similarity, c.suggestion,
             d.decision if d else "", d.reason if d else "", d.owner if d else "", d.due if d else "",
             f.key, f.clause.basis.label,
         ])  # fmt: skip
     last = table(ws, 1, headers, rows, widths)
-    for r, f in enumerate(report.clauses, 2):
-        ws.cell(row=r, column=4).fill = STATUS_FILL[f.status]
+    for r, c in enumerate(page.clauses, 2):
+        ws.cell(row=r, column=4).fill = STATUS_FILL[c.finding.status]
         prio = ws.cell(row=r, column=5).value
         if prio:
             ws.cell(row=r, column=5).fill = PRIORITY_FILL[prio]
@@ -364,51 +302,31 @@ KEY_COLUMN = "P"  # 条項キー in 対応一覧
 PRINT_SHEET = "対応一覧（印刷用）"
 # 106 units × 7 pt: within A4 landscape minus margins (770 pt) at 100 %, 10-pt type
 PRINT_WIDTHS = [11, 16, 9, 5, 31, 12, 7, 8, 7]
-_PRIORITY_ORDER = {"高": 0, "中": 1, "低": 2}
 
 
-def gaps_first(s: ExecutiveSummary) -> list[ClauseFinding]:
-    """The clauses that need work, most important first (priority, then clause order)."""
-    gaps = [f for f in s.report.clauses if f.status in OPEN_STATUSES]
-    return sorted(gaps, key=lambda f: _PRIORITY_ORDER.get(s.priorities.get(f.key, ""), 3))
-
-
-def omitted_line(s: ExecutiveSummary) -> str:
-    """The one line that stands for the clauses the printed list leaves out."""
-    counts = s.report.counts
-    settled = "・".join(
-        f"{st.title}{counts[st.value]}件"
-        for st in Status
-        if st.info.settled and (counts[st.value] or st.info.done)
-    )
-    return f"{settled}の条項は印刷を省略しています（全条項は画面の一覧にあります）。"
-
-
-def _print_list(wb: Workbook, s: ExecutiveSummary) -> None:
+def _print_list(wb: Workbook, page: AuditPage) -> None:
     """対応一覧（印刷用）: the columns a meeting reads, at 10 pt on A4 landscape, the clauses
     that need work first and the compliant ones summarised in one line (issue #13). The
     decision columns follow 対応一覧 (looked up by clause key, so sorting there is safe)."""
     ws = wb.create_sheet(PRINT_SHEET)
     headers = ["項番", "見出し", "状況", "優先度", "やさしい説明", "対応案", "判断", "担当", "期限"]
     widths = PRINT_WIDTHS
-    gaps = gaps_first(s)
     rows = [
-        [f.clause.display_number, "・".join(f.clause.headings[-2:]),
-         f.status.title + ("（要再確認）" if f.recheck else ""), s.priorities.get(f.key, ""),
-         localize(f.clause.plain, s.body), suggestion(f, s.body), "", "", ""]
-        for f in gaps
+        [c.finding.clause.display_number, "・".join(c.finding.clause.headings[-2:]), c.status,
+         c.priority, c.plain, c.suggestion, "", "", ""]
+        for c in page.open_first
     ]  # fmt: skip
     last = table(ws, 1, headers, rows, widths, filters=False)
     source = {"判断": "L", "担当": "N", "期限": "O"}
-    for r, f in enumerate(gaps, 2):
-        ws.cell(row=r, column=3).fill = STATUS_FILL[f.status]
+    for r, c in enumerate(page.open_first, 2):
+        ws.cell(row=r, column=3).fill = STATUS_FILL[c.finding.status]
         prio = ws.cell(row=r, column=4).value
         if prio:
             ws.cell(row=r, column=4).fill = PRIORITY_FILL[prio]
         for col, name in enumerate(("判断", "担当", "期限"), 7):
-            ws.cell(row=r, column=col).value = lookup_formula(source[name], f.key)
+            ws.cell(row=r, column=col).value = lookup_formula(source[name], c.key)
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=len(headers))
-    put(ws, last + 1, 1, omitted_line(s), border=False)
+    put(ws, last + 1, 1, page.omitted, border=False)
     a4(ws, landscape=True, scale=100)
 
 
@@ -418,15 +336,6 @@ def lookup_formula(column: str, key: str) -> str:
     keys = f"'{LIST_SHEET}'!${KEY_COLUMN}:${KEY_COLUMN}"
     key = key.replace('"', '""')
     return f'=IFERROR(INDEX({ref},MATCH("{key}",{keys},0))&"","")'
-
-
-def suggestion(f: ClauseFinding, body: str = "本市") -> str:
-    """The short suggested action of the clause list (:data:`gapcheck.gaps.status.STATUS_INFO`),
-    naming what is missing or changed (issue #21): 「不足する内容を追記（不足: 多要素認証）」."""
-    action = f.status.info.action
-    if not f.elements:
-        return action
-    return localize(f"{action}（{'、'.join(e.text for e in f.elements)}）", body)
 
 
 def _amendment(wb: Workbook, s: ExecutiveSummary) -> None:
@@ -473,36 +382,18 @@ def _history(wb: Workbook, s: ExecutiveSummary) -> None:
     a4(ws, landscape=True)
 
 
-def _rows_sheet(
-    wb: Workbook, s: ExecutiveSummary, status: RowStatus, name: str, catalog: Catalog
-) -> None:
+def _rows_sheet(wb: Workbook, lines: Sequence[RowLine], status: RowStatus, name: str) -> None:
     ws = wb.create_sheet(name)
-    report = s.report
-    rows = []
-    for r in report.rows:
-        if r.status is not status:
-            continue
-        extra = "、".join(removed_clause(k, catalog) for k in r.clauses)
-        if status is not RowStatus.OBSOLETE:
-            extra = ""
-        rows.append(
-            [r.row.where, r.row.number, r.row.heading, r.row.text, extra or status.explanation]
-        )
+    rows = [
+        [r.finding.row.where, r.finding.row.number, r.finding.row.heading, r.finding.row.text,
+         r.removed or status.explanation]
+        for r in lines
+    ]  # fmt: skip
     if not rows:
         rows = [["", "", "", f"{status.title}はありません。", ""]]
     last_col = "削除された条項（最後に載っていた版）" if status is RowStatus.OBSOLETE else "説明"
     table(ws, 1, ["場所", "番号", "見出し", "規定", last_col], rows, [14, 12, 18, 60, 30])
     a4(ws, landscape=True)
-
-
-def removed_clause(key: str, catalog: Catalog) -> str:
-    """A removed clause as a person knows it: the number and heading in the last edition
-    that had it, never its key (issue #13)."""
-    for ed in reversed(catalog.editions):
-        c = ed.get(key)
-        if c is not None:
-            return f"{ed.label} {clause_title(c)}"
-    return "削除された条項（番号不明）"
 
 
 def _procedures(wb: Workbook, s: ExecutiveSummary) -> None:
@@ -540,21 +431,23 @@ def _estimate_note(target: Edition) -> str:
     )
 
 
-def _info(wb: Workbook, s: ExecutiveSummary, catalog: Catalog) -> None:
+def _info(wb: Workbook, page: AuditPage) -> None:
     ws = wb.create_sheet(INFO_SHEET)
-    report = s.report
+    report = page.report
+    info = dict(page.info)
+    # 照合先の版 holds the edition id: read back with last year's decisions (gaps/decisions.py)
     rows = [
-        ["ツール", f"gapcheck {__version__}"],
+        ["ツール", info["ツール"]],
         ["作成日時", dt.datetime.now().strftime("%Y-%m-%d %H:%M")],
         ["照合先の版", report.target.id],
         ["照合先の名称", report.target.label],
         ["準拠している版", report.follows_label or ""],
-        *(["判定の根拠", line] for line in s.evidence),
-        ["入力ファイル", Path(report.policy.path).name],
+        *(["判定の根拠", line] for line in page.summary.evidence),
+        ["入力ファイル", page.policy_name],
         ["SHA-256", report.policy.sha256],
         ["シート", report.policy.sheet],
-        ["カタログの版", ", ".join(catalog.ids)],
-        ["注意", "本書の条項の文章はガイドラインの要旨を独自にまとめたものです。原文は総務省の公表資料で確認してください。"],
+        ["カタログの版", info["カタログの版"]],
+        ["注意", "本書の" + DIGEST_NOTE],
         ["推定", _estimate_note(report.target)],
     ]  # fmt: skip
     table(ws, 1, ["項目", "内容"], rows, [18, 90], filters=False)

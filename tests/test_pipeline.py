@@ -30,3 +30,21 @@ def test_library_calls_reproduce_the_command(tmp_path):
     lib = json.loads((tmp_path / "lib" / "audit.json").read_text(encoding="utf-8"))
     via_cli = json.loads((tmp_path / "cli" / "audit.json").read_text(encoding="utf-8"))
     assert lib == via_cli
+
+
+def test_the_lag_is_worded_against_the_target(tmp_path):
+    """Issue #22: a policy checked against 令和4年3月版 while 令和7年3月版 exists is behind
+    the edition it was checked against, not 「最新」."""
+    from gapcheck.render.audit_page import audit_page
+
+    catalog = load_catalog(None)
+    write_sample(generate_policy(catalog.edition("2018-09"), seed=5), tmp_path / "p.xlsx")
+    older = audit_page(run_audit(tmp_path / "p.xlsx", catalog, target="2022-03"), catalog)
+    newest = audit_page(run_audit(tmp_path / "p.xlsx", catalog), catalog)
+    assert older.lag == f"照合先の令和4年3月版から {older.report.lag_years} 年の遅れ"
+    assert newest.lag == f"最新版から {newest.report.lag_years} 年の遅れ"
+    assert older.summary.lag_sentence.startswith(
+        f"照合先の令和4年3月版から約{older.report.lag_years}年遅れています。"
+    )
+    text = render_audit_text(older.report, catalog)
+    assert "最新" not in text and f"（{older.lag}）" in text

@@ -246,15 +246,17 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     priorities = {r.key: r.priority for r in ranked}
     definitions = definitions_line(report, body, thin)
 
-    # Say only what the evidence supports (issue #11): a range, or 判定できません.
+    # Say only what the evidence supports (issue #11): a range, or 判定できません. The target
+    # is 「最新」 only when it is the newest edition (issue #22: --edition 2022-03)
+    newest = "最新の" if target.id == catalog.latest.id else "照合先の"
     if report.follows is None:
         headline = f"{body}のポリシーが準拠している版は{follows_label}。"
         lag = "版の遅れは示しません。"
     elif report.lag_years:
         headline = f"{body}のポリシーは{follows_label}です。"
-        lag = f"最新の{target.label}から約{report.lag_years}年遅れています。"
+        lag = f"{newest}{target.label}から約{report.lag_years}年遅れています。"
     elif report.lag_years == 0:
-        headline = f"{body}のポリシーは最新の{target.label}に沿っています。"
+        headline = f"{body}のポリシーは{newest}{target.label}に沿っています。"
         lag = "版の遅れはありません。"
     else:
         headline = f"{body}のポリシーは{follows_label}です。"

@@ -26,7 +26,7 @@ from gapcheck.catalog.model import Edition
 from gapcheck.importing.document import read_document
 from gapcheck.importing.guideline_parser import parse_guideline
 from gapcheck.importing.linking import link_to_base
-from gapcheck.synth.sample import _in_municipal_voice
+from gapcheck.synth.sample import in_municipal_voice
 from tests.guideline_pdf import document_entries, make_guideline_pdf, write_text
 
 
@@ -37,7 +37,7 @@ def keys_kept(version: str = "2025-03", pdf: bool = False) -> dict[str, object]:
     base_id = bundled.previous
     assert base_id is not None, version
     base = catalog.edition(base_id)
-    voiced: Edition = _in_municipal_voice(bundled)
+    voiced: Edition = in_municipal_voice(bundled)
     reworded = sum(v.text != b.text for v, b in zip(voiced, bundled, strict=True))
     with tempfile.TemporaryDirectory() as tmp:
         if pdf:

@@ -1,7 +1,7 @@
 """The body that copies the 例文: how much it edits (the tiers), and its habits of typography.
 
-A tier says how far the body strays from the 例文; :class:`_Habits` are the typography and
-layout one body keeps throughout, drawn once per seed; :func:`_localize` applies the body's
+A tier says how far the body strays from the 例文; :class:`Habits` are the typography and
+layout one body keeps throughout, drawn once per seed; :func:`localize` applies the body's
 name, titles and typography to one text (docs/domain.md §4).
 """
 
@@ -31,14 +31,14 @@ class _Tier:
     moves: int  # chapters moved elsewhere
 
 
-_TIERS = {
+TIER_RATES = {
     "light": _Tier(drop=0.03, merge=0.0, split=0.0, reword=0.10, locals=(2, 4), moves=0),
     "heavy": _Tier(drop=0.08, merge=0.06, split=0.05, reword=0.30, locals=(5, 9), moves=2),
 }
 
 
 @dataclass(frozen=True)
-class _Habits:
+class Habits:
     """Typography and layout one body keeps throughout (drawn once per seed)."""
 
     comma: str  # "、" or "，" (some regions write ，)
@@ -60,8 +60,8 @@ class _Habits:
 _HEADERS = (("条番号", "見出し", "本文", "備考"), ("項番", "項目", "規定内容", "備考"))
 
 
-def _habits(rng: random.Random, body: str) -> _Habits:
-    return _Habits(
+def draw_habits(rng: random.Random, body: str) -> Habits:
+    return Habits(
         comma="，" if rng.random() < (0.35 if body != "本市" else 0.15) else "、",
         width=rng.choice(("full", "half", "asis", "asis")),
         kyojin=rng.choice(("強靭", "強靱", "強じん")),
@@ -88,7 +88,7 @@ _FULL = {
 _HALF = {v: k for k, v in _FULL.items()}
 
 
-def _to_full(text: str) -> str:
+def to_full(text: str) -> str:
     return "".join(_FULL.get(c, c) for c in text)
 
 
@@ -96,7 +96,7 @@ def _to_half(text: str) -> str:
     return "".join(_HALF.get(c, c) for c in text)
 
 
-def _localize(text: str, body: str, habits: _Habits, reiki: bool) -> str:
+def localize(text: str, body: str, habits: Habits, reiki: bool) -> str:
     """The body's name, titles and typography (docs/domain.md §4) applied to one text."""
     suffix = BODIES[body]
     text = text.replace("本市", body).replace("市長", f"{suffix}長")
@@ -109,7 +109,7 @@ def _localize(text: str, body: str, habits: _Habits, reiki: bool) -> str:
     if habits.long_vowel:
         text = re.sub(r"(サーバ|コンピュータ|ルータ|ユーザ)(?!ー)", r"\1ー", text)
     if habits.width == "full":
-        text = _to_full(text)
+        text = to_full(text)
     elif habits.width == "half":
         text = _to_half(text)
     return text.replace("、", habits.comma)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 
 from gapcheck.catalog.model import Edition, Part
-from gapcheck.synth.habits import _Habits, _localize, _to_full
+from gapcheck.synth.habits import Habits, localize, to_full
 from gapcheck.synth.result import SampleRow
-from gapcheck.synth.skeleton import _Article, _Chapter, _Unit
-from gapcheck.synth.transform import _CLOSING
+from gapcheck.synth.skeleton import Article, Chapter, Unit
+from gapcheck.synth.transform import CLOSING
 
 
 def _era(year: int) -> tuple[str, str, int]:
@@ -24,19 +24,19 @@ def _kanji_date(year: int, month: int, day: int) -> str:
 
 
 def _zen(n: int) -> str:
-    return _to_full(str(n))
+    return to_full(str(n))
 
 
-def _render_reiki(
-    chapters: list[_Chapter],
-    habits: _Habits,
+def render_reiki(
+    chapters: list[Chapter],
+    habits: Habits,
     body: str,
     title: str,
     edition: Edition,
     rng: random.Random,
 ) -> tuple[str, list[SampleRow]]:
     def loc(text: str) -> str:
-        return _localize(text, body, habits, reiki=True)
+        return localize(text, body, habits, reiki=True)
 
     edition_year = int(edition.id[:4])
     enacted = rng.randint(2003, min(2007, edition_year - 1))
@@ -56,7 +56,7 @@ def _render_reiki(
 
     # the closing 委任 article every 訓令 ends with, a provision of the body's own
     last = chapters[-1].sections[-1]
-    last.articles.append(_Article(_CLOSING[0], [_Unit(_CLOSING[1], (), _CLOSING[0], "")], ""))
+    last.articles.append(Article(CLOSING[0], [Unit(CLOSING[1], (), CLOSING[0], "")], ""))
 
     body_lines: list[str] = []
     rows: list[SampleRow] = []

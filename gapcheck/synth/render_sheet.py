@@ -8,20 +8,20 @@ import random
 import re
 
 from gapcheck.catalog.model import Part
-from gapcheck.synth.habits import _Habits, _localize, _to_full
+from gapcheck.synth.habits import Habits, localize, to_full
 from gapcheck.synth.result import SampleRow, SampleSheet
-from gapcheck.synth.skeleton import _articles, _Chapter, _Unit
+from gapcheck.synth.skeleton import Chapter, Unit, walk_articles
 
 _DASH = "\u2015"  # ― as in 2―4―1
 
 
-def _column(i: int) -> str:
+def column_letter(i: int) -> str:
     return chr(ord("A") + i)
 
 
-def _render_sheets(
-    chapters: list[_Chapter],
-    habits: _Habits,
+def render_sheets(
+    chapters: list[Chapter],
+    habits: Habits,
     body: str,
     title: str,
     place: str,
@@ -50,8 +50,8 @@ def _render_sheets(
 
 def _render_sheet(
     name: str,
-    chapters: list[_Chapter],
-    habits: _Habits,
+    chapters: list[Chapter],
+    habits: Habits,
     body: str,
     title: str,
     rng: random.Random,
@@ -68,7 +68,7 @@ def _render_sheet(
     rows: list[SampleRow] = []
 
     def loc(text: str) -> str:
-        return _localize(text, body, habits, reiki=False)
+        return localize(text, body, habits, reiki=False)
 
     def add(*values: str) -> int:
         cells.append(list(values) + [""] * (width - len(values)))
@@ -81,7 +81,7 @@ def _render_sheet(
         add("（所管：総務課情報政策係）")
     header_row = add(*header)
 
-    all_gnums = [u.gnum for a in _articles(chapters) for u in a.units if u.gnum]
+    all_gnums = [u.gnum for a in walk_articles(chapters) for u in a.units if u.gnum]
     article_no = 0
     previous = ""
     standards_no = 0
@@ -101,7 +101,7 @@ def _render_sheet(
             label = f"第{chapter_no}章 {chapter.title}"
             shown = chapter_no
         r = add(loc(label))
-        merged.append(f"A{r}:{_column(width - 1)}{r}")
+        merged.append(f"A{r}:{column_letter(width - 1)}{r}")
         in_chapter = 0
         for section in chapter.sections:
             if section.title:
@@ -150,12 +150,12 @@ def _render_sheet(
     return sheet, rows
 
 
-def _num(text: str, habits: _Habits) -> str:
-    return _to_full(text).replace(".", "．") if habits.width == "full" else text
+def _num(text: str, habits: Habits) -> str:
+    return to_full(text).replace(".", "．") if habits.width == "full" else text
 
 
 def _guideline_number(
-    habits: _Habits, unit: _Unit, shown: int, chapter: _Chapter, previous: str
+    habits: Habits, unit: Unit, shown: int, chapter: Chapter, previous: str
 ) -> str:
     """The 例文 number kept (5.1.(1)), its chapter renumbered to the body's order."""
     if unit.continuation:
@@ -168,7 +168,7 @@ def _guideline_number(
     return _num(number, habits)
 
 
-def _own_number(habits: _Habits, base: str, k: int, m: int | None, single: bool) -> str:
+def _own_number(habits: Habits, base: str, k: int, m: int | None, single: bool) -> str:
     """第12条第2項第3号, or 3―2―1―2(3) in hyphen numbering."""
     if habits.numbering == "article":
         out = base if single and m is None else f"{base}第{k}項"
@@ -177,7 +177,7 @@ def _own_number(habits: _Habits, base: str, k: int, m: int | None, single: bool)
     return out + (f"({m})" if m is not None else "")
 
 
-def _extra(habits: _Habits, unit: _Unit, gnums: list[str], rng: random.Random) -> list[str]:
+def _extra(habits: Habits, unit: Unit, gnums: list[str], rng: random.Random) -> list[str]:
     """The optional ガイドライン項番 cell (mostly right, some blank or wrong) and 備考."""
     out = []
     if habits.ref_column:

@@ -41,7 +41,7 @@ _PROVISOS = (
 _OPEN, _CLOSE = "（(「", "）)」"
 
 
-def _sentences(text: str) -> list[str]:
+def split_sentences(text: str) -> list[str]:
     """Split at 。 outside brackets: 「情報(印刷した文書を含む。)並びに」 is one sentence."""
     out: list[str] = []
     depth = start = 0
@@ -94,7 +94,7 @@ _LIST = re.compile(
 
 def _reorder(text: str, rng: random.Random) -> str:
     """Move a condition before the subject, or swap two listed nouns."""
-    first, *rest = _sentences(text)
+    first, *rest = split_sentences(text)
     m = _COND.match(first)
     if m:
         subject, cond, tail = m.groups()
@@ -116,7 +116,7 @@ def _shorten(text: str, rng: random.Random) -> str:
     shorter = re.sub(r"（[^（）]{1,30}）|\([^()]{1,30}\)", "", text)
     if shorter != text:
         return shorter
-    parts = _sentences(text)
+    parts = split_sentences(text)
     if len(parts) > 1:
         return "".join(parts[:-1])
     return re.sub(r"等(?=[のをにがは])", "", text, count=1)
@@ -132,7 +132,7 @@ _HEAVY_OPS: tuple[Callable[[str, random.Random], str], ...] = (
 )
 
 
-def _reword(text: str, heavy: bool, rng: random.Random) -> str:
+def reword(text: str, heavy: bool, rng: random.Random) -> str:
     if not heavy:
         return rng.choice(_LIGHT_OPS)(text, rng)
     for op in rng.sample(_HEAVY_OPS, rng.randint(2, 3)):

@@ -29,18 +29,18 @@ from pathlib import Path
 import yaml
 
 from gapcheck.catalog.model import Edition
-from gapcheck.synth.habits import _TIERS, BODIES, TIERS, _habits
-from gapcheck.synth.render_reiki import _render_reiki
-from gapcheck.synth.render_sheet import _column, _render_sheets
+from gapcheck.synth.habits import BODIES, TIER_RATES, TIERS, draw_habits
+from gapcheck.synth.render_reiki import render_reiki
+from gapcheck.synth.render_sheet import column_letter, render_sheets
 from gapcheck.synth.result import SamplePolicy, SampleRow, SampleSheet
-from gapcheck.synth.skeleton import _skeleton
+from gapcheck.synth.skeleton import build_skeleton
 from gapcheck.synth.transform import (
-    _add_locals,
-    _branch_added,
-    _merge,
-    _move_chapter,
-    _reword_units,
-    _split,
+    add_locals,
+    branch_added,
+    merge,
+    move_chapter,
+    reword_units,
+    split_units,
 )
 
 STYLES = ("spreadsheet", "reiki")
@@ -76,7 +76,7 @@ def municipal_voice() -> dict[str, tuple[str, str]]:
     return {item["key"]: (item.get("caption", ""), item["text"]) for item in raw}
 
 
-def _in_municipal_voice(edition: Edition) -> Edition:
+def in_municipal_voice(edition: Edition) -> Edition:
     """``edition`` with each clause worded and captioned in the second voice, where it has
     one (clauses removed before the newest edition keep the digest's words)."""
     from gapcheck.catalog.loader import load_catalog
@@ -120,43 +120,43 @@ def generate_policy(
     >>> sample.title
     '○○町情報セキュリティ対策基準'
     """
-    if tier not in _TIERS:
+    if tier not in TIER_RATES:
         raise ValueError(f"tier '{tier}' は {' / '.join(TIERS)} のいずれかにしてください。")
     if style not in STYLES:
         raise ValueError(f"style '{style}' は {' / '.join(STYLES)} のいずれかにしてください。")
     if voice not in VOICES:
         raise ValueError(f"voice '{voice}' は {' / '.join(VOICES)} のいずれかにしてください。")
     if voice == "municipal":
-        edition = _in_municipal_voice(edition)
+        edition = in_municipal_voice(edition)
     if body not in BODIES:
         raise ValueError(f"body '{body}' は {' / '.join(BODIES)} のいずれかにしてください。")
     rng = random.Random(seed)
-    spec = _TIERS[tier]
-    habits = _habits(rng, body)
+    spec = TIER_RATES[tier]
+    habits = draw_habits(rng, body)
     clauses = list(edition.clauses)
 
     dropped = set(rng.sample([c.key for c in clauses], round(spec.drop * len(clauses))))
     kept = [c for c in clauses if c.key not in dropped]
-    chapters = _skeleton(kept, rng)
+    chapters = build_skeleton(kept, rng)
 
     if spec.split:
-        _split(chapters, spec.split, len(clauses), rng)
+        split_units(chapters, spec.split, len(clauses), rng)
     if spec.merge:
-        _merge(chapters, spec.merge, len(clauses), rng)
-    _reword_units(chapters, spec.reword, tier == "heavy", rng)
-    _add_locals(chapters, rng.randint(*spec.locals), rng)
+        merge(chapters, spec.merge, len(clauses), rng)
+    reword_units(chapters, spec.reword, tier == "heavy", rng)
+    add_locals(chapters, rng.randint(*spec.locals), rng)
     for _ in range(spec.moves):
-        _move_chapter(chapters, rng)
+        move_chapter(chapters, rng)
 
     kind = BODIES[body]
     suffix = "情報セキュリティ対策基準"
     title = f"{name}{kind}{suffix}"
-    _branch_added(chapters, edition, rng)
+    branch_added(chapters, edition, rng)
     if style == "spreadsheet":
-        sheets, rows = _render_sheets(chapters, habits, body, title, name + kind, rng)
+        sheets, rows = render_sheets(chapters, habits, body, title, name + kind, rng)
         sample_text = ""
     else:
-        sample_text, rows = _render_reiki(chapters, habits, body, title, edition, rng)
+        sample_text, rows = render_reiki(chapters, habits, body, title, edition, rng)
         sheets = []
     return SamplePolicy(
         version=edition.id,
@@ -225,5 +225,7 @@ def _write_xlsx(sample: SamplePolicy, out: Path) -> None:
             body = [v[c] for v in sheet.cells[sheet.header_row - 1 :] if len(v) > c]
             widest = max((_display_width(v) for v in body if len(v) < 40), default=8)
             has_long = any(len(v) >= 40 for v in body)
-            ws.column_dimensions[_column(c)].width = 80 if has_long else min(max(widest + 2, 8), 40)
+            ws.column_dimensions[column_letter(c)].width = (
+                80 if has_long else min(max(widest + 2, 8), 40)
+            )
     wb.save(out)

@@ -17,23 +17,23 @@ from gapcheck.text.numbering import ClauseNumber
 
 
 @dataclass
-class _Unit:
+class Unit:
     """A paragraph (項) or an item (号), or a spreadsheet row."""
 
     text: str
     truth: tuple[str, ...]
     heading: str
     gnum: str  # guideline number of the first truth key ("" for local)
-    items: list[_Unit] = field(default_factory=list)
+    items: list[Unit] = field(default_factory=list)
     continuation: bool = False  # second half of a split clause
     split: bool = False  # either half of a split clause
     note: str = ""  # 備考
 
 
 @dataclass
-class _Article:
+class Article:
     heading: str
-    units: list[_Unit]
+    units: list[Unit]
     gnum: str
     branch: bool = False  # 枝番 (第23条の2): added after enactment
     amendment: str = ""  # 「(令3訓令2・一部改正)」
@@ -43,11 +43,11 @@ class _Article:
 class _Section:
     number: int  # the guideline's subsection (5.1 → 1); 0 when the chapter has none
     title: str
-    articles: list[_Article]
+    articles: list[Article]
 
 
 @dataclass
-class _Chapter:
+class Chapter:
     part: Part
     number: int  # the guideline's section (0 for the 基本方針 chapter)
     title: str
@@ -76,8 +76,8 @@ def _article_heading(clauses: list[Clause]) -> str:
     return first.headings[min(level, len(first.headings) - 1)]
 
 
-def _skeleton(kept: list[Clause], rng: random.Random) -> list[_Chapter]:
-    chapters: list[_Chapter] = []
+def build_skeleton(kept: list[Clause], rng: random.Random) -> list[Chapter]:
+    chapters: list[Chapter] = []
     groups: dict[tuple[Part, int, int, int], list[Clause]] = {}
     for clause in kept:
         groups.setdefault(_group_key(clause), []).append(clause)
@@ -88,7 +88,7 @@ def _skeleton(kept: list[Clause], rng: random.Random) -> list[_Chapter]:
             or chapters[-1].number != (section if part is Part.STANDARDS else 0)
         ):
             title = clauses[0].headings[0] if part is Part.STANDARDS else "基本方針"
-            chapters.append(_Chapter(part, section if part is Part.STANDARDS else 0, title, []))
+            chapters.append(Chapter(part, section if part is Part.STANDARDS else 0, title, []))
         chapter = chapters[-1]
         if not chapter.sections or chapter.sections[-1].number != sub:
             title = clauses[0].headings[1] if sub and len(clauses[0].headings) > 1 else ""
@@ -97,11 +97,11 @@ def _skeleton(kept: list[Clause], rng: random.Random) -> list[_Chapter]:
     return chapters
 
 
-def _unit(clause: Clause) -> _Unit:
-    return _Unit(clause.text, (clause.key,), clause.heading, clause.number)
+def _unit(clause: Clause) -> Unit:
+    return Unit(clause.text, (clause.key,), clause.heading, clause.number)
 
 
-def _article(clauses: list[Clause], rng: random.Random) -> _Article:
+def _article(clauses: list[Clause], rng: random.Random) -> Article:
     head = clauses[0] if _is_head(clauses[0]) else None
     rest = clauses[1:] if head else clauses
     if head is not None and rest and ("次" in head.text or rng.random() < 0.2):
@@ -111,18 +111,18 @@ def _article(clauses: list[Clause], rng: random.Random) -> _Article:
         units = [lead]
     else:
         units = [_unit(c) for c in clauses]
-    return _Article(_article_heading(clauses), units, clauses[0].number)
+    return Article(_article_heading(clauses), units, clauses[0].number)
 
 
-def _articles(chapters: list[_Chapter]) -> Iterable[_Article]:
+def walk_articles(chapters: list[Chapter]) -> Iterable[Article]:
     for chapter in chapters:
         for section in chapter.sections:
             yield from section.articles
 
 
-def _sibling_lists(chapters: list[_Chapter]) -> Iterable[list[_Unit]]:
+def sibling_lists(chapters: list[Chapter]) -> Iterable[list[Unit]]:
     """Every list of units that sit side by side (an article's 項, a 項's 号)."""
-    for article in _articles(chapters):
+    for article in walk_articles(chapters):
         yield article.units
         for unit in article.units:
             if unit.items:

@@ -13,8 +13,8 @@ import random
 from dataclasses import replace
 
 from gapcheck.catalog.model import ChangeKind, Edition, Part
-from gapcheck.synth.reword import _reword, _sentences
-from gapcheck.synth.skeleton import _Article, _articles, _Chapter, _sibling_lists, _Unit
+from gapcheck.synth.reword import reword, split_sentences
+from gapcheck.synth.skeleton import Article, Chapter, Unit, sibling_lists, walk_articles
 
 # --- local provisions ---------------------------------------------------------------------
 
@@ -87,20 +87,20 @@ _LOCALS: tuple[tuple[int, str, str], ...] = (
         "に限り、総務課長の承認を得て閲覧することができる。",
     ),
 )
-_CLOSING = (
+CLOSING = (
     "委任",
     "この訓令に定めるもののほか、情報セキュリティ対策に関し必要な事項は、市長が別に定める。",
 )
 
 
-def _add_locals(chapters: list[_Chapter], count: int, rng: random.Random) -> None:
+def add_locals(chapters: list[Chapter], count: int, rng: random.Random) -> None:
     standards = [c for c in chapters if c.part is Part.STANDARDS]
     if not standards:
         return
     for section_no, heading, text in rng.sample(_LOCALS, count):
         chapter = next((c for c in standards if c.number == section_no), rng.choice(standards))
         section = rng.choice(chapter.sections)
-        article = _Article(heading, [_Unit(text, (), heading, "")], "", branch=True)
+        article = Article(heading, [Unit(text, (), heading, "")], "", branch=True)
         if section.articles:
             section.articles.insert(rng.randint(1, len(section.articles)), article)
         else:
@@ -111,16 +111,16 @@ def _add_locals(chapters: list[_Chapter], count: int, rng: random.Random) -> Non
 # --- split, merged, reworded and moved provisions -----------------------------------------
 
 
-def _split(chapters: list[_Chapter], share: float, total: int, rng: random.Random) -> None:
+def split_units(chapters: list[Chapter], share: float, total: int, rng: random.Random) -> None:
     """Split clauses of two sentences or more into two units carrying the same key."""
     candidates = [
         (siblings, unit)
-        for siblings in _sibling_lists(chapters)
+        for siblings in sibling_lists(chapters)
         for unit in siblings
-        if not unit.items and len(_sentences(unit.text)) > 1
+        if not unit.items and len(split_sentences(unit.text)) > 1
     ]
     for siblings, unit in rng.sample(candidates, min(len(candidates), round(share * total))):
-        parts = _sentences(unit.text)
+        parts = split_sentences(unit.text)
         cut = rng.randint(1, len(parts) - 1)
         second = replace(unit, text="".join(parts[cut:]), continuation=True, split=True, items=[])
         unit.text = "".join(parts[:cut])
@@ -128,20 +128,20 @@ def _split(chapters: list[_Chapter], share: float, total: int, rng: random.Rando
         siblings.insert(_index(siblings, unit) + 1, second)
 
 
-def _index(siblings: list[_Unit], unit: _Unit) -> int:
+def _index(siblings: list[Unit], unit: Unit) -> int:
     """Position by identity (units with equal fields are still different provisions)."""
     return next(i for i, u in enumerate(siblings) if u is unit)
 
 
-def _merge(chapters: list[_Chapter], share: float, total: int, rng: random.Random) -> None:
+def merge(chapters: list[Chapter], share: float, total: int, rng: random.Random) -> None:
     """Merge pairs of neighbouring clauses into one unit carrying both keys."""
 
-    def mergeable(unit: _Unit) -> bool:
+    def mergeable(unit: Unit) -> bool:
         return not unit.items and not unit.split and len(unit.truth) == 1
 
     pairs = [
         (siblings, a, b)
-        for siblings in _sibling_lists(chapters)
+        for siblings in sibling_lists(chapters)
         for a, b in itertools.pairwise(siblings)
         if mergeable(a) and mergeable(b)
     ]
@@ -160,16 +160,16 @@ def _merge(chapters: list[_Chapter], share: float, total: int, rng: random.Rando
         done += 1
 
 
-def _reword_units(chapters: list[_Chapter], share: float, heavy: bool, rng: random.Random) -> None:
-    units = [u for siblings in _sibling_lists(chapters) for u in siblings]
+def reword_units(chapters: list[Chapter], share: float, heavy: bool, rng: random.Random) -> None:
+    units = [u for siblings in sibling_lists(chapters) for u in siblings]
     for unit in rng.sample(units, round(share * len(units))):
-        new = _reword(unit.text, heavy, rng)
+        new = reword(unit.text, heavy, rng)
         if new != unit.text:
             unit.text = new
             unit.note = "改正" if rng.random() < 0.2 else unit.note
 
 
-def _move_chapter(chapters: list[_Chapter], rng: random.Random) -> None:
+def move_chapter(chapters: list[Chapter], rng: random.Random) -> None:
     """Move one 対策基準 chapter (not the first) to another place among them."""
     positions = [i for i, c in enumerate(chapters) if c.part is Part.STANDARDS]
     if len(positions) < 3:
@@ -180,9 +180,9 @@ def _move_chapter(chapters: list[_Chapter], rng: random.Random) -> None:
     chapters.insert(rng.choice(targets), chapter)
 
 
-def _branch_added(chapters: list[_Chapter], edition: Edition, rng: random.Random) -> None:
+def branch_added(chapters: list[Chapter], edition: Edition, rng: random.Random) -> None:
     """Articles made only of clauses this edition added became 枝番 articles (docs/domain.md §4)."""
-    for article in _articles(chapters):
+    for article in walk_articles(chapters):
         keys = [
             k for u in article.units for k in (*u.truth, *(k for i in u.items for k in i.truth))
         ]

@@ -8,6 +8,7 @@ module talks to the person: a :class:`GapcheckError` becomes ``Error: …`` and 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import sys
 import textwrap
@@ -24,6 +25,7 @@ from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError
 from gapcheck.io import os_errors_as_messages
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
+from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.text.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +52,23 @@ class _JapaneseHelp:
 
 class _Command(_JapaneseHelp, click.Command):
     pass
+
+
+class _ReadsPolicies(_Command):
+    """A command reading policy files: a ``{formats}`` line in its help becomes the formats
+    the reader registry holds when the help is shown, one a line
+    (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`)."""
+
+    @property
+    def help(self) -> str | None:
+        if self._help is None:
+            return None
+        formats = "  " + POLICY_FORMATS.described("\n  ")
+        return inspect.cleandoc(self._help).replace("{formats}", formats)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
 
 
 class _Group(_JapaneseHelp, click.Group):
@@ -239,7 +258,7 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-@cli.command(name="audit")
+@cli.command(name="audit", cls=_ReadsPolicies)
 @click.argument("policy", type=click.Path(path_type=Path))
 @target_option
 @click.option("--sheet", help="読み込むシート名（既定: ポリシーらしいシートを自動で選びます）。")
@@ -293,6 +312,10 @@ def audit_command(
     max_inflated_mb: int,
 ) -> None:
     """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
+
+    \b
+    読める形式:
+    {formats}
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
@@ -514,7 +537,7 @@ def import_guideline_command(
     click.echo(render_import(result, settings.guidelines is None), nl=False)
 
 
-@cli.command(name="survey")
+@cli.command(name="survey", cls=_ReadsPolicies)
 @click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
 @target_option
 @click.option(
@@ -556,6 +579,11 @@ def survey_command(
     ファイル名の先頭の団体コード（6桁、例: 131016_千代田区.xlsx）か団体の一覧で団体を特定し、
     読めないファイルは理由を記録して続けます。結果は SQLite の記録に残し、変わらない資料は
     次回から照合し直しません。
+
+    \b
+    読める形式:
+    {formats}
+      監査結果の JSON（gapcheck audit --json の出力、.json）
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """

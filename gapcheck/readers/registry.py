@@ -108,9 +108,9 @@ class Registry(Generic[F]):
         """The formats' Japanese names: ``Excel・CSV・…``."""
         return "・".join(f.display for f in self._formats)
 
-    def described(self) -> str:
+    def described(self, sep: str = "、") -> str:
         """Each format with its extensions: ``Excel（.xlsx・.xlsm）、CSV（.csv）…``."""
-        return "、".join(f"{f.display}（{'・'.join(f.extensions)}）" for f in self._formats)
+        return sep.join(f"{f.display}（{'・'.join(f.extensions)}）" for f in self._formats)
 
     def suggested(self) -> str:
         """The extensions a message asks the user to save as: ``.xlsx、.csv、…``."""

@@ -21,7 +21,7 @@ from gapcheck.readers.kinds import POLICY_FORMATS, PolicyFormat, Probe
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.registry import FileFormat, Registry
 from gapcheck.readers.texts import _reiki_policy
-from gapcheck.survey.inputs import walk
+from gapcheck.survey.inputs import AUDIT_JSON, walk
 from gapcheck.survey.national import survey
 from gapcheck.synth.sample import generate_policy, write_sample
 from gapcheck.web import guard
@@ -169,3 +169,4 @@ def test_registered_formats():
     assert [f.name for f in POLICY_FORMATS] == ["excel", "csv", "text", "html", "docx", "pdf"]
     assert POLICY_FORMATS.suggested() == ".xlsx、.xlsm、.xls、.csv、.txt、.html、.docx、.pdf"
     assert POLICY_FORMATS.names() == "Excel・CSV・例規の本文のテキスト・HTML・Word・PDF"
+    assert POLICY_FORMATS.for_extension(AUDIT_JSON) is None  # the survey's audit results

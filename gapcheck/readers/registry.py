@@ -43,6 +43,10 @@ class FileFormat:
         """The extensions a message names."""
         return self.suggested or self.extensions[:1]
 
+    def label(self) -> str:
+        """The format as a message names it: ``Word（.docx）``."""
+        return f"{self.display}（{'・'.join(self.named())}）"
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} {'/'.join(self.extensions)}>"
 
@@ -111,6 +115,10 @@ class Registry(Generic[F]):
     def described(self, sep: str = "、") -> str:
         """Each format with its extensions: ``Excel（.xlsx・.xlsm）、CSV（.csv）…``."""
         return sep.join(f"{f.display}（{'・'.join(f.extensions)}）" for f in self._formats)
+
+    def labels(self, sep: str = "、") -> str:
+        """The formats as a message names them: ``Word（.docx）、テキスト（.txt）``."""
+        return sep.join(f.label() for f in self._formats)
 
     def suggested(self) -> str:
         """The extensions a message asks the user to save as: ``.xlsx、.csv、…``."""

@@ -23,6 +23,7 @@ from gapcheck import __version__
 from gapcheck.catalog.loader import ENV_VAR, load_catalog
 from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError
+from gapcheck.importing.document import GUIDELINE_FORMATS
 from gapcheck.io import os_errors_as_messages
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
 from gapcheck.readers.kinds import POLICY_FORMATS
@@ -54,17 +55,23 @@ class _Command(_JapaneseHelp, click.Command):
     pass
 
 
-class _ReadsPolicies(_Command):
-    """A command reading policy files: a ``{formats}`` line in its help becomes the formats
-    the reader registry holds when the help is shown, one a line
-    (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`)."""
+class _ListsFormats(_Command):
+    """A command reading files: a ``{formats}`` (policies) or ``{guideline_formats}`` line in
+    its help becomes the formats that registry holds when the help is shown, one a line
+    (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`,
+    :data:`~gapcheck.importing.document.GUIDELINE_FORMATS`)."""
 
     @property
     def help(self) -> str | None:
         if self._help is None:
             return None
-        formats = "  " + POLICY_FORMATS.described("\n  ")
-        return inspect.cleandoc(self._help).replace("{formats}", formats)
+        text = inspect.cleandoc(self._help)
+        for mark, formats in (
+            ("{formats}", POLICY_FORMATS),
+            ("{guideline_formats}", GUIDELINE_FORMATS),
+        ):
+            text = text.replace(mark, "  " + formats.described("\n  "))
+        return text
 
     @help.setter
     def help(self, value: str | None) -> None:
@@ -258,7 +265,7 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-@cli.command(name="audit", cls=_ReadsPolicies)
+@cli.command(name="audit", cls=_ListsFormats)
 @click.argument("policy", type=click.Path(path_type=Path))
 @target_option
 @click.option("--sheet", help="読み込むシート名（既定: ポリシーらしいシートを自動で選びます）。")
@@ -470,7 +477,7 @@ def diff_command(
     _echo_written(written)
 
 
-@cli.command(name="import-guideline")
+@cli.command(name="import-guideline", cls=_ListsFormats)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @edition_option("取り込む版の id（YYYY-MM、例: 2026-03）。")
 @click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
@@ -514,6 +521,10 @@ def import_guideline_command(
     第2編の例文を原文のまま条項にし、前の版の条項キーに対応付けます。書き出し先は
     --guidelines のフォルダ（既定: ~/.local/share/gapcheck/editions）です。
 
+    \b
+    読める形式（PDF は文字を含むもの）:
+    {guideline_formats}
+
     例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --edition 2026-03 --base-edition 2025-03
     """
     from gapcheck.importing.importer import import_guideline, render_import
@@ -537,7 +548,7 @@ def import_guideline_command(
     click.echo(render_import(result, settings.guidelines is None), nl=False)
 
 
-@cli.command(name="survey", cls=_ReadsPolicies)
+@cli.command(name="survey", cls=_ListsFormats)
 @click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
 @target_option
 @click.option(

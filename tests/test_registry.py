@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import GuidelineParseError, PolicyFormatError
+from gapcheck.importing.document import GUIDELINE_FORMATS, read_document
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.kinds import POLICY_FORMATS, PolicyFormat, Probe
 from gapcheck.readers.policy import Policy
@@ -107,6 +108,7 @@ def test_web_page_accepts_a_registered_format(fake, tmp_path, monkeypatch):
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         client.cookies.set(guard.Keys(token).cookie_name, token)
         page = client.get("/audit").text
+        editions = client.get("/editions").text
         # no file chosen: the message names the formats
         r = client.post(
             "/audit",
@@ -120,6 +122,9 @@ def test_web_page_accepts_a_registered_format(fake, tmp_path, monkeypatch):
     assert accept.group(1).endswith(".docx,.pdf,.gcfake,.gcf")
     assert "架空の形式（.gcfake・.gcf）" in unescape(page)
     assert "Word・PDF・架空の形式）" in unescape(r.text)
+    # the guideline import's input follows its own registry
+    assert f'id="files" name="files" accept="{GUIDELINE_FORMATS.accept()}"' in editions
+    assert "PDF（テキスト付き）・Word（.docx）・テキスト（.txt）。" in unescape(editions)
 
 
 def test_survey_reads_a_registered_format(fake, tmp_path):
@@ -139,11 +144,16 @@ def test_survey_reads_a_registered_format(fake, tmp_path):
     assert fake.seen == ["131016_千代田区.gcfake"]
 
 
-def test_readme_lists_exactly_the_registered_extensions():
+@pytest.mark.parametrize(
+    ("start", "formats"),
+    [("\n- POLICY:", POLICY_FORMATS), ("\n- **Inputs**:", GUIDELINE_FORMATS)],
+    ids=["policy", "guideline"],
+)
+def test_readme_lists_exactly_the_registered_extensions(start, formats):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    bullet = readme.split("\n- POLICY:", 1)[1].split("\n- ", 1)[0]
+    bullet = readme.split(start, 1)[1].split("\n- ", 1)[0]
     listed = set(re.findall(r"`(\.[a-z0-9]+)`", bullet))
-    assert listed == set(POLICY_FORMATS.extensions())
+    assert listed == set(formats.extensions())
 
 
 def test_registry_refuses_a_taken_extension_or_name():
@@ -170,3 +180,22 @@ def test_registered_formats():
     assert POLICY_FORMATS.suggested() == ".xlsx、.xlsm、.xls、.csv、.txt、.html、.docx、.pdf"
     assert POLICY_FORMATS.names() == "Excel・CSV・例規の本文のテキスト・HTML・Word・PDF"
     assert POLICY_FORMATS.for_extension(AUDIT_JSON) is None  # the survey's audit results
+
+
+def test_guideline_formats():
+    assert [f.name for f in GUIDELINE_FORMATS] == ["pdf", "docx", "text"]
+    assert GUIDELINE_FORMATS.names() == "PDF・Word・テキスト"
+
+
+def test_guideline_import_refuses_an_unknown_format(tmp_path):
+    path = tmp_path / "本編.rtf"
+    path.write_text("第1条　…", encoding="utf-8")
+    with pytest.raises(GuidelineParseError) as err:
+        read_document([path])
+    assert str(err.value) == (
+        f"{path}: この形式は読めません。PDF（テキスト付き）、Word（.docx）、"
+        "テキスト（.txt）のいずれかにしてください。"
+    )
+    plain = tmp_path / "本編"
+    plain.write_text("第1条　本文。", encoding="utf-8")
+    assert [line.text for line in read_document([plain]).lines] == ["第1条　本文。"]

@@ -41,6 +41,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gapcheck.errors import GapcheckError
+from gapcheck.importing.document import GUIDELINE_FORMATS
 from gapcheck.io import ensure_writable_dir, os_errors_as_messages
 from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.web.guard import CSRF_FIELD, REPORT_CSP, Guard, Keys, Refused, check_csrf, new_token
@@ -95,7 +96,8 @@ UNEXPECTED = (
 
 def environment() -> Environment:
     """The pages' jinja2 environment: templates inside the package, autoescape always on;
-    every page sees the reader registry (``policy_formats``: its ``accept()``, ``described()``)."""
+    every page sees the format registries (``policy_formats``, ``guideline_formats``: their
+    ``accept()``, ``described()``, ``labels()``)."""
     env = Environment(
         loader=PackageLoader("gapcheck.web", "templates"),
         autoescape=True,
@@ -104,6 +106,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["policy_formats"] = POLICY_FORMATS
+    env.globals["guideline_formats"] = GUIDELINE_FORMATS
     return env
 
 
@@ -418,7 +421,7 @@ class Pages:
                 uploads = [f for f in form.getlist("files") if _has_file(f)]
                 if not uploads:
                     raise UploadError(
-                        "取り込むガイドラインのファイル（PDF・Word・テキスト）を選んでください。"
+                        f"取り込むガイドラインのファイル（{GUIDELINE_FORMATS.names()}）を選んでください。"
                     )
                 files = []
                 for i, upload in enumerate(uploads):

@@ -8,6 +8,7 @@ module talks to the person: a :class:`GapcheckError` becomes ``Error: …`` and 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import sys
 import textwrap
@@ -22,8 +23,10 @@ from gapcheck import __version__
 from gapcheck.catalog.loader import ENV_VAR, load_catalog
 from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError
+from gapcheck.importing.document import GUIDELINE_FORMATS
 from gapcheck.io import os_errors_as_messages
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
+from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.text.textout import table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +53,29 @@ class _JapaneseHelp:
 
 class _Command(_JapaneseHelp, click.Command):
     pass
+
+
+class _ListsFormats(_Command):
+    """A command reading files: a ``{formats}`` (policies) or ``{guideline_formats}`` line in
+    its help becomes the formats that registry holds when the help is shown, one a line
+    (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`,
+    :data:`~gapcheck.importing.document.GUIDELINE_FORMATS`)."""
+
+    @property
+    def help(self) -> str | None:
+        if self._help is None:
+            return None
+        text = inspect.cleandoc(self._help)
+        for mark, formats in (
+            ("{formats}", POLICY_FORMATS),
+            ("{guideline_formats}", GUIDELINE_FORMATS),
+        ):
+            text = text.replace(mark, "  " + formats.described("\n  "))
+        return text
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
 
 
 class _Group(_JapaneseHelp, click.Group):
@@ -239,7 +265,7 @@ def out_option(fn: F) -> F:
     )(fn)
 
 
-@cli.command(name="audit")
+@cli.command(name="audit", cls=_ListsFormats)
 @click.argument("policy", type=click.Path(path_type=Path))
 @target_option
 @click.option("--sheet", help="読み込むシート名（既定: ポリシーらしいシートを自動で選びます）。")
@@ -293,6 +319,10 @@ def audit_command(
     max_inflated_mb: int,
 ) -> None:
     """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
+
+    \b
+    読める形式:
+    {formats}
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
@@ -447,7 +477,7 @@ def diff_command(
     _echo_written(written)
 
 
-@cli.command(name="import-guideline")
+@cli.command(name="import-guideline", cls=_ListsFormats)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @edition_option("取り込む版の id（YYYY-MM、例: 2026-03）。")
 @click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
@@ -491,6 +521,10 @@ def import_guideline_command(
     第2編の例文を原文のまま条項にし、前の版の条項キーに対応付けます。書き出し先は
     --guidelines のフォルダ（既定: ~/.local/share/gapcheck/editions）です。
 
+    \b
+    読める形式（PDF は文字を含むもの）:
+    {guideline_formats}
+
     例: gapcheck --guidelines ~/gapcheck-editions import-guideline 本編.pdf --edition 2026-03 --base-edition 2025-03
     """
     from gapcheck.importing.importer import import_guideline, render_import
@@ -514,7 +548,7 @@ def import_guideline_command(
     click.echo(render_import(result, settings.guidelines is None), nl=False)
 
 
-@cli.command(name="survey")
+@cli.command(name="survey", cls=_ListsFormats)
 @click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
 @target_option
 @click.option(
@@ -556,6 +590,11 @@ def survey_command(
     ファイル名の先頭の団体コード（6桁、例: 131016_千代田区.xlsx）か団体の一覧で団体を特定し、
     読めないファイルは理由を記録して続けます。結果は SQLite の記録に残し、変わらない資料は
     次回から照合し直しません。
+
+    \b
+    読める形式:
+    {formats}
+      監査結果の JSON（gapcheck audit --json の出力、.json）
 
     例: gapcheck survey policies/ --master bodies.csv --year 2026 --out reports/survey
     """

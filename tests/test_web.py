@@ -139,8 +139,8 @@ def test_the_token_address_sets_a_strict_cookie(shared):
     ("headers", "form", "expected"),
     [
         # passes the guard: the page says what is missing
-        (OURS, {"csrf": csrf()}, (400, "ポリシーのファイルを選んでください（Excel・CSV・例規の本文のテキスト・HTML・Word）。")),
-        ({"referer": f"{BASE}/audit"}, {"csrf": csrf()}, (400, "ポリシーのファイルを選んでください（Excel・CSV・例規の本文のテキスト・HTML・Word）。")),
+        (OURS, {"csrf": csrf()}, (400, "ポリシーのファイルを選んでください（Excel・CSV・例規の本文のテキスト・HTML・Word・PDF）。")),
+        ({"referer": f"{BASE}/audit"}, {"csrf": csrf()}, (400, "ポリシーのファイルを選んでください（Excel・CSV・例規の本文のテキスト・HTML・Word・PDF）。")),
         # another page in the browser, or no proof of where the form came from
         ({"origin": "http://127.0.0.1:9999"}, {"csrf": csrf()}, (403, guard.CROSS_ORIGIN)),
         ({"origin": "null"}, {"csrf": csrf()}, (403, guard.CROSS_ORIGIN)),

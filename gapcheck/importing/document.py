@@ -2,7 +2,9 @@
 
 The first stage of the import (:mod:`gapcheck.importing.importer`): PDF via pdfplumber with page
 headers/footers cropped and page numbers such as ``ⅱ- 12`` removed, its text layer checked
-(a scanned PDF or fonts without a Unicode map cannot be read); .docx; text.
+(a scanned PDF or fonts without a Unicode map cannot be read); .docx; text. The formats are
+registered once in :data:`GUIDELINE_FORMATS` (issue #22), which the web page and the command's
+help list too.
 
 Published PDFs are laid out in many ways (issue #12): table cells are split where a wide gap
 separates them, two-column pages are read column by column, footnotes in small type at the
@@ -21,6 +23,7 @@ import math
 import os
 import re
 import unicodedata
+from abc import abstractmethod
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +33,7 @@ from typing import Any
 
 from gapcheck.errors import GapcheckError, GuidelineParseError
 from gapcheck.io import decode_text
+from gapcheck.readers.registry import FileFormat, Registry
 from gapcheck.text.numbering import CIRCLED_VALUE
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -87,11 +91,11 @@ def read_document(
     warnings: list[str] = []
     files: list[str] = []
     unreadable: list[tuple[str, int, str]] = []
-    pdfs = [Path(p) for p in paths if _is_pdf(Path(p))]
-    total = sum(_pdf_page_count(p) for p in pdfs)
+    counted = [(Path(p), n) for p in paths if (n := _pages_of(Path(p)))]
+    total = sum(n for _, n in counted)
     if max_pages is not None and total > max_pages:
         raise GuidelineParseError(
-            f"{pdfs[0]}: PDF が {total:,} ページあり、長すぎます（上限 {max_pages} ページ）。"
+            f"{counted[0][0]}: PDF が {total:,} ページあり、長すぎます（上限 {max_pages} ページ）。"
             "必要な部分だけの PDF かテキストを指定してください。"
         )
     done = 0
@@ -100,24 +104,19 @@ def read_document(
         files.append(str(path))
         if not path.is_file():
             raise GuidelineParseError(f"{path}: ファイルが見つかりません。")
-        if _is_pdf(path):
-
-            def tick(n: int, _base: int = done) -> None:
-                if progress is not None:
-                    progress(_base + n, total)
-
-            got, warn, pages, skipped = _read_pdf(path, tick)
-            unreadable.extend(skipped)
-            done += pages
-        elif path.suffix.lower() == ".docx":
-            got, warn = _read_docx(path), []
-        elif path.suffix.lower() in (".txt", ".text", ".md", ""):
-            got, warn = _read_text(path), []
-        else:
+        fmt = _format_of(path)
+        if fmt is None:
             raise GuidelineParseError(
-                f"{path}: この形式は読めません。PDF（テキスト付き）、Word（.docx）、"
-                "テキスト（.txt）のいずれかにしてください。"
+                f"{path}: この形式は読めません。{GUIDELINE_FORMATS.labels()}のいずれかにしてください。"
             )
+
+        def tick(n: int, _base: int = done) -> None:
+            if progress is not None:
+                progress(_base + n, total)
+
+        got, warn, pages, skipped = fmt.read(path, tick)
+        unreadable.extend(skipped)
+        done += pages
         lines.extend(got)
         warnings.extend(warn)
     return Document(tuple(lines), tuple(files), done, tuple(warnings), tuple(unreadable))
@@ -131,6 +130,80 @@ def _is_pdf(path: Path) -> bool:
             return fh.read(5) == b"%PDF-"
     except OSError:
         return False
+
+
+# --- the formats a guideline comes in (issue #22) ------------------------------------------
+
+# what reading one file gives: its lines, warnings, pages read, pages left out as unreadable
+_Read = tuple[list[Line], list[str], int, list[tuple[str, int, str]]]
+
+
+class GuidelineFormat(FileFormat):
+    """A format the guideline is published in, registered once in :data:`GUIDELINE_FORMATS`
+    (the import's dispatch, the web page's file input and messages list it): recognised by
+    its extension, read into lines."""
+
+    def detect(self, path: Path) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def pages(self, path: Path) -> int:
+        """Pages counted before anything is read (progress, ``max_pages``); 0 if none."""
+        return 0
+
+    @abstractmethod
+    def read(self, path: Path, progress: Progress) -> _Read:
+        """The file's lines; ``progress(pages done, pages in the file)`` as pages are read."""
+
+
+class GuidelinePdf(GuidelineFormat):
+    """A PDF with a text layer, under any name (its first bytes say so)."""
+
+    name, extensions, display = "pdf", (".pdf",), "PDF"
+
+    def label(self) -> str:
+        return "PDF（テキスト付き）"
+
+    def detect(self, path: Path) -> bool:
+        return _is_pdf(path)
+
+    def pages(self, path: Path) -> int:
+        return _pdf_page_count(path)
+
+    def read(self, path: Path, progress: Progress) -> _Read:
+        return _read_pdf(path, progress)
+
+
+class GuidelineWord(GuidelineFormat):
+    name, extensions, display = "docx", (".docx",), "Word"
+
+    def read(self, path: Path, progress: Progress) -> _Read:
+        return _read_docx(path), [], 0, []
+
+
+class GuidelineText(GuidelineFormat):
+    """Text (UTF-8 or cp932), also a file without an extension; form feeds part pages."""
+
+    name, extensions, display = "text", (".txt", ".text", ".md"), "テキスト"
+
+    def detect(self, path: Path) -> bool:
+        return path.suffix == "" or super().detect(path)
+
+    def read(self, path: Path, progress: Progress) -> _Read:
+        return _read_text(path), [], 0, []
+
+
+GUIDELINE_FORMATS: Registry[GuidelineFormat] = Registry()
+for _format in (GuidelinePdf(), GuidelineWord(), GuidelineText()):
+    GUIDELINE_FORMATS.register(_format)
+
+
+def _format_of(path: Path) -> GuidelineFormat | None:
+    return next((f for f in GUIDELINE_FORMATS if f.detect(path)), None)
+
+
+def _pages_of(path: Path) -> int:
+    fmt = _format_of(path)
+    return fmt.pages(path) if fmt is not None else 0
 
 
 def clean_line(text: str) -> str:

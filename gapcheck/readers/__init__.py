@@ -3,9 +3,12 @@
 The modules, in the order a file goes through them:
 
 * :mod:`~gapcheck.readers.formats` — :func:`~gapcheck.readers.formats.read_policy`, the one
-  entry point: the limits a user can raise and the dispatch by what the file is;
-* :mod:`~gapcheck.readers.sniff` — what the file really is, from its bytes (zip, OLE, PDF,
-  text), the zip-bomb and encryption checks, and the text encoding;
+  entry point: the limits a user can raise, then the format's reader;
+* :mod:`~gapcheck.readers.kinds` — the policy formats, one class each, registered once in
+  ``POLICY_FORMATS`` (:mod:`~gapcheck.readers.registry`): extensions, Japanese names,
+  detection, refusals and readers; everything that lists the accepted formats asks it;
+* :mod:`~gapcheck.readers.sniff` — what holds the file's bytes (zip, OLE, PDF, text), the
+  zip-bomb and encryption checks, and the text encoding;
 * :mod:`~gapcheck.readers.workbooks` — Excel workbooks through python-calamine: which sheets,
   read whole or cell by cell;
 * :mod:`~gapcheck.readers.cells` — cell values as text, and how large a sheet may be read whole;

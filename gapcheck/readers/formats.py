@@ -4,32 +4,31 @@
 extension (an .xls that is really .xlsx, a tab-separated 「Unicode テキスト」 saved as .txt)
 and returns a :class:`~gapcheck.readers.policy.Policy`:
 
-* spreadsheets (.xlsx/.xlsm/.xls/.csv, tab-separated text): one row per table row with text;
+* spreadsheets (Excel workbooks, CSV, tab-separated text): one row per table row with text;
   ``row`` is the Excel row number, ``context`` the chapter rows above it;
-* 例規 (.txt/.html/.docx): one row per 項 with its own text and per 号; ``row`` is the
+* 例規 (text, HTML, Word, PDF): one row per 項 with its own text and per 号; ``row`` is the
   reference such as ``第23条の2第1項第3号``.
 
-Every problem the user can fix is a :class:`PolicyFormatError` naming the file (and sheet).
-The input file is only ever read, as bytes, once: its SHA-256 is of exactly what was parsed.
+The formats and their extensions are those registered in
+:data:`~gapcheck.readers.kinds.POLICY_FORMATS`. Every problem the user can fix is a
+:class:`PolicyFormatError` naming the file (and sheet). The input file is only ever read, as
+bytes, once: its SHA-256 is of exactly what was parsed.
 
-This module holds the dispatch and the limits a user can raise; the work is done in
-:mod:`~gapcheck.readers.sniff` (what the file is), :mod:`~gapcheck.readers.workbooks` and
+This module holds the checks before any format is chosen and the limits a user can raise;
+:mod:`~gapcheck.readers.kinds` chooses the format and reads with it, through
+:mod:`~gapcheck.readers.sniff` (what holds the bytes), :mod:`~gapcheck.readers.workbooks` and
 :mod:`~gapcheck.readers.sheets` (spreadsheets and CSV) and :mod:`~gapcheck.readers.texts`
-(例規 text, HTML, Word).
+(例規 text, HTML, Word, PDF).
 """
 
 from __future__ import annotations
 
-from hashlib import sha256
 from os import PathLike
 from pathlib import Path
 
 from gapcheck.errors import PolicyFormatError
+from gapcheck.readers.kinds import POLICY_FORMATS, Probe
 from gapcheck.readers.policy import Policy
-from gapcheck.readers.sheets import _delimited_sheet, _delimiter, _sheet_policy
-from gapcheck.readers.sniff import _decode, _sniff
-from gapcheck.readers.texts import _docx_lines, _html_lines, _is_html, _pdf_lines, _reiki_policy
-from gapcheck.readers.workbooks import _read_workbook
 
 __all__ = ["MAX_FILE_MB", "MAX_INFLATED_MB", "MAX_ROWS", "read_policy"]
 
@@ -72,8 +71,7 @@ def read_policy(
         )
     if p.is_dir():
         raise PolicyFormatError(
-            f"{p}: フォルダです。ポリシーのファイル（.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx、.pdf）"
-            "を指定してください。"
+            f"{p}: フォルダです。ポリシーのファイル（{POLICY_FORMATS.suggested()}）を指定してください。"
         )
     size = p.stat().st_size
     if size > max_file_mb * 1_000_000:
@@ -89,21 +87,12 @@ def read_policy(
         raise PolicyFormatError(
             f"{p}: ファイルが空です（0 バイト）。内容を保存したファイルを指定してください。"
         )
-    digest = sha256(data).hexdigest()
-    kind = _sniff(p, data, max_inflated_mb)
-    if kind == "excel":
-        return _read_workbook(p, data, digest, sheet, max_rows)
-    if kind == "docx":
-        return _reiki_policy(p, digest, _docx_lines(p, data), max_rows)
-    if kind == "pdf":
-        return _reiki_policy(p, digest, _pdf_lines(p, data), max_rows)
-    text = _decode(p, data, encoding)
-    ext = p.suffix.lower()
-    if ext in {".html", ".htm", ".xhtml"} or (ext not in {".csv", ".tsv"} and _is_html(text)):
-        return _reiki_policy(p, digest, _html_lines(text), max_rows)
-    if ext in {".csv", ".tsv"} or _delimiter(text) == "\t":
-        # Excel's 「Unicode テキスト」 is a tab-separated .txt: a table if it has a header row
-        table = _delimited_sheet(p, text, max_rows)
-        if ext in {".csv", ".tsv"} or table.header is not None:
-            return _sheet_policy(p, digest, table, "")
-    return _reiki_policy(p, digest, text.splitlines(), max_rows)
+    probe = Probe(
+        p,
+        data,
+        sheet=sheet,
+        encoding=encoding,
+        max_rows=max_rows,
+        max_inflated_mb=max_inflated_mb,
+    )
+    return POLICY_FORMATS.choose(probe).read(probe)

@@ -1,9 +1,11 @@
-"""What a policy file really is, from its bytes: before anything is parsed.
+"""What holds a policy file's content, from its bytes: before anything is parsed.
 
-:func:`_sniff` tells a workbook (zip or OLE container), a Word document and text apart by
-their content, the extension only breaking ties, and refuses what cannot be read (.doc,
-an encrypted workbook, a zip bomb: :func:`_zip_names`) with a message saying how to fix it.
-:func:`_decode` turns text bytes into ``str`` (UTF-16 with a BOM, UTF-8, cp932).
+:func:`_container` tells a zip (with its member names), an OLE container (Office 97-2003), a
+PDF, text and other bytes apart, and refuses what no reader can take (a zip bomb:
+:func:`_zip_names`, an encrypted workbook, a .doc) with a message saying how to fix it. Which
+format the content is, the extension only breaking ties, is decided by the formats
+themselves (:mod:`gapcheck.readers.kinds`). :func:`_decode` turns text bytes into ``str``
+(UTF-16 with a BOM, UTF-8, cp932).
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from pathlib import Path
 from gapcheck.errors import PolicyFormatError
 from gapcheck.io import TEXT_ENCODINGS
 
-SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xls", ".xlsb"}
-
 # A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
 # a zip bomb (one of 1028:1 has been seen); real workbooks compress about 5-20:1. Independently,
 # no member may inflate beyond ``max_inflated_mb`` (see gapcheck.readers.formats).
@@ -29,50 +29,32 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
 
 
-def _sniff(path: Path, data: bytes, max_inflated_mb: int) -> str:
-    """``excel``, ``docx``, ``pdf`` or ``text``, from the content; the extension only breaks ties."""
-    ext = path.suffix.lower()
+def _container(path: Path, data: bytes, max_inflated_mb: int) -> tuple[str, tuple[str, ...]]:
+    """What holds the content, from the bytes alone: ``zip`` (with its member names), ``ole``
+    (Office 97-2003), ``pdf``, ``text`` or ``binary``.
+
+    What no format could read is refused here, whatever the extension: a broken zip or a zip
+    bomb (:func:`_zip_names`), an encrypted Office file, a Word 97-2003 .doc. Which format the
+    content is, and whether its extension agrees, is for the formats to say
+    (:mod:`gapcheck.readers.kinds`).
+    """
     if data.startswith(_ZIP_MAGIC):
-        names = _zip_names(path, data, max_inflated_mb)
-        if any(n.startswith("xl/workbook.") for n in names):
-            return "excel"
-        if "word/document.xml" in names:
-            if ext in SPREADSHEET_EXTS:
-                raise PolicyFormatError(
-                    f"{path}: このファイルは Excel ファイルとして読めません。中身は Word 文書です。"
-                    "拡張子を .docx に変えるか、Excel で表を作り直してください。"
-                )
-            return "docx"
-        raise _not_excel(path) if ext in SPREADSHEET_EXTS else _unsupported(path)
+        return "zip", tuple(_zip_names(path, data, max_inflated_mb))
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in data[:1_000_000]:
             raise PolicyFormatError(
                 f"{path}: パスワードで保護（暗号化）されているため読めません。"
                 "Excel でパスワードを解除して保存し直してから指定してください。"
             )
-        if ext == ".doc":
+        if path.suffix.lower() == ".doc":
             raise PolicyFormatError(
                 f"{path}: Word 97-2003 形式（.doc）は読めません。"
                 "Word で開いて .docx 形式で保存し直してください。"
             )
-        return "excel"  # calamine tells an .xls from anything else; a .doc fails there
+        return "ole", ()  # calamine tells an .xls from anything else; a .doc fails there
     if data.startswith(b"%PDF"):
-        return "pdf"  # a text-layer PDF is read as 例規 text (issue #21); a scan is refused
-    if ext in SPREADSHEET_EXTS:
-        if _looks_like_text(data):
-            raise PolicyFormatError(
-                f"{path}: このファイルは Excel ファイルとして読めません。中身はテキストです。"
-                "CSV なら拡張子を .csv に、例規の本文なら .txt に変えてください。"
-            )
-        raise _not_excel(path)
-    if ext == ".docx":
-        raise PolicyFormatError(
-            f"{path}: このファイルは Word 文書（.docx）として読めません。"
-            "Word で開いて .docx 形式で保存し直してください。"
-        )
-    if not _looks_like_text(data):
-        raise _unsupported(path)
-    return "text"
+        return "pdf", ()  # a text-layer PDF is read as 例規 text (issue #21); a scan is refused
+    return ("text" if _looks_like_text(data) else "binary"), ()
 
 
 def _zip_names(path: Path, data: bytes, max_inflated_mb: int) -> list[str]:
@@ -107,13 +89,6 @@ def _not_excel(path: Path) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: このファイルは Excel ファイルとして読めません。"
         "Excel で開けるか確かめ、.xlsx 形式で保存し直してください。"
-    )
-
-
-def _unsupported(path: Path) -> PolicyFormatError:
-    return PolicyFormatError(
-        f"{path}: 対応していない形式です。.xlsx、.xlsm、.xls、.csv、.txt、.html、.docx の"
-        "いずれかで保存してください。"
     )
 
 

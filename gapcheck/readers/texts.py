@@ -2,7 +2,7 @@
 
 :func:`_html_lines` and :func:`_docx_lines` give the visible text one line per block;
 :func:`_reiki_policy` hands the lines to :func:`~gapcheck.readers.reiki.parse_reiki`, which
-finds the provisions. A PDF is refused earlier, in :mod:`gapcheck.readers.sniff`.
+finds the provisions; :func:`_pdf_lines` reads a PDF with a text layer (issue #21).
 """
 
 from __future__ import annotations
@@ -84,10 +84,14 @@ def _docx_lines(path: Path, data: bytes) -> list[str]:
     except PolicyFormatError:
         raise
     except Exception as exc:
-        raise PolicyFormatError(
-            f"{path}: このファイルは Word 文書（.docx）として読めません。"
-            "Word で開いて .docx 形式で保存し直してください。"
-        ) from exc
+        raise _not_docx(path) from exc
+
+
+def _not_docx(path: Path) -> PolicyFormatError:
+    return PolicyFormatError(
+        f"{path}: このファイルは Word 文書（.docx）として読めません。"
+        "Word で開いて .docx 形式で保存し直してください。"
+    )
 
 
 def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:

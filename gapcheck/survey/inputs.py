@@ -21,6 +21,8 @@ from gapcheck.survey.bodies import PREFECTURES, Body, code_from_filename, kind_f
 from gapcheck.survey.results import Skipped
 
 _JUNK = {"thumbs.db", "desktop.ini"}
+# a `gapcheck audit --json` result, taken as it is; never a policy format's extension
+AUDIT_JSON = ".json"
 
 
 # --- walking the input folder ------------------------------------------------------------
@@ -34,10 +36,19 @@ class _File:
     mtime_ns: int
     odd_name: bool = False  # the name is not UTF-8 (shown decoded as cp932 or escaped)
 
+    @property
+    def audit_json(self) -> bool:
+        """An earlier audit's JSON rather than a policy."""
+        return self.rel.lower().endswith(AUDIT_JSON)
+
 
 def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Skipped]]:
     """Regular files under ``root``, recursively, in a stable order.
 
+    Every file is an input, whatever its name: the policy readers tell its format from its
+    content (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`), so a file of a registered
+    format is read under any extension, and one they cannot read (a .doc, a text named
+    .xlsx) is recorded with the reason and how to fix it rather than silently left out.
     Hidden entries (``.name``), Office lock files (``~$…``) and Thumbs.db/desktop.ini are
     ignored. Symbolic links are never followed: one pointing out of the folder could read
     anything, a loop would never end, and one pointing inside would count a file twice.

@@ -132,7 +132,7 @@ def _survey(
     failures: list[Failure] = []
     entries: list[tuple[_Identity, list[_File], str, bool]] = []
     for ident, group in groups.values():
-        jsons = [f for f in group if f.rel.lower().endswith(".json")]
+        jsons = [f for f in group if f.audit_json]
         if jsons and len(group) > 1:
             # an audit result cannot be merged with other files of the same body
             for f in jsons:
@@ -157,7 +157,7 @@ def _survey(
             digest = hashes[group[0].path]
         else:
             digest = _several_digest(hashes[f.path] for f in group)
-        is_json = len(group) == 1 and group[0].rel.lower().endswith(".json")
+        is_json = len(group) == 1 and group[0].audit_json
         entries.append((ident, group, digest, is_json))
 
     known = _known(conn, edition.id, fingerprint)

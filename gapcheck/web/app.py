@@ -41,7 +41,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gapcheck.errors import GapcheckError
+from gapcheck.importing.document import GUIDELINE_FORMATS
 from gapcheck.io import ensure_writable_dir, os_errors_as_messages
+from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.web.guard import CSRF_FIELD, REPORT_CSP, Guard, Keys, Refused, check_csrf, new_token
 from gapcheck.web.jobs import Job, Jobs, Result, Store, SurveyOrder, survey_in_child
 from gapcheck.web.uploads import (
@@ -71,7 +73,6 @@ HTML = "text/html; charset=utf-8"
 AUDIT_FILES = {"report.html": HTML, "report.xlsx": XLSX, "audit.json": "application/json"}
 DIFF_FILES = {"diff.html": HTML, "diff.xlsx": XLSX}
 SURVEY_FILES = {"survey.html": HTML, "survey.xlsx": XLSX, "clauses.csv": "text/csv; charset=utf-8"}
-POLICY_ACCEPT = ".xlsx,.xlsm,.xls,.xlsb,.csv,.tsv,.txt,.html,.htm,.docx,.pdf"
 ENCODINGS = (
     ("", "自動で判定"),
     ("cp932", "Shift_JIS（cp932）"),
@@ -94,14 +95,19 @@ UNEXPECTED = (
 
 
 def environment() -> Environment:
-    """The pages' jinja2 environment: templates inside the package, autoescape always on."""
-    return Environment(
+    """The pages' jinja2 environment: templates inside the package, autoescape always on;
+    every page sees the format registries (``policy_formats``, ``guideline_formats``: their
+    ``accept()``, ``described()``, ``labels()``)."""
+    env = Environment(
         loader=PackageLoader("gapcheck.web", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["policy_formats"] = POLICY_FORMATS
+    env.globals["guideline_formats"] = GUIDELINE_FORMATS
+    return env
 
 
 def failure_message(exc: BaseException, folders: list[Path] | None = None) -> str:
@@ -257,7 +263,6 @@ class Pages:
             encodings=ENCODINGS,
             chosen_encoding=chosen.get("encoding", ""),
             sheet=chosen.get("sheet", ""),
-            accept=POLICY_ACCEPT,
         )
 
     async def audit_page(self, request: Request) -> Response:
@@ -277,8 +282,7 @@ class Pages:
                 policy = form.get("policy")
                 if not _has_file(policy):
                     raise UploadError(
-                        "ポリシーのファイルを選んでください（Excel・CSV・例規の本文のテキスト・"
-                        "HTML・Word）。"
+                        f"ポリシーのファイルを選んでください（{POLICY_FORMATS.names()}）。"
                     )
                 assert isinstance(policy, UploadFile)
                 name = safe_name(policy.filename, "policy")
@@ -417,7 +421,7 @@ class Pages:
                 uploads = [f for f in form.getlist("files") if _has_file(f)]
                 if not uploads:
                     raise UploadError(
-                        "取り込むガイドラインのファイル（PDF・Word・テキスト）を選んでください。"
+                        f"取り込むガイドラインのファイル（{GUIDELINE_FORMATS.names()}）を選んでください。"
                     )
                 files = []
                 for i, upload in enumerate(uploads):

@@ -357,10 +357,10 @@ def test_second_voice_keeps_the_keys(tmp_path):
     from gapcheck.importing.document import read_document
     from gapcheck.importing.guideline_parser import parse_guideline
     from gapcheck.importing.linking import link_to_base
-    from gapcheck.synth.sample import _in_municipal_voice
+    from gapcheck.synth.sample import in_municipal_voice
     from tests.guideline_pdf import document_entries, score, write_text
 
-    voiced = _in_municipal_voice(ED)
+    voiced = in_municipal_voice(ED)
     assert sum(v.text != c.text for v, c in zip(voiced, ED, strict=True)) >= 0.95 * len(ED)
     path = write_text(document_entries(list(voiced.clauses), ED.label), tmp_path / "本編.txt")
     parsed = parse_guideline(read_document([path]))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gapcheck.catalog import cache
-from gapcheck.catalog.loader import _load_cached, load_catalog
+from gapcheck.catalog.loader import load_cached, load_catalog
 from gapcheck.gaps.wording import WordingIndex, wording_index
 
 
@@ -16,16 +16,16 @@ def fresh(monkeypatch, tmp_path):
     """A private cache folder, and nothing remembered in this process."""
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.CACHE_ENV, str(folder))
-    _load_cached.cache_clear()
+    load_cached.cache_clear()
     wording_index.cache_clear()
     yield folder
-    _load_cached.cache_clear()
+    load_cached.cache_clear()
     wording_index.cache_clear()
 
 
 def _again():
     """What the next command sees: a new process has neither in-memory cache."""
-    _load_cached.cache_clear()
+    load_cached.cache_clear()
     wording_index.cache_clear()
     return load_catalog()
 
@@ -73,11 +73,11 @@ def test_an_edited_user_catalog_is_another_cache_file(fresh, monkeypatch, tmp_pa
 
 def test_off_means_no_file(monkeypatch, tmp_path):
     monkeypatch.setenv(cache.CACHE_ENV, "off")
-    _load_cached.cache_clear()
+    load_cached.cache_clear()
     try:
         assert load_catalog().latest.id == "2025-03"
     finally:
-        _load_cached.cache_clear()
+        load_cached.cache_clear()
     assert not list(tmp_path.rglob("*.pickle"))
 
 

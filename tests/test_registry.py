@@ -21,7 +21,7 @@ from gapcheck.readers.formats import read_policy
 from gapcheck.readers.kinds import POLICY_FORMATS, PolicyFormat, Probe
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.registry import FileFormat, Registry
-from gapcheck.readers.texts import _reiki_policy
+from gapcheck.readers.texts import reiki_policy
 from gapcheck.survey.inputs import AUDIT_JSON, walk
 from gapcheck.survey.national import survey
 from gapcheck.synth.sample import generate_policy, write_sample
@@ -51,7 +51,7 @@ class Fake(PolicyFormat):
     def read(self, probe: Probe) -> Policy:
         self.seen.append(probe.path.name)
         text = probe.data[len(MAGIC) :].decode("utf-8")
-        return _reiki_policy(probe.path, probe.digest, text.splitlines(), probe.max_rows)
+        return reiki_policy(probe.path, probe.digest, text.splitlines(), probe.max_rows)
 
 
 @pytest.fixture()

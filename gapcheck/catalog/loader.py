@@ -150,7 +150,7 @@ def load_catalog(extra: str | os.PathLike[str] | None = None) -> Catalog:
     if extra is None:
         extra = os.environ.get(ENV_VAR) or None
     folder = str(Path(extra).resolve()) if extra else None
-    return _load_cached(folder, _signature(folder))
+    return load_cached(folder, _signature(folder))
 
 
 def _signature(folder: str | None) -> tuple[tuple[str, int, int], ...]:
@@ -164,7 +164,7 @@ def _signature(folder: str | None) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(extra: str | None, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+def load_cached(extra: str | None, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     roots = [bundled_dir()]
     if extra:
         root = Path(extra)

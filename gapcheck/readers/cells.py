@@ -18,18 +18,18 @@ MAX_COLUMNS = 200
 DENSE_CELLS = 4_000_000
 
 
-def _dense_ok(height: int, width: int, max_rows: int) -> bool:
+def dense_ok(height: int, width: int, max_rows: int) -> bool:
     return height <= max_rows + 1 and width <= MAX_COLUMNS and height * width <= DENSE_CELLS
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = str(value).strip()
     return "" if text in {"nan", "NaN", "None", "<NA>"} else text
 
 
-def _value_text(value: Any) -> str:
+def value_text(value: Any) -> str:
     """A calamine value as text: 1.0 → ``1``, a date → ``2024-04-01 00:00:00``."""
     import datetime as dt
 
@@ -37,4 +37,4 @@ def _value_text(value: Any) -> str:
         value = int(value)
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
-    return _cell_text(value)
+    return cell_text(value)

@@ -30,17 +30,17 @@ from typing import ClassVar
 from gapcheck.errors import PolicyFormatError
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.registry import FileFormat, Registry
-from gapcheck.readers.sheets import _delimited_sheet, _delimiter, _Sheet, _sheet_policy
-from gapcheck.readers.sniff import _container, _decode, _not_excel
+from gapcheck.readers.sheets import Sheet, delimited_sheet, sheet_policy, sniff_delimiter
+from gapcheck.readers.sniff import container_kind, decode, not_excel
 from gapcheck.readers.texts import (
-    _docx_lines,
-    _html_lines,
-    _is_html,
-    _not_docx,
-    _pdf_lines,
-    _reiki_policy,
+    docx_lines,
+    html_lines,
+    is_html,
+    not_docx,
+    pdf_lines,
+    reiki_policy,
 )
-from gapcheck.readers.workbooks import _read_workbook
+from gapcheck.readers.workbooks import read_workbook
 
 __all__ = ["POLICY_FORMATS", "PolicyFormat", "PolicyFormats", "Probe"]
 
@@ -49,7 +49,7 @@ class Probe:
     """A policy file as the formats see it: its bytes, what holds them, and the options.
 
     ``container`` is ``zip``, ``ole``, ``pdf``, ``text`` or ``binary``
-    (:func:`~gapcheck.readers.sniff._container`, which refuses zip bombs, encrypted files and
+    (:func:`~gapcheck.readers.sniff.container_kind`, which refuses zip bombs, encrypted files and
     .doc on the way); ``text`` is decoded on first use (UTF-16 with a BOM, ``encoding``, or
     UTF-8 then cp932), so a binary format never pays for it.
     """
@@ -71,7 +71,7 @@ class Probe:
         self.encoding = encoding
         self.max_rows = max_rows
         self.digest = sha256(data).hexdigest()
-        self.container, self.zip_names = _container(path, data, max_inflated_mb)
+        self.container, self.zip_names = container_kind(path, data, max_inflated_mb)
         self.memo: dict[str, object] = {}  # what a format's detection found, for its reading
 
     @property
@@ -80,7 +80,7 @@ class Probe:
 
     @cached_property
     def text(self) -> str:
-        return _decode(self.path, self.data, self.encoding)
+        return decode(self.path, self.data, self.encoding)
 
 
 class PolicyFormat(FileFormat):
@@ -170,10 +170,10 @@ class Spreadsheet(PolicyFormat):
                 f"{probe.path}: このファイルは Excel ファイルとして読めません。中身はテキストです。"
                 "CSV なら拡張子を .csv に、例規の本文なら .txt に変えてください。"
             )
-        return _not_excel(probe.path)
+        return not_excel(probe.path)
 
     def read(self, probe: Probe) -> Policy:
-        return _read_workbook(probe.path, probe.data, probe.digest, probe.sheet, probe.max_rows)
+        return read_workbook(probe.path, probe.data, probe.digest, probe.sheet, probe.max_rows)
 
 
 class Delimited(PolicyFormat):
@@ -187,15 +187,15 @@ class Delimited(PolicyFormat):
     rank = 1  # the whole text is parsed to find a header row: after the cheap checks
 
     def detect(self, probe: Probe) -> bool:
-        return _delimiter(probe.text) == "\t" and self._table(probe).header is not None
+        return sniff_delimiter(probe.text) == "\t" and self._table(probe).header is not None
 
     def read(self, probe: Probe) -> Policy:
-        return _sheet_policy(probe.path, probe.digest, self._table(probe), "")
+        return sheet_policy(probe.path, probe.digest, self._table(probe), "")
 
-    def _table(self, probe: Probe) -> _Sheet:
+    def _table(self, probe: Probe) -> Sheet:
         table = probe.memo.get("table")
-        if not isinstance(table, _Sheet):  # parsed once, for detection and reading
-            table = probe.memo["table"] = _delimited_sheet(probe.path, probe.text, probe.max_rows)
+        if not isinstance(table, Sheet):  # parsed once, for detection and reading
+            table = probe.memo["table"] = delimited_sheet(probe.path, probe.text, probe.max_rows)
         return table
 
 
@@ -214,7 +214,7 @@ class PlainText(PolicyFormat):
         return True
 
     def read(self, probe: Probe) -> Policy:
-        return _reiki_policy(probe.path, probe.digest, probe.text.splitlines(), probe.max_rows)
+        return reiki_policy(probe.path, probe.digest, probe.text.splitlines(), probe.max_rows)
 
 
 class Html(PolicyFormat):
@@ -226,10 +226,10 @@ class Html(PolicyFormat):
     text = True
 
     def detect(self, probe: Probe) -> bool:
-        return _is_html(probe.text)
+        return is_html(probe.text)
 
     def read(self, probe: Probe) -> Policy:
-        return _reiki_policy(probe.path, probe.digest, _html_lines(probe.text), probe.max_rows)
+        return reiki_policy(probe.path, probe.digest, html_lines(probe.text), probe.max_rows)
 
 
 class WordDocument(PolicyFormat):
@@ -245,12 +245,12 @@ class WordDocument(PolicyFormat):
     def refuse(self, probe: Probe, found: PolicyFormat | None) -> PolicyFormatError | None:
         # a zip of something else is "not supported"; a workbook or PDF is read as what it is
         if found is None and probe.container != "zip":
-            return _not_docx(probe.path)
+            return not_docx(probe.path)
         return None
 
     def read(self, probe: Probe) -> Policy:
-        lines = _docx_lines(probe.path, probe.data)
-        return _reiki_policy(probe.path, probe.digest, lines, probe.max_rows)
+        lines = docx_lines(probe.path, probe.data)
+        return reiki_policy(probe.path, probe.digest, lines, probe.max_rows)
 
 
 class PdfDocument(PolicyFormat):
@@ -265,8 +265,8 @@ class PdfDocument(PolicyFormat):
         return probe.container == "pdf"
 
     def read(self, probe: Probe) -> Policy:
-        lines = _pdf_lines(probe.path, probe.data)
-        return _reiki_policy(probe.path, probe.digest, lines, probe.max_rows)
+        lines = pdf_lines(probe.path, probe.data)
+        return reiki_policy(probe.path, probe.digest, lines, probe.max_rows)
 
 
 POLICY_FORMATS = PolicyFormats()

@@ -1,8 +1,8 @@
 """A table of text cells → policy rows: the header row, the hierarchy, the CSV reader.
 
 Every spreadsheet ends here as a grid (a list of rows of text cells, from
-:mod:`gapcheck.readers.workbooks` or :func:`_delimited_sheet` for CSV/TSV).
-:func:`_parse_sheet` finds the header row among the first HEADER_SCAN_ROWS rows by its column
+:mod:`gapcheck.readers.workbooks` or :func:`delimited_sheet` for CSV/TSV).
+:func:`parse_sheet` finds the header row among the first HEADER_SCAN_ROWS rows by its column
 names (本文, 見出し, 条番号, 大項目 …) and makes one :class:`~gapcheck.readers.policy.PolicyRow`
 per row with text: merged cells filled down, chapter rows without text kept as ``context``.
 """
@@ -198,7 +198,7 @@ def _table_rows(grid: list[list[str]], sheet: str, header: _Header) -> list[Poli
     return rows
 
 
-def _title_above(grid: list[list[str]], header: _Header) -> str:
+def title_above(grid: list[list[str]], header: _Header) -> str:
     for cells in grid[: header.index]:
         for value in cells:
             if value:
@@ -210,7 +210,7 @@ def _title_above(grid: list[list[str]], header: _Header) -> str:
 
 
 @dataclass
-class _Sheet:
+class Sheet:
     name: str
     grid: list[list[str]]
     header: _Header | None = None
@@ -221,15 +221,15 @@ class _Sheet:
         return self.header is not None and ("text" in self.header.roles or bool(self.header.levels))
 
 
-def _parse_sheet(name: str, grid: list[list[str]]) -> _Sheet:
-    result = _Sheet(name, grid, _find_header(grid))
+def parse_sheet(name: str, grid: list[list[str]]) -> Sheet:
+    result = Sheet(name, grid, _find_header(grid))
     if result.usable:
         assert result.header is not None
         result.rows = _table_rows(grid, name, result.header)
     return result
 
 
-def _sheet_error(path: Path, sheet: _Sheet, label: str) -> PolicyFormatError:
+def sheet_error(path: Path, sheet: Sheet, label: str) -> PolicyFormatError:
     if sheet.header is None:
         return PolicyFormatError(
             f"{path}: {label}最初の{HEADER_SCAN_ROWS}行に見出し行が見つかりません。"
@@ -242,15 +242,15 @@ def _sheet_error(path: Path, sheet: _Sheet, label: str) -> PolicyFormatError:
     )
 
 
-def _looks_like_provisions(sheet: _Sheet) -> bool:
+def looks_like_provisions(sheet: Sheet) -> bool:
     """Several rows, most of them sentences (a revision-history or cover sheet is not)."""
     sentences = sum(1 for r in sheet.rows if r.text.rstrip().endswith("。"))
     return len(sheet.rows) >= 3 and sentences >= 0.6 * len(sheet.rows)
 
 
-def _sheet_policy(path: Path, digest: str, sheet: _Sheet, label: str) -> Policy:
+def sheet_policy(path: Path, digest: str, sheet: Sheet, label: str) -> Policy:
     if not sheet.usable:
-        raise _sheet_error(path, sheet, label)
+        raise sheet_error(path, sheet, label)
     assert sheet.header is not None
     return Policy(
         path=str(path),
@@ -258,11 +258,11 @@ def _sheet_policy(path: Path, digest: str, sheet: _Sheet, label: str) -> Policy:
         kind="spreadsheet",
         rows=tuple(sheet.rows),
         sheet=sheet.name,
-        title=_title_above(sheet.grid, sheet.header),
+        title=title_above(sheet.grid, sheet.header),
     )
 
 
-def _too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
+def too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: {what}が上限の {max_rows:,} 行を超えています。"
         "不要な行を削除するか、ファイルを分割してください（上限は --max-rows で変えられます）。"
@@ -272,24 +272,24 @@ def _too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
 # --- CSV and tab-separated text ----------------------------------------------------------------
 
 
-def _delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     head = text.splitlines()[:HEADER_SCAN_ROWS]
     tabs = sum(line.count("\t") for line in head)
     commas = sum(line.count(",") for line in head)
     return "\t" if tabs > commas else ","
 
 
-def _delimited_sheet(path: Path, text: str, max_rows: int) -> _Sheet:
+def delimited_sheet(path: Path, text: str, max_rows: int) -> Sheet:
     """A CSV or tab-separated table, as a sheet named like Excel names a CSV's tab."""
     grid: list[list[str]] = []
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)):
             if len(grid) >= max_rows:
-                raise _too_many(path, "行数", max_rows)
+                raise too_many(path, "行数", max_rows)
             grid.append([value.strip() for value in record])
     except csv.Error as exc:
         raise PolicyFormatError(
             f"{path}: {len(grid) + 1}行目を CSV として読めません（{exc}）。"
             "Excel で開いて CSV として保存し直してください。"
         ) from exc
-    return _parse_sheet(path.stem, grid)
+    return parse_sheet(path.stem, grid)

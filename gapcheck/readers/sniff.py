@@ -1,10 +1,10 @@
 """What holds a policy file's content, from its bytes: before anything is parsed.
 
-:func:`_container` tells a zip (with its member names), an OLE container (Office 97-2003), a
+:func:`container_kind` tells a zip (with its member names), an OLE container (Office 97-2003), a
 PDF, text and other bytes apart, and refuses what no reader can take (a zip bomb:
 :func:`_zip_names`, an encrypted workbook, a .doc) with a message saying how to fix it. Which
 format the content is, the extension only breaking ties, is decided by the formats
-themselves (:mod:`gapcheck.readers.kinds`). :func:`_decode` turns text bytes into ``str``
+themselves (:mod:`gapcheck.readers.kinds`). :func:`decode` turns text bytes into ``str``
 (UTF-16 with a BOM, UTF-8, cp932).
 """
 
@@ -25,11 +25,11 @@ _BOMB_RATIO = 200
 _BOMB_MIN_BYTES = 50_000_000
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (Office 97-2003)
 
 
-def _container(path: Path, data: bytes, max_inflated_mb: int) -> tuple[str, tuple[str, ...]]:
+def container_kind(path: Path, data: bytes, max_inflated_mb: int) -> tuple[str, tuple[str, ...]]:
     """What holds the content, from the bytes alone: ``zip`` (with its member names), ``ole``
     (Office 97-2003), ``pdf``, ``text`` or ``binary``.
 
@@ -38,9 +38,9 @@ def _container(path: Path, data: bytes, max_inflated_mb: int) -> tuple[str, tupl
     content is, and whether its extension agrees, is for the formats to say
     (:mod:`gapcheck.readers.kinds`).
     """
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         return "zip", tuple(_zip_names(path, data, max_inflated_mb))
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         if _ENCRYPTED_MARK in data[:1_000_000]:
             raise PolicyFormatError(
                 f"{path}: パスワードで保護（暗号化）されているため読めません。"
@@ -85,14 +85,14 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in head
 
 
-def _not_excel(path: Path) -> PolicyFormatError:
+def not_excel(path: Path) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: このファイルは Excel ファイルとして読めません。"
         "Excel で開けるか確かめ、.xlsx 形式で保存し直してください。"
     )
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+def decode(path: Path, data: bytes, encoding: str | None) -> str:
     """Text from bytes: UTF-16 with BOM, the given encoding, or utf-8-sig → utf-8 → cp932."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates: tuple[str, ...] = ("utf-16",)

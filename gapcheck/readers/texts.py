@@ -1,8 +1,8 @@
 """例規 text from a file: the lines of plain text, an HTML page or a Word document.
 
-:func:`_html_lines` and :func:`_docx_lines` give the visible text one line per block;
-:func:`_reiki_policy` hands the lines to :func:`~gapcheck.readers.reiki.parse_reiki`, which
-finds the provisions; :func:`_pdf_lines` reads a PDF with a text layer (issue #21).
+:func:`html_lines` and :func:`docx_lines` give the visible text one line per block;
+:func:`reiki_policy` hands the lines to :func:`~gapcheck.readers.reiki.parse_reiki`, which
+finds the provisions; :func:`pdf_lines` reads a PDF with a text layer (issue #21).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 from gapcheck.errors import PolicyFormatError
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.reiki import parse_reiki
-from gapcheck.readers.sheets import _too_many
+from gapcheck.readers.sheets import too_many
 
 
-def _is_html(text: str) -> bool:
+def is_html(text: str) -> bool:
     head = text.lstrip()[:512].lower()
     return head.startswith(("<!doctype html", "<html"))
 
@@ -68,14 +68,14 @@ class _HTMLText(HTMLParser):
         self.parts.append(data)
 
 
-def _html_lines(text: str) -> list[str]:
+def html_lines(text: str) -> list[str]:
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
     return "".join(parser.parts).splitlines()
 
 
-def _docx_lines(path: Path, data: bytes) -> list[str]:
+def docx_lines(path: Path, data: bytes) -> list[str]:
     import docx  # python-docx
 
     try:
@@ -84,10 +84,10 @@ def _docx_lines(path: Path, data: bytes) -> list[str]:
     except PolicyFormatError:
         raise
     except Exception as exc:
-        raise _not_docx(path) from exc
+        raise not_docx(path) from exc
 
 
-def _not_docx(path: Path) -> PolicyFormatError:
+def not_docx(path: Path) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: このファイルは Word 文書（.docx）として読めません。"
         "Word で開いて .docx 形式で保存し直してください。"
@@ -115,7 +115,7 @@ def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
 MAX_PDF_PAGES = 600
 
 
-def _pdf_lines(path: Path, data: bytes) -> list[str]:
+def pdf_lines(path: Path, data: bytes) -> list[str]:
     """The text lines of a policy PDF with a text layer, wrapped lines joined (issue #21).
 
     The guideline import's page reading does the work (page numbers and running headers
@@ -147,10 +147,10 @@ def _pdf_lines(path: Path, data: bytes) -> list[str]:
     return out
 
 
-def _reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
+def reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
     parsed = parse_reiki(lines, max_rows=max_rows)
     if len(parsed.rows) > max_rows:
-        raise _too_many(path, "条文の項・号の数", max_rows)
+        raise too_many(path, "条文の項・号の数", max_rows)
     if not parsed.rows and not parsed.toc:
         raise PolicyFormatError(
             f"{path}: 規定（「第1条　…」や「1　目的」「(1)　…」で始まる行）が見つかりません。"

@@ -1,6 +1,6 @@
 """Excel workbooks (.xlsx/.xlsm/.xlsb/.xls) through python-calamine: which sheets, read how.
 
-:func:`_read_workbook` reads the first MAX_SHEETS worksheets (or the one asked for) and keeps
+:func:`read_workbook` reads the first MAX_SHEETS worksheets (or the one asked for) and keeps
 the one that looks most like a policy, plus any other sheet of provisions. Each sheet is read
 whole when small (:func:`_dense_grid`) or else cell by cell (:func:`_bounded_grid`, with
 :mod:`gapcheck.readers.xlsx` for worksheet XML); an .xls too large to open is refused first
@@ -15,24 +15,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapcheck.errors import PolicyFormatError
-from gapcheck.readers.cells import MAX_COLUMNS, _dense_ok, _value_text
+from gapcheck.readers.cells import MAX_COLUMNS, dense_ok, value_text
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.sheets import (
-    _looks_like_provisions,
-    _parse_sheet,
-    _sheet_error,
-    _sheet_policy,
-    _title_above,
-    _too_many,
+    looks_like_provisions,
+    parse_sheet,
+    sheet_error,
+    sheet_policy,
+    title_above,
+    too_many,
 )
-from gapcheck.readers.sniff import _OLE_MAGIC, _ZIP_MAGIC, _not_excel
-from gapcheck.readers.xls import _check_xls_extent
+from gapcheck.readers.sniff import OLE_MAGIC, ZIP_MAGIC, not_excel
+from gapcheck.readers.xls import check_xls_extent
 from gapcheck.readers.xlsx import (
-    _date_styles,
-    _shared_strings,
-    _sheet_parts,
-    _xml_fits,
-    _xml_grid,
+    date_styles,
+    shared_strings,
+    sheet_parts,
+    xml_fits,
+    xml_grid,
 )
 
 if TYPE_CHECKING:
@@ -41,13 +41,11 @@ if TYPE_CHECKING:
 MAX_SHEETS = 50
 
 
-def _read_workbook(
-    path: Path, data: bytes, digest: str, sheet: str | None, max_rows: int
-) -> Policy:
+def read_workbook(path: Path, data: bytes, digest: str, sheet: str | None, max_rows: int) -> Policy:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    if data.startswith(_OLE_MAGIC):
-        _check_xls_extent(path, data)
+    if data.startswith(OLE_MAGIC):
+        check_xls_extent(path, data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         # worksheets only (hidden ones too): a chart or macro sheet holds no table
@@ -59,8 +57,8 @@ def _read_workbook(
         # Only the first MAX_SHEETS sheets are examined (a 10,000-sheet workbook stays fast);
         # --sheet reaches any sheet by name.
         wanted = [sheet] if sheet is not None else names[:MAX_SHEETS]
-        archive = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(_ZIP_MAGIC) else None
-        parts = _sheet_parts(archive) if archive is not None else {}
+        archive = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(ZIP_MAGIC) else None
+        parts = sheet_parts(archive) if archive is not None else {}
         strings: list[list[str]] = []  # the shared strings, once read
         grids: dict[str, list[list[str]]] = {}
         for name in wanted:
@@ -71,20 +69,20 @@ def _read_workbook(
     except PolicyFormatError:
         raise
     except Exception as exc:  # calamine's errors differ by format; all mean "not readable"
-        raise _not_excel(path) from exc
-    sheets = [_parse_sheet(name, grid) for name, grid in grids.items()]
+        raise not_excel(path) from exc
+    sheets = [parse_sheet(name, grid) for name, grid in grids.items()]
     if sheet is not None:
-        return _sheet_policy(path, digest, sheets[0], f"シート「{sheet}」の")
+        return sheet_policy(path, digest, sheets[0], f"シート「{sheet}」の")
     usable = [s for s in sheets if s.usable]
     if not usable:
         with_header = [s for s in sheets if s.header is not None] or sheets
         if len(sheets) == 1 or with_header is not sheets:
-            error = _sheet_error(path, with_header[0], f"シート「{with_header[0].name}」の")
+            error = sheet_error(path, with_header[0], f"シート「{with_header[0].name}」の")
         else:
             label = f"どのシート（{', '.join(wanted)}）にも"
             if len(names) > len(wanted):
                 label = f"先頭の {len(wanted)} シート（{wanted[0]} 〜 {wanted[-1]}）のどれにも"
-            error = _sheet_error(path, sheets[0], label)
+            error = sheet_error(path, sheets[0], label)
         if len(names) > len(wanted):
             error = PolicyFormatError(
                 f"{error}シートが {len(names):,} 枚あるため、先頭の {MAX_SHEETS} 枚だけを"
@@ -94,16 +92,16 @@ def _read_workbook(
     # The sheet that looks most like a policy (a header row and the most text), plus any
     # other sheet of provisions: 基本方針 and 対策基準 are often kept on separate sheets.
     chosen = max(usable, key=lambda s: sum(len(r.text) for r in s.rows))
-    parts_used = [s for s in usable if s is chosen or _looks_like_provisions(s)]
+    parts_used = [s for s in usable if s is chosen or looks_like_provisions(s)]
     if len(parts_used) == 1:
-        return _sheet_policy(path, digest, chosen, "")
+        return sheet_policy(path, digest, chosen, "")
     return Policy(
         path=str(path),
         sha256=digest,
         kind="spreadsheet",
         rows=tuple(r for s in parts_used for r in s.rows),
         sheet=", ".join(s.name for s in parts_used),
-        title=_title_above(chosen.grid, chosen.header) if chosen.header else "",
+        title=title_above(chosen.grid, chosen.header) if chosen.header else "",
     )
 
 
@@ -119,10 +117,10 @@ def _dense_grid(path: Path, book: CalamineWorkbook, name: str, max_rows: int) ->
     as the widest, empty cells ``""``."""
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows + 1)
     if len(rows) > max_rows:
-        raise _too_many(path, f"シート「{name}」の行数", max_rows)
+        raise too_many(path, f"シート「{name}」の行数", max_rows)
     if rows and rows[0] and isinstance(rows[0][0], str):
         rows[0][0] = rows[0][0].removeprefix("\ufeff")  # text pasted from a file with a BOM
-    return [["" if v in _NA_WORDS else _value_text(v) for v in row] for row in rows]
+    return [["" if v in _NA_WORDS else value_text(v) for v in row] for row in rows]
 
 
 # A cell holding only one of these words was read as empty by pandas' read_excel, which gapcheck
@@ -153,24 +151,24 @@ def _bounded_grid(
             xml = archive.read(part)
         except KeyError:
             return None
-        if _xml_fits(xml, max_rows):
+        if xml_fits(xml, max_rows):
             return None
         if not strings:
-            strings.append(_shared_strings(archive))
-            strings.append(_date_styles(archive))
-        return _xml_grid(path, name, xml, strings[0], strings[1], max_rows)
+            strings.append(shared_strings(archive))
+            strings.append(date_styles(archive))
+        return xml_grid(path, name, xml, strings[0], strings[1], max_rows)
     # .xls: calamine's own dimensions (at most 65,536 x 256 cells) decide
     calamine_sheet = book.get_sheet_by_name(name)
-    if _dense_ok(calamine_sheet.height, calamine_sheet.width, max_rows):
+    if dense_ok(calamine_sheet.height, calamine_sheet.width, max_rows):
         return None
     grid: list[list[str]] = []
     filled = 0
     for values in calamine_sheet.iter_rows():
-        cells = [_value_text(v) for v in values[:MAX_COLUMNS]]
+        cells = [value_text(v) for v in values[:MAX_COLUMNS]]
         if any(cells):
             filled += 1
             if filled > max_rows:
-                raise _too_many(path, f"シート「{name}」の行数", max_rows)
+                raise too_many(path, f"シート「{name}」の行数", max_rows)
         if len(grid) < max_rows:
             grid.append(cells)
     return _trim(grid)

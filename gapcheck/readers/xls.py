@@ -1,6 +1,6 @@
 """An .xls (Office 97-2003) too large to open safely, found from its BIFF records.
 
-:func:`_check_xls_extent` reads the workbook stream out of the OLE compound file
+:func:`check_xls_extent` reads the workbook stream out of the OLE compound file
 (:func:`_ole_stream`) and adds up each sheet's extent before python-calamine opens it.
 """
 
@@ -18,7 +18,7 @@ XLS_DENSE_CELLS = 8_000_000
 _XLS_CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6, 0x00BD}
 
 
-def _check_xls_extent(path: Path, data: bytes) -> None:
+def check_xls_extent(path: Path, data: bytes) -> None:
     """Refuse an .xls whose sheets would need more than XLS_DENSE_CELLS cells in all."""
     try:
         found = _xls_too_wide(data)

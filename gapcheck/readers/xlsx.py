@@ -1,7 +1,7 @@
 """An .xlsx/.xlsm worksheet read from its XML cell by cell, so memory follows the cells present.
 
-:func:`_xml_fits` scans a worksheet's XML for its extent without parsing it; a sheet that does
-not fit a dense rectangle (:mod:`gapcheck.readers.cells`) is read by :func:`_xml_grid`, which
+:func:`xml_fits` scans a worksheet's XML for its extent without parsing it; a sheet that does
+not fit a dense rectangle (:mod:`gapcheck.readers.cells`) is read by :func:`xml_grid`, which
 writes every value as python-calamine would (shared strings, dates, booleans).
 """
 
@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from gapcheck.readers.cells import MAX_COLUMNS, _cell_text, _dense_ok, _value_text
-from gapcheck.readers.sheets import _too_many
+from gapcheck.readers.cells import MAX_COLUMNS, cell_text, dense_ok, value_text
+from gapcheck.readers.sheets import too_many
 
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -45,7 +45,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part inside an .xlsx/.xlsm (empty if the workbook is unusual)."""
     from defusedxml import ElementTree
 
@@ -68,7 +68,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _xml_fits(xml: bytes, max_rows: int) -> bool:
+def xml_fits(xml: bytes, max_rows: int) -> bool:
     """Whether every cell element of a worksheet's XML lies within a safe dense rectangle."""
     height = width = cells = refs = 0
     start = 0
@@ -86,7 +86,7 @@ def _xml_fits(xml: bytes, max_rows: int) -> bool:
         if refs < cells:
             break  # some cells have no reference: their place needs the rows
     if refs == cells:
-        return _dense_ok(height, width, max_rows)
+        return dense_ok(height, width, max_rows)
     # Cells without a reference sit after the previous cell of their row (calamine does the same)
     height = width = 0
     for row in _ROW_RE.finditer(xml):
@@ -97,12 +97,12 @@ def _xml_fits(xml: bytes, max_rows: int) -> bool:
             col = _column_index(cell.group(1).decode()) + 1 if cell.group(1) else col + 1
             height = max(height, int(cell.group(2))) if cell.group(2) else height
             width = max(width, col)
-        if not _dense_ok(height, width, max_rows):
+        if not dense_ok(height, width, max_rows):
             return False
     return True
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     """The shared strings table; phonetic guides (rPh, furigana) are not text."""
     from defusedxml import ElementTree
 
@@ -122,7 +122,7 @@ _DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 5
 _FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.|general', re.IGNORECASE)
 
 
-def _date_styles(archive: zipfile.ZipFile) -> list[str]:
+def date_styles(archive: zipfile.ZipFile) -> list[str]:
     """For each cell style (the ``s`` of a cell): "d" if it shows a date or time, else ""."""
     from defusedxml import ElementTree
 
@@ -144,13 +144,13 @@ def _date_styles(archive: zipfile.ZipFile) -> list[str]:
 
 
 def _serial_text(serial: float) -> str:
-    """An Excel date serial as :func:`_value_text` writes calamine's value: ``2024-04-01 00:00:00``."""
+    """An Excel date serial as :func:`value_text` writes calamine's value: ``2024-04-01 00:00:00``."""
     import datetime as dt
 
     try:
         moment = dt.datetime(1899, 12, 30) + dt.timedelta(milliseconds=round(serial * 86_400_000))
     except (OverflowError, ValueError):
-        return _value_text(serial)
+        return value_text(serial)
     return str(moment.time()) if 0 <= serial < 1 else str(moment)
 
 
@@ -166,7 +166,7 @@ def _rich_text(node: Any) -> str:
     return "".join(parts)
 
 
-def _xml_grid(
+def xml_grid(
     path: Path, name: str, xml: bytes, strings: list[str], dates: list[str], max_rows: int
 ) -> list[list[str]]:
     """The first max_rows rows and MAX_COLUMNS columns of a worksheet, from the cells present.
@@ -203,7 +203,7 @@ def _xml_grid(
                     row_has_text = True
                     filled += 1
                     if filled > max_rows:
-                        raise _too_many(path, f"シート「{name}」の行数", max_rows)
+                        raise too_many(path, f"シート「{name}」の行数", max_rows)
                 if row_index < max_rows and col < MAX_COLUMNS:
                     rows.setdefault(row_index, {})[col] = text
         node.clear()  # an empty element stays: about 60 bytes a row
@@ -233,12 +233,12 @@ def _xml_cell_text(node: Any, strings: list[str], dates: list[str]) -> str:
         if tag == "v":
             value = child.text or ""
         elif tag == "is":
-            return _cell_text(_rich_text(child))
+            return cell_text(_rich_text(child))
     if value is None:
         return ""
     if kind == "s":
         try:
-            return _cell_text(strings[int(value)])
+            return cell_text(strings[int(value)])
         except (ValueError, IndexError):
             return ""
     if kind == "b":
@@ -247,9 +247,9 @@ def _xml_cell_text(node: Any, strings: list[str], dates: list[str]) -> str:
         try:
             number = float(value)
         except ValueError:
-            return _cell_text(value)
+            return cell_text(value)
         style = node.get("s", "0")
         if style.isdigit() and int(style) < len(dates) and dates[int(style)]:
             return _serial_text(number)
-        return _value_text(number)
-    return _cell_text(value)
+        return value_text(number)
+    return cell_text(value)

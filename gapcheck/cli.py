@@ -7,136 +7,35 @@ module talks to the person: a :class:`GapcheckError` becomes ``Error: …`` and 
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import json
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from gapcheck import __version__
-from gapcheck.catalog.loader import ENV_VAR, load_catalog
-from gapcheck.catalog.model import Catalog
-from gapcheck.errors import GapcheckError
-from gapcheck.importing.document import GUIDELINE_FORMATS
+from gapcheck.catalog.loader import ENV_VAR
+from gapcheck.cli_support import (
+    Group,
+    ListsFormats,
+    Renamed,
+    Settings,
+    echo_json,
+    echo_written,
+    edition_option,
+    json_option,
+    out_option,
+    progress_bar,
+    target_option,
+)
+from gapcheck.cli_synth import sample, sample_nation
+from gapcheck.gaps.status import GAP_STATUSES
 from gapcheck.io import os_errors_as_messages
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB, MAX_ROWS
-from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.text.textout import table
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-@dataclass(frozen=True)
-class Settings:
-    guidelines: Path | None
-    debug: bool
-
-    def catalog(self) -> Catalog:
-        return load_catalog(self.guidelines)
-
-
-class _JapaneseHelp:
-    """``--help`` described in Japanese, like every other option."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "この説明を表示して終了します。"
-        return option
-
-
-class _Command(_JapaneseHelp, click.Command):
-    pass
-
-
-class _ListsFormats(_Command):
-    """A command reading files: a ``{formats}`` (policies) or ``{guideline_formats}`` line in
-    its help becomes the formats that registry holds when the help is shown, one a line
-    (:data:`~gapcheck.readers.kinds.POLICY_FORMATS`,
-    :data:`~gapcheck.importing.document.GUIDELINE_FORMATS`)."""
-
-    @property
-    def help(self) -> str | None:
-        if self._help is None:
-            return None
-        text = inspect.cleandoc(self._help)
-        for mark, formats in (
-            ("{formats}", POLICY_FORMATS),
-            ("{guideline_formats}", GUIDELINE_FORMATS),
-        ):
-            text = text.replace(mark, "  " + formats.described("\n  "))
-        return text
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help = value
-
-
-class _Group(_JapaneseHelp, click.Group):
-    """Turns library errors into one ``Error:`` line and exit code 1."""
-
-    command_class = _Command
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except GapcheckError as exc:
-            settings = ctx.obj
-            if isinstance(settings, Settings) and settings.debug:
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
-
-
-@contextlib.contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr, only when ``enabled``
-    (a terminal and not --quiet/--json); the bar opens on the first call, when the total
-    is known."""
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not enabled:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
-        yield progress
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-
-
-def json_option(fn: F) -> F:
-    return click.option(
-        "--json", "as_json", is_flag=True, help="機械処理用の JSON を標準出力に書きます。"
-    )(fn)
-
-
-def _echo_written(paths: Iterable[Path], title: str = "\n結果を書き出しました:") -> None:
-    """The files a command wrote, one per line under ``title`` (nothing when none)."""
-    paths = list(paths)
-    if paths:
-        click.echo(title)
-        for path in paths:
-            click.echo(f"  {path}")
-
-
-def _echo_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gapcheck", help="バージョンを表示して終了します。")
 @click.option(
     "--guidelines",
@@ -161,7 +60,7 @@ def versions(settings: Settings, as_json: bool) -> None:
     """
     catalog = settings.catalog()
     if as_json:
-        _echo_json([e.to_dict() for e in catalog.editions])
+        echo_json([e.to_dict() for e in catalog.editions])
         return
     rows = [
         [
@@ -202,7 +101,7 @@ def clauses(settings: Settings, version: str, section: str | None, as_json: bool
             f"{edition.label} に節 '{section}' の条項はありません（例: 6 / 6.4 / 基本方針）。"
         )
     if as_json:
-        _echo_json([c.to_dict() for c in selected])
+        echo_json([c.to_dict() for c in selected])
         return
     click.echo(f"{edition.label}（{edition.id}） {len(selected)} 条項")
     for c in selected:
@@ -221,51 +120,13 @@ def glossary(settings: Settings, as_json: bool) -> None:
     """
     terms = settings.catalog().glossary
     if as_json:
-        _echo_json([t.to_dict() for t in terms])
+        echo_json([t.to_dict() for t in terms])
         return
     for t in terms:
         click.echo(f"{t.term}\n    {t.plain}")
 
 
-class _Renamed(click.Option):
-    """An option whose first name is the current one; the others are the spellings of an
-    earlier release, still accepted but not shown in --help (issue #15: one word, 版/edition,
-    for every option naming an edition)."""
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        opts, self.opts = self.opts, self.opts[:1]
-        try:
-            return super().get_help_record(ctx)
-        finally:
-            self.opts = opts
-
-
-def edition_option(help: str) -> Callable[[F], F]:
-    """A required ``--edition`` (the first release spelt it ``--version``)."""
-    return click.option("--edition", "--version", "version", cls=_Renamed, required=True, help=help)
-
-
-def target_option(fn: F) -> F:
-    return click.option(
-        "--edition",
-        "--target",
-        "target",
-        cls=_Renamed,
-        default="latest",
-        show_default=True,
-        help="照合するガイドラインの版（例: 2025-03）。既定は最新版。",
-    )(fn)
-
-
-def out_option(fn: F) -> F:
-    return click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="結果を書き出すフォルダ。",
-    )(fn)
-
-
-@cli.command(name="audit", cls=_ListsFormats)
+@cli.command(name="audit", cls=ListsFormats)
 @click.argument("policy", type=click.Path(path_type=Path))
 @target_option
 @click.option("--sheet", help="読み込むシート名（既定: ポリシーらしいシートを自動で選びます）。")
@@ -280,7 +141,7 @@ def out_option(fn: F) -> F:
 @click.option(
     "--fail-on-gaps",
     is_flag=True,
-    help="未対応・旧版のまま・一部不足の条項があれば終了コード 3 を返します。",
+    help=f"{'・'.join(s.title for s in GAP_STATUSES)}の条項があれば終了コード 3 を返します。",
 )
 @click.option(
     "--max-rows",
@@ -318,7 +179,7 @@ def audit_command(
     max_file_mb: int,
     max_inflated_mb: int,
 ) -> None:
-    """自団体のポリシー（Excel・CSV・例規の本文）をガイドラインと照合します。
+    """自団体のポリシーのファイルをガイドラインと照合します（読める形式は下のとおり）。
 
     \b
     読める形式:
@@ -326,7 +187,6 @@ def audit_command(
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
-    from gapcheck.gaps.status import GAP_STATUSES
     from gapcheck.pipeline import (
         refuse_to_overwrite_inputs,
         render_audit_text,
@@ -350,73 +210,12 @@ def audit_command(
     )
     written = write_audit_reports(report, settings.catalog(), out) if out is not None else []
     if as_json:
-        _echo_json(report.to_dict())
+        echo_json(report.to_dict())
     else:
         click.echo(render_audit_text(report, settings.catalog()), nl=False)
-        _echo_written(written)
+        echo_written(written)
     if fail_on_gaps and any(report.counts[s.value] for s in GAP_STATUSES):
         raise SystemExit(3)
-
-
-@cli.command()
-@edition_option("サンプルが準拠する版（例: 2020-12）。")
-@click.option(
-    "--style",
-    type=click.Choice(["spreadsheet", "reiki"]),
-    default="spreadsheet",
-    show_default=True,
-    help="Excel の一覧表か、例規集の本文（テキスト）か。",
-)
-@click.option(
-    "--tier",
-    type=click.Choice(["light", "heavy"]),
-    default="light",
-    show_default=True,
-    help="書き換えの強さ。",
-)
-@click.option(
-    "--voice",
-    type=click.Choice(["digest", "municipal"]),
-    default="digest",
-    show_default=True,
-    help="文体。digest はカタログの要約文、municipal は自治体の例規らしい別の書きぶり。",
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="乱数の種（同じ値なら同じ結果）。"
-)
-@click.option(
-    "--out",
-    "out_file",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="書き出すファイル（.xlsx または .txt）。",
-)
-@click.option(
-    "--truth",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="正解（行と条項キーの対応）を書き出す JSON ファイル。",
-)
-@click.pass_obj
-def sample(
-    settings: Settings,
-    version: str,
-    style: str,
-    tier: str,
-    voice: str,
-    seed: int,
-    out_file: Path,
-    truth: Path | None,
-) -> None:
-    """架空の自治体のポリシーを合成します（テストやデモ用。実在の文章は使いません）。
-
-    例: gapcheck sample --edition 2020-12 --style reiki --out sample.txt --truth truth.json
-    """
-    from gapcheck.pipeline import make_sample
-
-    edition, _ = make_sample(
-        settings.catalog(), version, out_file, truth, seed=seed, tier=tier, style=style, voice=voice
-    )
-    click.echo(f"{edition.label}に準拠した架空のポリシーを書き出しました: {out_file}")
 
 
 @cli.command()
@@ -439,7 +238,7 @@ def demo(settings: Settings, out: Path) -> None:
     result = run_demo(catalog, out)
     click.echo(render_audit_text(result.report, catalog), nl=False)
     click.echo(f"\n入力（架空の町のポリシー）: {result.policy_file}")
-    _echo_written(result.written, "結果:")
+    echo_written(result.written, "結果:")
 
 
 @cli.command(name="diff")
@@ -471,13 +270,13 @@ def diff_command(
     result = diff_editions(catalog, old, new, section=section)
     written = write_diff_reports(result, catalog, out) if out is not None else []
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     click.echo(render_text(result), nl=False)
-    _echo_written(written)
+    echo_written(written)
 
 
-@cli.command(name="import-guideline", cls=_ListsFormats)
+@cli.command(name="import-guideline", cls=ListsFormats)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @edition_option("取り込む版の id（YYYY-MM、例: 2026-03）。")
 @click.option("--label", help="版の名称（例: 令和8年3月版）。既定は表紙から読み取ります。")
@@ -486,7 +285,7 @@ def diff_command(
     "--base-edition",
     "--base",
     "base",
-    cls=_Renamed,
+    cls=Renamed,
     help="対応付けに使う前の版（既定: カタログで直前の版）。",
 )
 @click.option(
@@ -548,7 +347,7 @@ def import_guideline_command(
     click.echo(render_import(result, settings.guidelines is None), nl=False)
 
 
-@cli.command(name="survey", cls=_ListsFormats)
+@cli.command(name="survey", cls=ListsFormats)
 @click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
 @target_option
 @click.option(
@@ -607,11 +406,11 @@ def survey_command(
             year=year, jobs=jobs, progress=progress,
         )  # fmt: skip
     if as_json:
-        _echo_json(run.result.to_dict())
+        echo_json(run.result.to_dict())
         return
     for line in summary_lines(run.result):
         click.echo(line)
-    _echo_written((*run.written, Path(run.result.db or "")))
+    echo_written((*run.written, Path(run.result.db or "")))
 
 
 @cli.command()
@@ -645,48 +444,6 @@ def serve(settings: Settings, port: int, open_browser: bool, serve_guidelines: P
     )
 
 
-@cli.command(name="sample-nation")
-@click.option(
-    "--count", type=click.IntRange(1, 20_000), default=1788, show_default=True, help="団体の数。"
-)
-@click.option(
-    "--year",
-    type=int,
-    default=2025,
-    show_default=True,
-    help="調査の年（後の年ほど新しい版に追いつく団体が増えます）。",
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="乱数の種（同じ値なら同じ結果）。"
-)
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="並列に書き出すプロセス数。既定は CPU の数。"
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="書き出すフォルダ（policies/ と bodies.csv を作ります）。",
-)
-@click.pass_obj
-def sample_nation(
-    settings: Settings, count: int, year: int, seed: int, jobs: int | None, out: Path
-) -> None:
-    """架空の全国（47都道府県と市区町村）のポリシー一式と団体の一覧を合成します（デモ・試験用）。
-
-    実在の文章は使いません。数件は読めないファイル（中身がテキストの .xlsx、空のファイルなど）です。
-
-    例: gapcheck sample-nation --count 1788 --year 2025 --out nation
-    """
-    from gapcheck.synth.nation import write_nation
-
-    bodies = write_nation(settings.catalog(), out, count=count, year=year, seed=seed, jobs=jobs)
-    broken = sum(1 for b in bodies if b.broken)
-    click.echo(
-        f"{len(bodies)}団体の架空のポリシーを書き出しました（うち読めないファイル {broken}件）。"
-    )
-    click.echo(f"  ポリシー: {out / 'policies'}")
-    click.echo(f"  団体の一覧: {out / 'bodies.csv'}")
-    click.echo(
-        f"次に: gapcheck survey {out / 'policies'} --master {out / 'bodies.csv'} --year {year}"
-    )
+# the commands that write fictional policies live with their options in cli_synth.py
+cli.add_command(sample)
+cli.add_command(sample_nation)

@@ -87,15 +87,10 @@ def actionable(clause: Clause, edition: Edition) -> bool:
 
 
 def _changed_after(clause: Clause, catalog: Catalog, follows: str, target: str) -> bool:
-    for ed in catalog.editions:
-        if follows < ed.id <= target:
-            c = ed.get(clause.key)
-            if (
-                c is not None
-                and c.change is not None
-                and c.change.kind is not ChangeKind.RENUMBERED
-            ):
-                return True
+    for ed in catalog.between(follows, target):  # the catalog's order, not string order
+        c = ed.get(clause.key)
+        if c is not None and c.change is not None and c.change.kind is not ChangeKind.RENUMBERED:
+            return True
     return False
 
 

@@ -173,9 +173,8 @@ def read_sentence(report: AuditReport) -> str:
 def _change_note(clause: Clause, catalog: Catalog, since: str | None, target: str) -> str:
     """The catalog's notes on how this clause changed after ``since``, oldest first."""
     notes = []
-    for ed in catalog.editions:
-        if since is not None and ed.id <= since:
-            continue
+    # editions in the catalog's order, never compared as strings (issue #22)
+    for ed in catalog.between(since, target) if since in catalog.ids else catalog.editions:
         c = ed.get(clause.key)
         if c is not None and c.change is not None and c.change.note:
             # an estimated change is never presented as 総務省's: it carries 「（推定）」
@@ -266,10 +265,9 @@ def summarize(report: AuditReport, catalog: Catalog) -> ExecutiveSummary:
     history = []
     if report.follows:
         gaps = {f.key for f in report.clauses if f.status in GAP_STATUSES}
-        for ed in catalog.editions:
-            if report.follows < ed.id <= target.id:
-                affecting = sum(1 for c in ed.changed() if c.key in gaps)
-                history.append(HistoryEntry(ed.id, ed.label, ed.summary, affecting))
+        for ed in catalog.between(report.follows, target):
+            affecting = sum(1 for c in ed.changed() if c.key in gaps)
+            history.append(HistoryEntry(ed.id, ed.label, ed.summary, affecting))
 
     procedures = []
     for f in report.clauses:

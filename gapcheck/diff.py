@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from gapcheck.catalog.lineage import History, Lineage
 from gapcheck.catalog.model import Catalog, ChangeKind, Clause, Edition, Level, Part
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import RequestError
 from gapcheck.text.normalize import normalize
 
 
@@ -232,7 +232,7 @@ def diff_editions(catalog: Catalog, old: str, new: str, section: str | None = No
         lo, hi = sorted((old_ed, new_ed), key=lambda e: ids.index(e.id))
         if lo is hi:
             lo = catalog.editions[max(ids.index(hi.id) - 1, 0)]
-        raise GapcheckError(
+        raise RequestError(
             f"比較元には比較先より古い版を指定してください（指定: {old_ed.label}（{old_ed.id}）→ "
             f"{new_ed.label}（{new_ed.id}））。例: gapcheck diff {lo.id} {hi.id}"
         )
@@ -486,7 +486,7 @@ def _in_section(
     new_keys = {c.key for c in new.in_section(section)}
     old_keys = {c.key for c in old.in_section(section)}
     if not new_keys and not old_keys:
-        raise GapcheckError(
+        raise RequestError(
             f"{old.label} にも {new.label} にも節 '{section}' の条項はありません"
             "（例: 6 / 6.4 / 基本方針）。"
         )

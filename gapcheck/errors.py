@@ -2,16 +2,112 @@
 
 Findings (a missing clause, an unmatched row) are data, not exceptions; these are for
 "this input cannot be used". Every message is Japanese, names the file/line/edition at
-fault and says how to fix it. Only the CLI prints them (as ``Error: …``).
+fault and says how to fix it. Only the CLI and the web page show them.
+
+Errors are data (issue #22): besides the message, an error carries where it happened
+(``path``, ``sheet``, ``row``) and, when the fix is a setting the person can change, a
+:class:`Hint`. The library never names a command-line flag: the CLI renders a hint as its
+flag (``str(exc)``, :meth:`GapcheckError.for_cli`), the web page as its form field or, where
+the page has none, says so (:meth:`GapcheckError.for_web`).
 """
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from pathlib import Path
 
 
+@dataclass(frozen=True)
+class HintInfo:
+    """How each surface says what to change: ``cli`` and ``web`` are whole sentences."""
+
+    cli: str
+    web: str
+
+
+class Hint(enum.Enum):
+    """A setting the person can change to get past an error (the fix, as data)."""
+
+    MAX_FILE_MB = "max-file-mb"
+    MAX_INFLATED_MB = "max-inflated-mb"
+    MAX_ROWS = "max-rows"
+    ENCODING = "encoding"
+    SHEET = "sheet"
+    REPLACE = "replace"
+    GUIDELINES = "guidelines"
+
+    @property
+    def info(self) -> HintInfo:
+        return HINTS[self]
+
+
+HINTS: dict[Hint, HintInfo] = {
+    Hint.MAX_FILE_MB: HintInfo(
+        cli="正当なファイルなら --max-file-mb で上限を上げてください。",
+        web="この画面ではこの上限を変えられません。ファイルを分けるか、コマンド（gapcheck audit）で照合してください。",
+    ),
+    Hint.MAX_INFLATED_MB: HintInfo(
+        cli="正当なファイルなら --max-inflated-mb で上限を上げてください。",
+        web="この画面ではこの上限を変えられません。正当なファイルなら、コマンド（gapcheck audit）で照合してください。",
+    ),
+    Hint.MAX_ROWS: HintInfo(
+        cli="上限は --max-rows で変えられます。",
+        web="この画面ではこの上限を変えられません。",
+    ),
+    Hint.ENCODING: HintInfo(
+        cli="文字コードは --encoding で指定できます（例: --encoding cp932）。",
+        web="文字コードは「CSV・テキストの文字コード」で選べます。",
+    ),
+    Hint.SHEET: HintInfo(
+        cli="ほかのシートの表は --sheet でシート名を指定してください。",
+        web="ほかのシートの表は「シート名」の欄にシート名を入れてください。",
+    ),
+    Hint.REPLACE: HintInfo(
+        cli="置き換えるときは --replace を付けてください（確認ファイルを反映する再実行も --replace が必要です）。",
+        web="置き換えるときは「同じ版があれば置き換える」を選んでください。",
+    ),
+    Hint.GUIDELINES: HintInfo(
+        cli="--guidelines には各版のフォルダ（YYYY-MM）を含むフォルダを指定してください。",
+        web="版のフォルダ（YYYY-MM）を含むフォルダを指定して起動し直してください。",
+    ),
+}
+
+
 class GapcheckError(Exception):
-    """Base class: a problem the user can fix. ``str(exc)`` is the full message."""
+    """Base class: a problem the user can fix. ``str(exc)`` is the full message as the
+    command line shows it; :meth:`for_web` as the web page shows it.
+
+    >>> e = PolicyFormatError("a.csv: 文字コードを判別できません。", path="a.csv", hint=Hint.ENCODING)
+    >>> str(e).endswith("文字コードは --encoding で指定できます（例: --encoding cp932）。")
+    True
+    >>> "--" in e.for_web()
+    False
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        path: Path | str | None = None,
+        sheet: str | None = None,
+        row: int | str | None = None,
+        hint: Hint | None = None,
+    ):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.sheet = sheet
+        self.row = row
+        self.hint = hint
+        super().__init__(self.for_cli())
+
+    def for_cli(self) -> str:
+        """The message with its hint as the command line's flag."""
+        return self.message + (self.hint.info.cli if self.hint else "")
+
+    def for_web(self) -> str:
+        """The message with its hint as the web page's form field (never a flag)."""
+        return self.message + (self.hint.info.web if self.hint else "")
 
 
 class CatalogError(GapcheckError, ValueError):
@@ -21,17 +117,27 @@ class CatalogError(GapcheckError, ValueError):
     '2025-03/clauses.yaml:12: キーが重複しています。'
     """
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
-        self.message = message
-        self.path = Path(path) if path is not None else None
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        *,
+        hint: Hint | None = None,
+    ):
         self.line = line
-        super().__init__(self._render())
+        super().__init__(message, path=path, row=line, hint=hint)
 
-    def _render(self) -> str:
+    def _where(self) -> str:
         if self.path is None:
-            return self.message
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+            return ""
+        return (str(self.path) if self.line is None else f"{self.path}:{self.line}") + ": "
+
+    def for_cli(self) -> str:
+        return self._where() + super().for_cli()
+
+    def for_web(self) -> str:
+        return self._where() + super().for_web()
 
 
 class UnknownVersionError(GapcheckError, LookupError):
@@ -50,8 +156,26 @@ class GuidelineParseError(GapcheckError, ValueError):
     """A guideline document (PDF, Word, text) could not be turned into clauses."""
 
 
+class GuidelineImportError(GapcheckError, ValueError):
+    """An edition cannot be imported as asked (its id, date, base edition, review file, or
+    an edition already in the catalog)."""
+
+
 class PolicyFormatError(GapcheckError, ValueError):
     """A municipality's policy file cannot be read as a policy."""
+
+
+class RequestError(GapcheckError, ValueError):
+    """What was asked cannot be done with the catalog as it is: a comparison the wrong way
+    round, a section with no clauses, a whole policy from an edition held in outline only."""
+
+
+class InputFileError(GapcheckError, OSError):
+    """An input file that is no regular file, is too large, or cannot be read."""
+
+
+class ServerError(GapcheckError, OSError):
+    """The local web page cannot be started (the port is taken or refused)."""
 
 
 class OutputError(GapcheckError, OSError):

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from gapcheck.errors import GapcheckError, OutputError
+from gapcheck.errors import GapcheckError, InputFileError, OutputError
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
@@ -106,12 +106,12 @@ def read_bytes_capped(path: str | os.PathLike[str], max_bytes: int, what: str) -
     path = Path(path)
     st = os.stat(path)  # FileNotFoundError goes to the caller
     if not stat.S_ISREG(st.st_mode):
-        raise GapcheckError(
+        raise InputFileError(
             f"{path}: 通常のファイルではありません（フォルダ・デバイス・名前付きパイプなど）。"
             f"{what}を指定してください。"
         )
     limit_mb = max_bytes / 1_000_000
-    too_big = GapcheckError(
+    too_big = InputFileError(
         f"{path}: {what}として大きすぎます（上限 {limit_mb:g} MB）。正しいファイルか確かめてください。"
     )
     if st.st_size > max_bytes:
@@ -120,7 +120,7 @@ def read_bytes_capped(path: str | os.PathLike[str], max_bytes: int, what: str) -
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise GapcheckError(f"{path}: {what}を読めません（{os_cause(exc)}）。") from exc
+        raise InputFileError(f"{path}: {what}を読めません（{os_cause(exc)}）。") from exc
     if len(data) > max_bytes:  # grew while we looked
         raise too_big
     return data

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from gapcheck.catalog.model import Catalog, Depth, Edition
 from gapcheck.diff import EditionDiff
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import RequestError
 from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import Decision, read_decisions
 from gapcheck.gaps.report import AuditReport
@@ -138,7 +138,7 @@ def make_sample(
     chosen = catalog.edition(edition)
     if chosen.depth is Depth.OUTLINE:
         full = [e.id for e in catalog.editions if e.depth is Depth.FULL]
-        raise GapcheckError(
+        raise RequestError(
             f"{chosen.label}（{chosen.id}）は概要（節と主な項目）だけを収録した版なので、"
             f"ポリシー全体を合成できません。{full[0]} 以降の版を指定してください。"
         )

@@ -132,7 +132,7 @@ def test_a_far_cell_reads_the_table_like_a_plain_workbook(tmp_path: Path) -> Non
             {"XFD1048576": "x"},
             {"max_rows": 3},
             "シート「基準」の行数が上限の 3 行を超えています。不要な行を削除するか、ファイルを"
-            "分割してください（上限は --max-rows で変えられます）。",
+            "分割してください。上限は --max-rows で変えられます。",
         ),
         (
             {"XFD1048576": "x"},

@@ -321,10 +321,10 @@ def own_small_import(tmp_path):
          "Error: --date 2026-03 が表紙の改定日（令和7年3月28日、2025-03）と一致しません。表紙どおりに"
          "指定するか、取り込むファイルが正しいか確認してください。"),
         (["--replace", "--base", "2024-10"],
-         "Error: --base-edition には、カタログで 2026-03 の直前にある版 2025-03 を指定してください（指定: 2024-10）。"
+         "Error: 対応付けに使う前の版には、カタログで 2026-03 の直前にある版 2025-03 を指定してください（指定: 2024-10）。"
          "版の系譜は直前の版との対応で記録します。"),
         (["--replace", "--version", "2026-3"],
-         "Error: --edition '2026-3' は YYYY-MM 形式にしてください（例: 2026-03）。"),
+         "Error: 版の id '2026-3' は YYYY-MM 形式にしてください（例: 2026-03）。"),
     ],
 )  # fmt: skip
 def test_refusals_leave_the_catalog_unchanged(small_import, extra, message):

@@ -411,8 +411,8 @@ def test_import_review_and_reimport(client, guideline_pdf, tmp_path):
 @pytest.mark.parametrize(
     ("form", "expected"),
     [
-        ({"edition_id": "2026-3"}, "--edition '2026-3' は YYYY-MM 形式にしてください（例: 2026-03）。"),
-        ({"edition_id": "2026-03", "date": "2026/03"}, "--date '2026/03' は YYYY-MM 形式にしてください（例: 2026-03）。"),
+        ({"edition_id": "2026-3"}, "版の id '2026-3' は YYYY-MM 形式にしてください（例: 2026-03）。"),
+        ({"edition_id": "2026-03", "date": "2026/03"}, "公表の月 '2026/03' は YYYY-MM 形式にしてください（例: 2026-03）。"),
     ],
 )  # fmt: skip
 def test_import_errors_are_the_commands(shared, guideline_pdf, form, expected):

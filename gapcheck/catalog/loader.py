@@ -47,7 +47,7 @@ from gapcheck.catalog.model import (
     Term,
     Topic,
 )
-from gapcheck.errors import CatalogError, GapcheckError
+from gapcheck.errors import CatalogError, GapcheckError, Hint
 from gapcheck.io import read_bytes_capped
 from gapcheck.text.numbering import ClauseNumber, is_valid
 
@@ -169,11 +169,7 @@ def load_cached(extra: str | None, signature: tuple[tuple[str, int, int], ...]) 
     if extra:
         root = Path(extra)
         if not root.is_dir():
-            raise CatalogError(
-                "版のフォルダが見つかりません。--guidelines には各版のフォルダ（YYYY-MM）を"
-                "含むフォルダを指定してください。",
-                path=root,
-            )
+            raise CatalogError("版のフォルダが見つかりません。", path=root, hint=Hint.GUIDELINES)
         roots.append(root)
     return cached_catalog(roots, lambda: load_catalog_from(roots))
 

@@ -33,7 +33,7 @@ from platformdirs import user_data_dir
 from gapcheck.catalog.loader import EDITION_ID_RE, KEY_RE, bundled_dir, load_catalog_from, read_yaml
 from gapcheck.catalog.model import Catalog, Clause, Edition, Part, SourceKind
 from gapcheck.diff import diff_editions
-from gapcheck.errors import CatalogError, GapcheckError
+from gapcheck.errors import CatalogError, GuidelineImportError, Hint
 from gapcheck.importing.document import Progress, read_document
 from gapcheck.importing.guideline_parser import Cover, clean_label, parse_guideline
 from gapcheck.importing.linking import ADDED, DRAFT, Uncertain, link_to_base
@@ -98,22 +98,25 @@ def import_guideline(
     """
     root = Path(catalog_dir).expanduser() if catalog_dir is not None else default_catalog_dir()
     if not EDITION_ID_RE.match(version):
-        raise GapcheckError(f"--edition '{version}' は YYYY-MM 形式にしてください（例: 2026-03）。")
+        raise GuidelineImportError(
+            f"版の id '{version}' は YYYY-MM 形式にしてください（例: 2026-03）。"
+        )
     if date is not None and not EDITION_ID_RE.match(date):
-        raise GapcheckError(f"--date '{date}' は YYYY-MM 形式にしてください（例: 2026-03）。")
+        raise GuidelineImportError(
+            f"公表の月 '{date}' は YYYY-MM 形式にしてください（例: 2026-03）。"
+        )
     target = root / version
     if target.exists() and not replace_existing:
-        raise GapcheckError(
-            f"版 {version} はすでに {target} にあります。置き換えるときは --replace を付けて"
-            "ください（確認ファイルを反映する再実行も --replace が必要です）。"
+        raise GuidelineImportError(
+            f"版 {version} はすでに {target} にあります。", hint=Hint.REPLACE
         )
     forced = load_review(review) if review is not None else None
     catalog = _current_catalog(root, exclude=version)
     previous = _previous(catalog, version)
     if base is not None and base != previous:
         catalog.edition(base)  # an unknown id gets the usual message
-        raise GapcheckError(
-            f"--base-edition には、カタログで {version} の直前にある版 {previous or '（なし）'} を"
+        raise GuidelineImportError(
+            f"対応付けに使う前の版には、カタログで {version} の直前にある版 {previous or '（なし）'} を"
             f"指定してください（指定: {base}）。版の系譜は直前の版との対応で記録します。"
         )
     base_ed = catalog.edition(previous) if previous else None
@@ -171,7 +174,7 @@ def import_guideline(
         try:
             validated = load_catalog_from([bundled_dir(), root, staging])
         except CatalogError as exc:
-            raise GapcheckError(
+            raise GuidelineImportError(
                 f"取り込んだ版はカタログの検証に通らなかったため、書き込みませんでした: {exc}"
             ) from exc
         table = None
@@ -230,7 +233,7 @@ def _previous(catalog: Catalog, version: str) -> str | None:
     older = [i for i in catalog.ids if i < version and i != version]
     newer = [i for i in catalog.ids if i > version]
     if newer and version not in catalog.ids:
-        raise GapcheckError(
+        raise GuidelineImportError(
             f"版 {version} より新しい版（{', '.join(newer)}）がすでにあります。版は最新の後ろに"
             "加えるか、同じ id の版を置き換える形でしか取り込めません。"
         )
@@ -247,18 +250,18 @@ def _check_cover(
     if given and not given.endswith("版"):
         given += "版"
     if given and cover.label and normalize(given) != normalize(cover.label):
-        raise GapcheckError(
+        raise GuidelineImportError(
             f"--label「{given}」が表紙の「{cover.label}」と一致しません。表紙どおりに指定するか、"
             "取り込むファイルが正しいか確認してください。"
         )
     final = given or cover.label
     if not final:
-        raise GapcheckError(
+        raise GuidelineImportError(
             "表紙から版の名称（例: 令和8年3月版）を読み取れませんでした。--label で指定してください。"
         )
     cover_month = cover.month_id
     if date and cover_month and date != cover_month:
-        raise GapcheckError(
+        raise GuidelineImportError(
             f"--date {date} が表紙の改定日（{cover.revised or cover.established}、{cover_month}）と一致しません。"
             "表紙どおりに指定するか、取り込むファイルが正しいか確認してください。"
         )
@@ -367,10 +370,10 @@ def load_review(path: str | os.PathLike[str]) -> dict[tuple[Part, str], str]:
     try:
         raw = read_yaml(path)
     except CatalogError as exc:
-        raise GapcheckError(f"確認ファイルを読めません: {exc}") from exc
+        raise GuidelineImportError(f"確認ファイルを読めません: {exc}") from exc
     links = raw.get("links") if isinstance(raw, dict) else None
     if not isinstance(links, list):
-        raise GapcheckError(f"{path}: 確認ファイルには links: の並びが必要です。")
+        raise GuidelineImportError(f"{path}: 確認ファイルには links: の並びが必要です。")
     out: dict[tuple[Part, str], str] = {}
     for item in links:
         line = item.get("__line__") if isinstance(item, dict) else None
@@ -378,11 +381,11 @@ def load_review(path: str | os.PathLike[str]) -> dict[tuple[Part, str], str]:
             part = Part(str(item["part"]))
             number, key = str(item["number"]), str(item["key"]).strip()
         except (KeyError, TypeError, ValueError):
-            raise GapcheckError(
+            raise GuidelineImportError(
                 f"{path}:{line}: 各項目に part（基本方針/対策基準）、number、key が必要です。"
             ) from None
         if key != ADDED and not KEY_RE.match(key):
-            raise GapcheckError(
+            raise GuidelineImportError(
                 f"{path}:{line}: key '{key}' は前の版の条項キーか added にしてください。"
             )
         out[(part, number)] = key

@@ -26,7 +26,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import Hint, PolicyFormatError
 from gapcheck.readers.kinds import POLICY_FORMATS, Probe
 from gapcheck.readers.policy import Policy
 
@@ -77,7 +77,9 @@ def read_policy(
     if size > max_file_mb * 1_000_000:
         raise PolicyFormatError(
             f"{p}: ファイルが大きすぎます（{size:,} バイト、上限 {max_file_mb} MB）。"
-            "ポリシーのファイルか確かめてください。正当なファイルなら --max-file-mb で上限を上げてください。"
+            "ポリシーのファイルか確かめてください。",
+            path=p,
+            hint=Hint.MAX_FILE_MB,
         )
     try:
         data = p.read_bytes()

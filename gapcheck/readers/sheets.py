@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import Hint, PolicyFormatError
 from gapcheck.readers.policy import Policy, PolicyRow
 
 __all__ = ["HEADER_SCAN_ROWS"]
@@ -265,7 +265,9 @@ def sheet_policy(path: Path, digest: str, sheet: Sheet, label: str) -> Policy:
 def too_many(path: Path, what: str, max_rows: int) -> PolicyFormatError:
     return PolicyFormatError(
         f"{path}: {what}が上限の {max_rows:,} 行を超えています。"
-        "不要な行を削除するか、ファイルを分割してください（上限は --max-rows で変えられます）。"
+        "不要な行を削除するか、ファイルを分割してください。",
+        path=path,
+        hint=Hint.MAX_ROWS,
     )
 
 

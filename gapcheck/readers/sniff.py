@@ -15,7 +15,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import Hint, PolicyFormatError
 from gapcheck.io import TEXT_ENCODINGS
 
 # A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
@@ -73,7 +73,9 @@ def _zip_names(path: Path, data: bytes, max_inflated_mb: int) -> list[str]:
             raise PolicyFormatError(
                 f"{path}: 展開後の大きさが異常です（{info.filename} が {info.file_size:,} バイト、"
                 f"圧縮率 {ratio:,.0f} 倍。上限は {max_inflated_mb} MB かつ {_BOMB_RATIO} 倍）。"
-                "安全のため読み込みを中止しました。正当なファイルなら --max-inflated-mb で上限を上げてください。"
+                "安全のため読み込みを中止しました。",
+                path=path,
+                hint=Hint.MAX_INFLATED_MB,
             )
     return [info.filename for info in infos]
 
@@ -115,9 +117,13 @@ def decode(path: Path, data: bytes, encoding: str | None) -> str:
     if encoding:
         raise PolicyFormatError(
             f"{path}: 指定された文字コード {encoding} では読めません（{last.start + 1 if last else 1}"
-            "バイト目）。正しい文字コードを --encoding で指定してください。"
+            "バイト目）。正しい文字コードを指定してください。",
+            path=path,
+            hint=Hint.ENCODING,
         ) from last
     raise PolicyFormatError(
         f"{path}: 文字コードを判別できません（UTF-8 でも Shift_JIS（cp932）でもありません）。"
-        "UTF-8 で保存し直すか、--encoding cp932 などを指定してください。"
+        "UTF-8 で保存し直すか、正しい文字コードを指定してください。",
+        path=path,
+        hint=Hint.ENCODING,
     ) from last

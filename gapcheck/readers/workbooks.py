@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapcheck.errors import PolicyFormatError
+from gapcheck.errors import Hint, PolicyFormatError
 from gapcheck.readers.cells import MAX_COLUMNS, dense_ok, value_text
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.sheets import (
@@ -85,8 +85,9 @@ def read_workbook(path: Path, data: bytes, digest: str, sheet: str | None, max_r
             error = sheet_error(path, sheets[0], label)
         if len(names) > len(wanted):
             error = PolicyFormatError(
-                f"{error}シートが {len(names):,} 枚あるため、先頭の {MAX_SHEETS} 枚だけを"
-                "調べました。ほかのシートの表は --sheet でシート名を指定してください。"
+                f"{error}シートが {len(names):,} 枚あるため、先頭の {MAX_SHEETS} 枚だけを調べました。",
+                path=path,
+                hint=Hint.SHEET,
             )
         raise error
     # The sheet that looks most like a policy (a header row and the most text), plus any

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import ServerError
 from gapcheck.web.app import create_app
 from gapcheck.web.guard import TOKEN_PARAM, new_token
 
@@ -36,11 +36,11 @@ def bind(port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1), errno.EACCES):
-            raise GapcheckError(
+            raise ServerError(
                 f"ポート {port} は別のプログラムが使っています。--port で別の番号"
                 "（例: --port 8766）を指定してください。"
             ) from exc
-        raise GapcheckError(f"ポート {port} で待ち受けできません（{exc.strerror}）。") from exc
+        raise ServerError(f"ポート {port} で待ち受けできません（{exc.strerror}）。") from exc
     sock.listen(128)
     return sock
 

@@ -151,6 +151,21 @@ def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str,
     }  # fmt: skip
 
 
+def _store(
+    conn: sqlite3.Connection, target: str, fingerprint: str, outcomes: list[_Outcome]
+) -> None:
+    """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``)."""
+    with conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (o.sha256, target, fingerprint, int(o.ok), o.reason, o.follows,
+                 o.follows_label, o.lag_years, int(o.older), o.rows, o.statuses)
+                for o in outcomes
+            ],
+        )  # fmt: skip
+
+
 def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
     """Per year of the archive: the bodies surveyed that year against ``target``."""
     import pandas as pd

@@ -448,11 +448,15 @@ def test_trend_by_year(tmp_path):
     with conn:
         for sha, year, ok, follows, lag in rows:
             conn.execute(
-                "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (sha, "2025-03", "cat", ok, "", follows, "", lag, 0, 3, "CC"),
+                "INSERT INTO results (sha256, target, catalog, ok, reason, follows, follows_label,"
+                " lag_years, rows, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha, "2025-03", "cat", ok, "", follows, "", lag, 3, "CC"),
             )
-            conn.execute("INSERT INTO survey VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                         (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", None, sha, "", "", None))  # fmt: skip
+            conn.execute(
+                "INSERT INTO survey (body, year, target, catalog, sha256, file, name, prefecture,"
+                " kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", sha, "", ""),
+            )
     assert _trend(conn, "2025-03") == (
         TrendPoint(2023, 0, 0, None, {}, 1),
         TrendPoint(2024, 2, 0, 6.5, {"2018-09": 1, "unknown": 1}, 1),

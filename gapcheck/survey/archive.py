@@ -66,7 +66,9 @@ def _connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if row is None:
         with conn:
-            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+            )
     elif row[0] != str(SCHEMA_VERSION):
         raise GapcheckError(
             f"{db}: 調査の記録の形式（{row[0]}）がこの gapcheck（{SCHEMA_VERSION}）と異なります。"
@@ -135,7 +137,10 @@ def _hashes(
         fresh.append((key, after[0], after[1], digest))
     if fresh:
         with conn:
-            conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", fresh)
+            conn.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+                fresh,
+            )
     return out, stamps
 
 
@@ -157,7 +162,9 @@ def _store(
     """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``)."""
     with conn:
         conn.executemany(
-            "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO results (sha256, target, catalog, ok, reason, follows,"
+            " follows_label, lag_years, older, rows, statuses)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (o.sha256, target, fingerprint, int(o.ok), o.reason, o.follows,
                  o.follows_label, o.lag_years, int(o.older), o.rows, o.statuses)

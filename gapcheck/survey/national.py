@@ -329,7 +329,8 @@ def _collect(
         statuses[entry.ident.body] = o.statuses
     with conn:
         conn.executemany(
-            "INSERT OR REPLACE INTO survey VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO survey (body, year, target, catalog, sha256, file, code,"
+            " name, prefecture, kind, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (e.ident.body, year, edition.id, fingerprint, e.digest, e.rels, e.ident.code,
                  e.ident.name, e.ident.prefecture, e.ident.kind, e.ident.population)

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS results (
     sha256 TEXT NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
     ok INTEGER NOT NULL, reason TEXT, follows TEXT, follows_label TEXT, lag_years REAL,
-    older INTEGER, rows INTEGER, statuses TEXT,
+    older INTEGER, rows INTEGER, statuses TEXT,  -- older: unused, always 0 (see _store)
     PRIMARY KEY (sha256, target, catalog));
 -- which input each body had in each year's survey
 CREATE TABLE IF NOT EXISTS survey (
@@ -146,20 +146,35 @@ def _hashes(
 
 def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, _Outcome]:
     rows = conn.execute(
-        "SELECT sha256, ok, reason, follows, follows_label, lag_years, older, rows, statuses"
+        "SELECT sha256, ok, reason, follows, follows_label, lag_years, rows, statuses"
         " FROM results WHERE target = ? AND catalog = ?",
         (target, fingerprint),
     )
     return {
-        r[0]: _Outcome(r[0], bool(r[1]), r[2] or "", r[3], r[4] or "", r[5], bool(r[6]), r[7] or 0, r[8] or "")
-        for r in rows
-    }  # fmt: skip
+        sha256: _Outcome(
+            sha256=sha256,
+            ok=bool(ok),
+            reason=reason or "",
+            follows=follows,
+            follows_label=label or "",
+            lag_years=lag,
+            rows=n or 0,
+            statuses=statuses or "",
+        )
+        for sha256, ok, reason, follows, label, lag, n, statuses in rows
+    }
 
 
 def _store(
     conn: sqlite3.Connection, target: str, fingerprint: str, outcomes: list[_Outcome]
 ) -> None:
-    """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``)."""
+    """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``).
+
+    The column ``older`` (a policy older than the catalog's oldest edition) is no longer
+    read: the audit never found one. It stays in the layout, written 0 as it always was,
+    so that archives made before and after open alike and the merge of README's recipe
+    (``INSERT … SELECT *``) still lines their columns up.
+    """
     with conn:
         conn.executemany(
             "INSERT OR REPLACE INTO results (sha256, target, catalog, ok, reason, follows,"
@@ -167,7 +182,7 @@ def _store(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (o.sha256, target, fingerprint, int(o.ok), o.reason, o.follows,
-                 o.follows_label, o.lag_years, int(o.older), o.rows, o.statuses)
+                 o.follows_label, o.lag_years, 0, o.rows, o.statuses)
                 for o in outcomes
             ],
         )  # fmt: skip

@@ -396,8 +396,6 @@ def _flags(entry: _Entry, o: _Outcome) -> tuple[str, ...]:
         flags.append("several-files")
     if any(f.odd_name for f in entry.files):
         flags.append("name-encoding")
-    if o.older:
-        flags.append("older-than-oldest")
     if o.follows is None:
         ranged = bool(o.follows_label) and not o.follows_label.startswith("判定できません")
         flags.append("range" if ranged else "no-match")

@@ -52,7 +52,6 @@ class _Outcome:
     follows: str | None = None
     follows_label: str = ""
     lag_years: float | None = None
-    older: bool = False
     rows: int = 0
     statuses: str = ""
     changed: bool = False  # the file changed while it was read: not to be stored
@@ -190,7 +189,6 @@ def _audit_task(task: _Task) -> _Outcome:
         follows=report.follows if report.lag_years is not None else None,
         follows_label=report.follows_label,
         lag_years=report.lag_years,
-        older=report.older_than_oldest,
         rows=len(report.rows),
         statuses="".join(STATUS_CODE[f.status] for f in report.clauses),
     )
@@ -259,7 +257,6 @@ def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcom
         follows=follows,
         follows_label=str(data.get("follows_label") or ""),
         lag_years=float(lag) if isinstance(lag, int | float) else None,
-        older=bool(data.get("older_than_oldest")),
         rows=len(data.get("rows") or ()),
         statuses="".join(codes),
     )

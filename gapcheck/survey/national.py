@@ -397,8 +397,7 @@ def _flags(entry: _Entry, o: _Outcome) -> tuple[str, ...]:
     if any(f.odd_name for f in entry.files):
         flags.append("name-encoding")
     if o.follows is None:
-        ranged = bool(o.follows_label) and not o.follows_label.startswith("判定できません")
-        flags.append("range" if ranged else "no-match")
+        flags.append("range" if o.ranged else "no-match")
     return tuple(flags)
 
 

@@ -207,6 +207,17 @@ def run_survey(
     return SurveyRun(result, tuple(stage.final(p) for p in staged))
 
 
+def followed_edition(report: AuditReport) -> str:
+    """準拠している版 as the summary and the web page give it: the label, with the lag where the
+    evidence pins an edition (「令和2年12月版相当（最新版から 4.3 年の遅れ）」)."""
+    if report.follows is None:
+        return report.follows_label
+    if report.lag_years is None:
+        return f"{report.follows_label}（遅れの年数は示しません）"
+    lag = "遅れなし" if report.lag_years == 0 else f"最新版から {report.lag_years} 年の遅れ"
+    return f"{report.follows_label}（{lag}）"
+
+
 def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
     """The terminal summary: what was read, the edition followed and why, the counts, and
     the gaps to act on first (the ranking every report uses)."""
@@ -220,13 +231,7 @@ def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
         f" / 独自規定 {read['local']} 件",
         *(f"読み取りの注意: {w}" for w in policy.warnings),
     ]
-    if report.follows is None:
-        lines.append(f"準拠している版: {report.follows_label}")
-    elif report.lag_years is not None:
-        lag = "遅れなし" if report.lag_years == 0 else f"最新版から {report.lag_years} 年の遅れ"
-        lines.append(f"準拠している版: {report.follows_label}（{lag}）")
-    else:
-        lines.append(f"準拠している版: {report.follows_label}（遅れの年数は示しません）")
+    lines.append(f"準拠している版: {followed_edition(report)}")
     if report.evidence is not None:
         lines += [
             f"  根拠: {clue.what}（{clue.where}）→ {clue.label}{clue.bound_label}"

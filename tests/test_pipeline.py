@@ -4,12 +4,18 @@ can do with the same three calls."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from click.testing import CliRunner
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
-from gapcheck.pipeline import AUDIT_OUTPUTS, render_audit_text, run_audit, write_audit_reports
+from gapcheck.pipeline import (
+    AUDIT_OUTPUTS,
+    render_audit_text,
+    run_audit,
+    write_audit_reports,
+)
 from gapcheck.synth.sample import generate_policy, write_sample
 
 
@@ -48,3 +54,24 @@ def test_the_lag_is_worded_against_the_target(tmp_path):
     )
     text = render_audit_text(older.report, catalog)
     assert "最新" not in text and f"（{older.lag}）" in text
+
+
+def test_followed_edition_as_the_summary_and_the_web_page_give_it(tmp_path):
+    """The words of 準拠している版 come from the report's page (the web page no longer reads
+    them back from the terminal text, issue #22)."""
+    from gapcheck.render.audit_page import audit_page
+
+    catalog = load_catalog(None)
+    write_sample(generate_policy(catalog.edition("2022-03"), seed=5), tmp_path / "p.xlsx")
+    report = run_audit(tmp_path / "p.xlsx", catalog, target="2025-03")
+    cases = [
+        (None, "判定できません（照合できた条項が 3 件と少ないため）", None,
+         "判定できません（照合できた条項が 3 件と少ないため）"),
+        ("2018-09", "平成30年9月版以降", None, "平成30年9月版以降（遅れの年数は示しません）"),
+        ("2025-03", "令和7年3月版相当", 0.0, "令和7年3月版相当（遅れなし）"),
+        ("2022-03", "令和4年3月版相当", 3.0, "令和4年3月版相当（最新版から 3.0 年の遅れ）"),
+    ]  # fmt: skip
+    for follows, label, lag, words in cases:
+        case = replace(report, follows=follows, follows_label=label, lag_years=lag)
+        assert audit_page(case, catalog).follows_line == words
+        assert f"準拠している版: {words}" in render_audit_text(case, catalog).splitlines()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
+from gapcheck.errors import GapcheckError
 from gapcheck.gaps.audit import audit
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import SHEETS, write_survey
@@ -34,9 +36,10 @@ def catalog():
 
 
 def policy(folder: Path, name: str, edition: str, catalog, *, style: str = "spreadsheet",
-           body: str = "本市", seed: int = 1, extra: str = "") -> Path:  # fmt: skip
+           body: str = "本市", seed: int = 1, extra: str = "",
+           tier: str = "light") -> Path:  # fmt: skip
     """A generated policy written to ``folder/name`` (its truth kept out of the folder)."""
-    sample = generate_policy(catalog.edition(edition), seed=seed, style=style, body=body)
+    sample = generate_policy(catalog.edition(edition), seed=seed, style=style, body=body, tier=tier)
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     truth = folder.parent / "truth" / f"{name.replace('/', '_')}.json"
@@ -160,6 +163,94 @@ def test_rerun_reuses_everything(nation, catalog, first):
     assert all(b.reused for b in again.bodies)
     assert [b.follows for b in again.bodies] == [b.follows for b in first.bodies]
     assert again.failed == first.failed
+
+
+def ranged_and_unjudged(tmp_path: Path, catalog) -> None:
+    """札幌市: a heavily reworded 2020-12 policy whose evidence gives only a range; 千代田区: two
+    provisions, too few to judge any edition."""
+    folder = tmp_path / "policies"
+    policy(folder, "011002_札幌市.xlsx", "2020-12", catalog, seed=30, tier="heavy")
+    (folder / "131016_千代田区.txt").write_text(
+        "第1条　この規程は、情報の取扱いについて定める。\n第2条　職員は、この規程を守らなければならない。\n",
+        encoding="utf-8",
+    )
+
+
+def stored_ranges(db: Path) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(conn.execute("SELECT follows_label, ranged FROM results"))
+    finally:
+        conn.close()
+
+
+def test_range_or_no_match_is_told_by_the_evidence(tmp_path, catalog):
+    """Issue #22: whether an unpinned edition is a range is stored from the audit's evidence,
+    not read back from the label's words."""
+    ranged_and_unjudged(tmp_path, catalog)
+    first = run(tmp_path, catalog)
+    assert [(b.name, b.follows, b.flags) for b in first.bodies] == [
+        ("札幌市", None, ("range",)),
+        ("千代田区", None, ("no-match",)),
+    ]
+    db = tmp_path / "out" / "survey.sqlite"
+    labels = {b.name: b.follows_label for b in first.bodies}
+    assert labels["千代田区"].startswith("判定できません")
+    assert stored_ranges(db) == sorted([(labels["札幌市"], 1), (labels["千代田区"], 0)])
+    # a stored result's flag comes from its column, whatever its label says
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE results SET follows_label = '判定できません（書き換え）' WHERE ranged = 1"
+        )
+    conn.close()
+    again = run(tmp_path, catalog)
+    assert (again.audited, again.reused) == (0, 2)
+    assert [b.flags for b in again.bodies] == [("range",), ("no-match",)]
+
+
+def test_archive_of_layout_1_is_upgraded_and_reused(tmp_path, catalog):
+    """An archive written before the column ``ranged`` opens, gets it (from each stored label,
+    once) and all its results are reused with the same flags."""
+    ranged_and_unjudged(tmp_path, catalog)
+    first = run(tmp_path, catalog)
+    db = tmp_path / "out" / "survey.sqlite"
+    stored = stored_ranges(db)
+    with sqlite3.connect(db) as conn:  # back to layout 1, as gapcheck wrote it before #22
+        conn.executescript("""
+            CREATE TABLE old AS SELECT sha256, target, catalog, ok, reason, follows,
+                follows_label, lag_years, older, rows, statuses FROM results;
+            DROP TABLE results;
+            CREATE TABLE results (
+                sha256 TEXT NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
+                ok INTEGER NOT NULL, reason TEXT, follows TEXT, follows_label TEXT,
+                lag_years REAL, older INTEGER, rows INTEGER, statuses TEXT,
+                PRIMARY KEY (sha256, target, catalog));
+            INSERT INTO results SELECT * FROM old;
+            DROP TABLE old;
+            UPDATE meta SET value = '1' WHERE key = 'schema';
+        """)
+    conn.close()
+    again = run(tmp_path, catalog)
+    assert (again.audited, again.reused) == (0, 2)
+    assert [(b.follows, b.flags) for b in again.bodies] == [
+        (b.follows, b.flags) for b in first.bodies
+    ]
+    assert stored_ranges(db) == stored
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+    conn.close()
+
+
+def test_archive_of_an_unknown_layout_is_refused(tmp_path):
+    db = tmp_path / "survey.sqlite"
+    _connect(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    conn.close()
+    with pytest.raises(
+        GapcheckError, match="調査の記録の形式（3）がこの gapcheck（2）と異なります"
+    ):
+        _connect(db)
 
 
 def test_touched_file_is_hashed_not_audited(tmp_path, catalog):
@@ -448,11 +539,15 @@ def test_trend_by_year(tmp_path):
     with conn:
         for sha, year, ok, follows, lag in rows:
             conn.execute(
-                "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (sha, "2025-03", "cat", ok, "", follows, "", lag, 0, 3, "CC"),
+                "INSERT INTO results (sha256, target, catalog, ok, reason, follows, follows_label,"
+                " lag_years, rows, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha, "2025-03", "cat", ok, "", follows, "", lag, 3, "CC"),
             )
-            conn.execute("INSERT INTO survey VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                         (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", None, sha, "", "", None))  # fmt: skip
+            conn.execute(
+                "INSERT INTO survey (body, year, target, catalog, sha256, file, name, prefecture,"
+                " kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", sha, "", ""),
+            )
     assert _trend(conn, "2025-03") == (
         TrendPoint(2023, 0, 0, None, {}, 1),
         TrendPoint(2024, 2, 0, 6.5, {"2018-09": 1, "unknown": 1}, 1),

@@ -703,3 +703,42 @@ def test_one_survey_at_a_time(client):
         running.thread.join(30)
     assert (r.status_code, message(r.text)) == (409, BUSY)
     assert running.status.state == "done"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_job_removes_its_uploads_before_it_ends(tmp_path, fails):
+    """Issue #22: the status says done (or failed) only once the uploads are gone; under
+    ``pytest -n auto`` a survey once read 「done」 while its upload folder was still there."""
+    import shutil
+
+    uploads = tmp_path / "survey-in-x"
+    uploads.mkdir()
+    seen = []
+
+    def work(job: jobs.Job) -> str:
+        if fails:
+            raise ValueError("調査を続けられませんでした。")
+        return "result-id"
+
+    def cleanup() -> None:
+        seen.append(job.status.state)
+        time.sleep(0.2)  # a slow removal: the status read meanwhile must still say running
+        shutil.rmtree(uploads)
+
+    job = jobs.Job(work, cleanup, describe=str)
+    job.thread.start()
+    deadline = time.monotonic() + 30
+    while job.status.state == "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not uploads.exists()
+    assert seen == ["running"]
+    job.thread.join(30)
+    end = job.status
+    if fails:
+        assert (end.state, end.message, end.result_id) == (
+            "failed",
+            "調査を続けられませんでした。",
+            None,
+        )
+    else:
+        assert (end.state, end.result_id) == ("done", "result-id")

@@ -114,7 +114,6 @@ def audit(
         follows=follows,
         follows_label=evidence.label(catalog),
         lag_years=lag,
-        older_than_oldest=False,
         clauses=tuple(findings),
         rows=tuple(row_findings),
         orphan_decisions=orphans,

@@ -81,7 +81,6 @@ class AuditReport:
     follows: str | None  # edition id the policy as a whole follows
     follows_label: str
     lag_years: float | None
-    older_than_oldest: bool
     clauses: tuple[ClauseFinding, ...]
     rows: tuple[RowFinding, ...]
     orphan_decisions: tuple[Decision, ...] = ()
@@ -148,7 +147,6 @@ class AuditReport:
             "follows": self.follows,
             "follows_label": self.follows_label,
             "lag_years": self.lag_years,
-            "older_than_oldest": self.older_than_oldest,
             "follows_range": list(self.follows_range),
             "evidence": self.evidence.to_dict() if self.evidence else None,
             "read": self.read_summary,

@@ -113,6 +113,11 @@ class AuditPage:
         return self.summary.body
 
     @property
+    def follows_line(self) -> str:
+        """準拠している版 with its lag: 「令和2年12月版相当（最新版から 4.3 年の遅れ）」."""
+        return f"{self.follows}（{self.lag}）" if self.lag else self.follows
+
+    @property
     def ordered(self) -> tuple[ClauseLine, ...]:
         """The clauses a person acts on first, then the rest in the guideline's order."""
         first = {line.key for line in self.open_first}

@@ -21,7 +21,7 @@ def audit_text(page: AuditPage) -> str:
         f"読み込んだ規定 {read['rows']} 件: 照合できた {read['matched']} 件 / 要確認 {read['review']} 件"
         f" / 独自規定 {read['local']} 件",
         *(f"読み取りの注意: {w}" for w in policy.warnings),
-        f"準拠している版: {page.follows}" + (f"（{page.lag}）" if page.lag else ""),
+        f"準拠している版: {page.follows_line}",
     ]
     if report.evidence is not None:
         lines += [

@@ -4,7 +4,8 @@ An audit's outcome is kept under the input's SHA-256, the target edition and a f
 the catalog (:func:`catalog_fingerprint`), so a re-run reuses every unchanged body; a stat
 cache keeps each file's hash, so a file whose size and mtime are unchanged is not even read
 (:func:`_hashes`). Which input each body had in each year's survey gives the year-over-year
-trend (:func:`_trend`).
+trend (:func:`_trend`). An archive of an earlier layout is brought up to this one when
+opened (:func:`_upgrade`), its stored results kept and reused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from gapcheck.survey.inputs import _File, _printable, _sha256_of, _stamp
 from gapcheck.survey.results import UNKNOWN_EDITION, TrendPoint, _lag
 from gapcheck.survey.workers import _Outcome
 
-SCHEMA_VERSION = 1
+# The archive's layout: 2 added results.ranged (an archive of layout 1 is upgraded on opening;
+# an older gapcheck refuses a layout-2 archive with a message rather than failing to write it).
+SCHEMA_VERSION = 2
+_UPGRADABLE = (None, "1")  # layouts _upgrade brings to SCHEMA_VERSION (None: a new archive)
+
+# The layout named in catalog_fingerprint. A result stored under layout 1 means the same
+# under layout 2 (the upgrade fills in ranged), so the fingerprint, and with it every stored
+# result, stays valid: raise this only when stored results must be audited again.
+_RESULTS_SCHEMA = 1
 
 
 _SCHEMA = """
@@ -37,7 +46,8 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS results (
     sha256 TEXT NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
     ok INTEGER NOT NULL, reason TEXT, follows TEXT, follows_label TEXT, lag_years REAL,
-    older INTEGER, rows INTEGER, statuses TEXT,
+    older INTEGER, rows INTEGER, statuses TEXT,  -- older: unused, always 0 (see _store)
+    ranged INTEGER,  -- last, where layout 1's upgrade adds it (see _upgrade)
     PRIMARY KEY (sha256, target, catalog));
 -- which input each body had in each year's survey
 CREATE TABLE IF NOT EXISTS survey (
@@ -63,16 +73,50 @@ def _connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
                 "別のファイルを --db に指定するか、壊れたファイルを削除してください。"
             ) from exc
     conn.executescript(_SCHEMA)
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    if row is None:
-        with conn:
-            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-    elif row[0] != str(SCHEMA_VERSION):
-        raise GapcheckError(
-            f"{db}: 調査の記録の形式（{row[0]}）がこの gapcheck（{SCHEMA_VERSION}）と異なります。"
-            "別のファイルを --db に指定してください。"
-        )
+    if _layout(conn) != str(SCHEMA_VERSION):
+        _upgrade(conn, db)
     return conn
+
+
+def _layout(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _upgrade(conn: sqlite3.Connection, db: str | PathLike[str] | None) -> None:
+    """Bring the archive to :data:`SCHEMA_VERSION`, in one transaction: a new archive is
+    stamped; one of layout 1 gets the column ``ranged``, filled in for its stored results
+    from their labels (:func:`_ranged_by_label`); any other layout is refused."""
+    if _layout(conn) not in _UPGRADABLE:
+        raise GapcheckError(
+            f"{db}: 調査の記録の形式（{_layout(conn)}）がこの gapcheck（{SCHEMA_VERSION}）と"
+            "異なります。別のファイルを --db に指定してください。"
+        )
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")  # another process upgrading at once waits, then sees 2
+        if _layout(conn) not in _UPGRADABLE:
+            return
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(results)")}
+        if "ranged" not in columns:
+            conn.execute("ALTER TABLE results ADD COLUMN ranged INTEGER")
+            stored = conn.execute("SELECT rowid, follows, follows_label FROM results").fetchall()
+            conn.executemany(
+                "UPDATE results SET ranged = ? WHERE rowid = ?",
+                [(int(_ranged_by_label(f, label)), rowid) for rowid, f, label in stored],
+            )
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+
+
+def _ranged_by_label(follows: str | None, label: str | None) -> bool:
+    """Whether a result stored before the column ``ranged`` (layout 1) had a range: its label
+    is the only trace left. Used by the upgrade alone, once per stored result; since layout 2
+    the audit's evidence decides (:class:`~gapcheck.survey.workers._Outcome`). A label
+    without evidence is 「判定できません（…）」 (:meth:`gapcheck.gaps.evidence.EditionRange.label`);
+    every other names an edition."""
+    return follows is None and bool(label) and not str(label).startswith("判定できません")
 
 
 def catalog_fingerprint(catalog: Catalog) -> str:
@@ -80,7 +124,7 @@ def catalog_fingerprint(catalog: Catalog) -> str:
     the glossary or the vocabulary the alignment uses, gapcheck's version, or the audit's
     revision (:data:`gapcheck.gaps.audit.AUDIT_REVISION`)."""
     h = hashlib.sha256(
-        f"gapcheck {__version__} schema {SCHEMA_VERSION} audit {AUDIT_REVISION}\n".encode()
+        f"gapcheck {__version__} schema {_RESULTS_SCHEMA} audit {AUDIT_REVISION}\n".encode()
     )
     for ed in catalog.editions:
         h.update(f"{ed.id}|{ed.date}\n".encode())
@@ -135,20 +179,56 @@ def _hashes(
         fresh.append((key, after[0], after[1], digest))
     if fresh:
         with conn:
-            conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", fresh)
+            conn.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+                fresh,
+            )
     return out, stamps
 
 
 def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, _Outcome]:
     rows = conn.execute(
-        "SELECT sha256, ok, reason, follows, follows_label, lag_years, older, rows, statuses"
+        "SELECT sha256, ok, reason, follows, follows_label, lag_years, rows, statuses, ranged"
         " FROM results WHERE target = ? AND catalog = ?",
         (target, fingerprint),
     )
     return {
-        r[0]: _Outcome(r[0], bool(r[1]), r[2] or "", r[3], r[4] or "", r[5], bool(r[6]), r[7] or 0, r[8] or "")
-        for r in rows
-    }  # fmt: skip
+        sha256: _Outcome(
+            sha256=sha256,
+            ok=bool(ok),
+            reason=reason or "",
+            follows=follows,
+            follows_label=label or "",
+            lag_years=lag,
+            rows=n or 0,
+            statuses=statuses or "",
+            ranged=bool(ranged),
+        )
+        for sha256, ok, reason, follows, label, lag, n, statuses, ranged in rows
+    }
+
+
+def _store(
+    conn: sqlite3.Connection, target: str, fingerprint: str, outcomes: list[_Outcome]
+) -> None:
+    """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``).
+
+    The column ``older`` (a policy older than the catalog's oldest edition) is no longer
+    read: the audit never found one. It stays in the layout, written 0 as it always was,
+    so that archives made before and after open alike and the merge of README's recipe
+    (``INSERT … SELECT *``) still lines their columns up.
+    """
+    with conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO results (sha256, target, catalog, ok, reason, follows,"
+            " follows_label, lag_years, older, rows, statuses, ranged)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (o.sha256, target, fingerprint, int(o.ok), o.reason, o.follows,
+                 o.follows_label, o.lag_years, 0, o.rows, o.statuses, int(o.ranged))
+                for o in outcomes
+            ],
+        )  # fmt: skip
 
 
 def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
@@ -33,7 +34,14 @@ from gapcheck.catalog.model import Catalog, Edition, Level
 from gapcheck.errors import GapcheckError
 from gapcheck.gaps.ranking import actionable
 from gapcheck.gaps.status import Status
-from gapcheck.survey.archive import _connect, _hashes, _known, _trend, catalog_fingerprint
+from gapcheck.survey.archive import (
+    _connect,
+    _hashes,
+    _known,
+    _store,
+    _trend,
+    catalog_fingerprint,
+)
 from gapcheck.survey.bodies import PREFECTURES, Body, load_master
 from gapcheck.survey.inputs import _File, _Identity, _Names, _several_digest, identify, walk
 from gapcheck.survey.results import (
@@ -123,151 +131,212 @@ def _survey(
     progress: Callable[[int, int], None] | None,
     db: str | None,
 ) -> SurveyResult:
+    """The survey in three stages: what to audit (:func:`_plan`), the audits
+    (:func:`_audit_tasks`), and the bodies' results from both (:func:`_collect`)."""
+    plan = _plan(conn, files, master, names, strict, edition.id, fingerprint)
+    audited = _audit_tasks(
+        conn, plan, catalog, edition.id, fingerprint, jobs=jobs, in_process=in_process,
+        progress=progress,
+    )  # fmt: skip
+    return _collect(conn, plan, audited, catalog, edition, fingerprint, year, skipped, db)
+
+
+# --- plan: which files count for each body, and which audits are still to run ---------------
+
+# An audit result beside other files of its body: it cannot be merged with them.
+_JSON_WITH_OTHERS = (
+    "同じ団体の別のファイルがあるため、この監査結果は使いませんでした。"
+    "団体ごとにファイルを1つにしてください。"
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One body's input as the survey counts it."""
+
+    ident: _Identity
+    files: tuple[_File, ...]  # the files that count, in the walk's order
+    digest: str  # the input's key: the file's SHA-256, or that of several files combined
+    json: bool  # a ``gapcheck audit --json`` result, taken as it is
+
+    @property
+    def rels(self) -> str:
+        return ", ".join(f.rel for f in self.files)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the survey will do, decided before any audit."""
+
+    entries: tuple[_Entry, ...]  # one per body with an input that counts, in the walk's order
+    failures: tuple[Failure, ...]  # files left out before any audit, with the reason
+    known: Mapping[str, _Outcome]  # the archive's outcomes for these entries, by digest
+    tasks: tuple[_Task, ...]  # the audits to run: one per digest the archive does not hold
+
+    @property
+    def reused(self) -> int:
+        """Entries whose outcome the archive holds (several bodies may share one input)."""
+        return sum(1 for e in self.entries if e.digest in self.known)
+
+
+def _plan(
+    conn: sqlite3.Connection,
+    files: list[_File],
+    master: dict[str, Body],
+    names: _Names,
+    strict: bool,
+    target: str,
+    fingerprint: str,
+) -> _Plan:
+    """Group the files by body, choose each body's input, and look its digest up in the
+    archive: what is known there is reused, the rest becomes a task."""
     hashes, stamps = _hashes(conn, files)
-    # group files by body
     groups: dict[str, tuple[_Identity, list[_File]]] = {}
     for f in files:
         ident = identify(f.rel, master, names, strict)
         groups.setdefault(ident.body, (ident, []))[1].append(f)
+    entries: list[_Entry] = []
     failures: list[Failure] = []
-    entries: list[tuple[_Identity, list[_File], str, bool]] = []
     for ident, group in groups.values():
-        jsons = [f for f in group if f.audit_json]
-        if jsons and len(group) > 1:
-            # an audit result cannot be merged with other files of the same body
-            for f in jsons:
-                failures.append(
-                    Failure(
-                        f.rel,
-                        "同じ団体の別のファイルがあるため、この監査結果は使いませんでした。"
-                        "団体ごとにファイルを1つにしてください。",
-                        ident.code,
-                    )
-                )
-            group = [f for f in group if f not in jsons]
-        if not group:
-            continue
-        changing = [f for f in group if hashes[f.path].startswith("changing:")]
-        if changing:
-            failures.extend(Failure(f.rel, CHANGED_REASON, ident.code) for f in changing)
-            group = [f for f in group if f not in changing]
-            if not group:
-                continue
-        if len(group) == 1:
-            digest = hashes[group[0].path]
-        else:
-            digest = _several_digest(hashes[f.path] for f in group)
-        is_json = len(group) == 1 and group[0].audit_json
-        entries.append((ident, group, digest, is_json))
+        entry, left_out = _entry(ident, group, hashes)
+        failures += left_out
+        if entry is not None:
+            entries.append(entry)
+    archived = _known(conn, target, fingerprint)
+    known = {e.digest: archived[e.digest] for e in entries if e.digest in archived}
+    tasks = {e.digest: _task(e, stamps) for e in entries if e.digest not in known}
+    return _Plan(tuple(entries), tuple(failures), known, tuple(tasks.values()))
 
-    known = _known(conn, edition.id, fingerprint)
-    tasks = {
-        digest: _Task(
-            digest,
-            tuple(f.path for f in group),
-            tuple(f.rel for f in group),
-            is_json,
-            tuple(stamps[f.path] for f in group) if all(f.path in stamps for f in group) else (),
-        )
-        for _, group, digest, is_json in entries
-        if digest not in known
-    }
-    total = len(entries)
-    reused_count = total - sum(1 for _, _, d, _ in entries if d in tasks)
-    finished = [reused_count]
-    if progress:
-        progress(reused_count, total)
-    per_digest = Counter(d for _, _, d, _ in entries)
 
+def _entry(
+    ident: _Identity, group: list[_File], hashes: dict[str, str]
+) -> tuple[_Entry | None, list[Failure]]:
+    """A body's input from its files (``None`` when none counts), and the files left out:
+    an audit result beside other files, a file that changed while it was hashed."""
+    failures: list[Failure] = []
+    jsons = [f for f in group if f.audit_json]
+    if jsons and len(group) > 1:
+        failures += [Failure(f.rel, _JSON_WITH_OTHERS, ident.code) for f in jsons]
+        group = [f for f in group if f not in jsons]
+    changing = [f for f in group if hashes[f.path].startswith("changing:")]
+    failures += [Failure(f.rel, CHANGED_REASON, ident.code) for f in changing]
+    group = [f for f in group if f not in changing]
+    if not group:
+        return None, failures
+    if len(group) == 1:
+        digest = hashes[group[0].path]
+    else:
+        digest = _several_digest(hashes[f.path] for f in group)
+    is_json = len(group) == 1 and group[0].audit_json
+    return _Entry(ident, tuple(group), digest, is_json), failures
+
+
+def _task(entry: _Entry, stamps: dict[str, tuple[int, int]]) -> _Task:
+    files = entry.files
+    return _Task(
+        entry.digest,
+        tuple(f.path for f in files),
+        tuple(f.rel for f in files),
+        entry.json,
+        tuple(stamps[f.path] for f in files) if all(f.path in stamps for f in files) else (),
+    )
+
+
+# --- run: the audits, each outcome stored as it comes ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Audited:
+    """What this run's audits gave."""
+
+    outcomes: Mapping[str, _Outcome]  # stored in the archive, by digest
+    changed: frozenset[str]  # digests whose files changed while read: nothing stored
+
+
+def _audit_tasks(
+    conn: sqlite3.Connection,
+    plan: _Plan,
+    catalog: Catalog,
+    target: str,
+    fingerprint: str,
+    *,
+    jobs: int,
+    in_process: bool,
+    progress: Callable[[int, int], None] | None,
+) -> _Audited:
+    """Audit the plan's tasks (:func:`~gapcheck.survey.workers._run`), storing each outcome
+    in the archive as it comes; ``progress(done, total)`` counts bodies, reused ones first."""
+    outcomes: dict[str, _Outcome] = {}
     changed: set[str] = set()
-    counted: set[str] = set()
+    per_digest = Counter(e.digest for e in plan.entries)
+    total = len(plan.entries)
+    finished = plan.reused
+    if progress:
+        progress(finished, total)
 
-    def store(outcomes: list[_Outcome]) -> None:
+    def store(batch: list[_Outcome]) -> None:
+        nonlocal finished
         # a result of bytes that changed while read is never kept (nor reused)
-        changed.update(o.sha256 for o in outcomes if o.changed)
-        outcomes = [o for o in outcomes if not o.changed]
-        with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (o.sha256, edition.id, fingerprint, int(o.ok), o.reason, o.follows,
-                     o.follows_label, o.lag_years, int(o.older), o.rows, o.statuses)
-                    for o in outcomes
-                ],
-            )  # fmt: skip
-        for o in outcomes:
-            known[o.sha256] = o
-        finished[0] += sum(per_digest[o.sha256] for o in outcomes)
-        finished[0] += sum(per_digest[d] for d in changed if d not in counted)
-        counted.update(changed)
+        newly_changed = {o.sha256 for o in batch if o.changed} - changed
+        changed.update(newly_changed)
+        kept = [o for o in batch if not o.changed]
+        _store(conn, target, fingerprint, kept)
+        outcomes.update((o.sha256, o) for o in kept)
+        finished += sum(per_digest[o.sha256] for o in kept)
+        finished += sum(per_digest[d] for d in newly_changed)
         if progress:
-            progress(finished[0], total)
+            progress(finished, total)
 
-    _run(list(tasks.values()), catalog, edition.id, jobs, store, in_process=in_process)
+    _run(list(plan.tasks), catalog, target, jobs, store, in_process=in_process)
+    return _Audited(outcomes, frozenset(changed))
 
+
+# --- collect: each body's result, and the year's survey rows ---------------------------------
+
+
+def _collect(
+    conn: sqlite3.Connection,
+    plan: _Plan,
+    audited: _Audited,
+    catalog: Catalog,
+    edition: Edition,
+    fingerprint: str,
+    year: int,
+    skipped: list[Skipped],
+    db: str | None,
+) -> SurveyResult:
+    """Each body's :class:`BodyResult` (or :class:`Failure`) from the known outcomes; the
+    year's rows of the ``survey`` table; the :class:`SurveyResult`."""
+    outcomes = {**plan.known, **audited.outcomes}
     ids = catalog.ids
     at = ids.index(edition.id)
+    failures = list(plan.failures)
     results: list[BodyResult] = []
     statuses: dict[str, str] = {}
-    for ident, group, digest, _ in entries:
-        rels = ", ".join(f.rel for f in group)
-        if digest in changed:
-            failures.append(Failure(rels, CHANGED_REASON, ident.code))
+    for entry in plan.entries:
+        if entry.digest in audited.changed:
+            failures.append(Failure(entry.rels, CHANGED_REASON, entry.ident.code))
             continue
-        o = known[digest]
+        o = outcomes[entry.digest]
         if not o.ok:
-            failures.append(Failure(rels, o.reason, ident.code))
+            failures.append(Failure(entry.rels, o.reason, entry.ident.code))
             continue
-        flags = list(ident.flags)
-        if len(group) > 1:
-            flags.append("several-files")
-        if any(f.odd_name for f in group):
-            flags.append("name-encoding")
-        if o.older:
-            flags.append("older-than-oldest")
-        if o.follows is None:
-            ranged = bool(o.follows_label) and not o.follows_label.startswith("判定できません")
-            flags.append("range" if ranged else "no-match")
-        counts = {s.value: 0 for s in Status}
-        for ch, n in Counter(o.statuses).items():
-            counts[CODE_STATUS[ch].value] = n
-        covered = counts[Status.COVERED.value] + counts[Status.NOT_APPLICABLE.value]
-        results.append(
-            BodyResult(
-                body=ident.body,
-                file=rels,
-                code=ident.code,
-                name=ident.name,
-                prefecture=ident.prefecture,
-                kind=ident.kind,
-                population=ident.population,
-                follows=o.follows,
-                follows_label=o.follows_label,
-                lag_years=o.lag_years,
-                editions_behind=at - ids.index(o.follows) if o.follows in ids else None,
-                coverage=(share(covered / len(o.statuses)) or 0.0) if o.statuses else 0.0,
-                counts=counts,
-                rows=o.rows,
-                sha256=digest,
-                flags=tuple(flags),
-                reused=digest not in tasks,
-            )
-        )
-        statuses[ident.body] = o.statuses
-
+        results.append(_body_result(entry, o, ids, at, reused=entry.digest in plan.known))
+        statuses[entry.ident.body] = o.statuses
     with conn:
         conn.executemany(
-            "INSERT OR REPLACE INTO survey VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO survey (body, year, target, catalog, sha256, file, code,"
+            " name, prefecture, kind, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (ident.body, year, edition.id, fingerprint, digest,
-                 ", ".join(f.rel for f in group), ident.code, ident.name, ident.prefecture,
-                 ident.kind, ident.population)
-                for ident, group, digest, _ in entries
+                (e.ident.body, year, edition.id, fingerprint, e.digest, e.rels, e.ident.code,
+                 e.ident.name, e.ident.prefecture, e.ident.kind, e.ident.population)
+                for e in plan.entries
             ],
         )  # fmt: skip
     order = {p: n for n, p in enumerate(PREFECTURES)}
     results.sort(key=lambda b: (b.code is None, order.get(b.prefecture, 99), b.code or b.file))
     failures.sort(key=lambda f: f.file)
+    total = len(plan.entries)
     return SurveyResult(
         target=edition,
         editions=tuple((e.id, e.label) for e in catalog.editions),
@@ -276,13 +345,56 @@ def _survey(
         failed=tuple(failures),
         skipped=tuple(skipped),
         trend=_trend(conn, edition.id),
-        audited=total - reused_count,
-        reused=reused_count,
+        audited=total - plan.reused,
+        reused=plan.reused,
         db=db,
         statuses=statuses,
         since=wording_since(catalog, edition),
         candidates=uptake_candidates(catalog, edition),
     )
+
+
+def _body_result(
+    entry: _Entry, o: _Outcome, ids: list[str], at: int, *, reused: bool
+) -> BodyResult:
+    """A body's result from its outcome; ``ids`` are the catalog's editions, ``at`` the
+    target's place among them."""
+    ident = entry.ident
+    counts = {s.value: 0 for s in Status}
+    for ch, n in Counter(o.statuses).items():
+        counts[CODE_STATUS[ch].value] = n
+    covered = counts[Status.COVERED.value] + counts[Status.NOT_APPLICABLE.value]
+    return BodyResult(
+        body=ident.body,
+        file=entry.rels,
+        code=ident.code,
+        name=ident.name,
+        prefecture=ident.prefecture,
+        kind=ident.kind,
+        population=ident.population,
+        follows=o.follows,
+        follows_label=o.follows_label,
+        lag_years=o.lag_years,
+        editions_behind=at - ids.index(o.follows) if o.follows in ids else None,
+        coverage=(share(covered / len(o.statuses)) or 0.0) if o.statuses else 0.0,
+        counts=counts,
+        rows=o.rows,
+        sha256=entry.digest,
+        flags=_flags(entry, o),
+        reused=reused,
+    )
+
+
+def _flags(entry: _Entry, o: _Outcome) -> tuple[str, ...]:
+    """What a reader of the body's row should know (:data:`~gapcheck.survey.results.FLAG_INFO`)."""
+    flags = list(entry.ident.flags)
+    if len(entry.files) > 1:
+        flags.append("several-files")
+    if any(f.odd_name for f in entry.files):
+        flags.append("name-encoding")
+    if o.follows is None:
+        flags.append("range" if o.ranged else "no-match")
+    return tuple(flags)
 
 
 def wording_since(catalog: Catalog, edition: Edition) -> dict[str, str]:

@@ -54,10 +54,12 @@ class _Outcome:
     follows: str | None = None
     follows_label: str = ""
     lag_years: float | None = None
-    older: bool = False
     rows: int = 0
     statuses: str = ""
     changed: bool = False  # the file changed while it was read: not to be stored
+    # no edition pinned (follows is None), yet the evidence bounds one: a range such as
+    # 「平成30年9月版以降」 (the survey's flag "range"; without bounds, "no-match")
+    ranged: bool = False
 
 
 _WORKER: dict[str, object] = {}
@@ -184,17 +186,19 @@ def _audit_task(task: _Task) -> _Outcome:
         )
     if not _unchanged(task):
         return changed
+    # counted under an edition only when the evidence pins one (issue #11); a range such as
+    # 「平成30年9月版以降」 keeps its label but is not counted as that edition or as behind
+    pinned = report.lag_years is not None
+    bounded = report.evidence is not None and report.evidence.judged
     return _Outcome(
         sha256=task.sha256,
         ok=True,
-        # counted under an edition only when the evidence pins one (issue #11); a range such as
-        # 「平成30年9月版以降」 keeps its label but is not counted as that edition or as behind
-        follows=report.follows if report.lag_years is not None else None,
+        follows=report.follows if pinned else None,
         follows_label=report.follows_label,
         lag_years=report.lag_years,
-        older=report.older_than_oldest,
         rows=len(report.rows),
         statuses="".join(STATUS_CODE[f.status] for f in report.clauses),
+        ranged=not pinned and bounded,
     )
 
 
@@ -255,15 +259,17 @@ def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcom
     if follows is not None and follows not in catalog.ids:
         raise PolicyFormatError(f"{path}: 準拠する版 '{follows}' がカタログにありません。")
     lag = data.get("lag_years")
+    bounds = data.get("follows_range")  # [at least, at most], as AuditReport.follows_range
+    bounded = isinstance(bounds, list) and any(b is not None for b in bounds)
     return _Outcome(
         sha256=task.sha256,
         ok=True,
         follows=follows,
         follows_label=str(data.get("follows_label") or ""),
         lag_years=float(lag) if isinstance(lag, int | float) else None,
-        older=bool(data.get("older_than_oldest")),
         rows=len(data.get("rows") or ()),
         statuses="".join(codes),
+        ranged=follows is None and bounded,
     )
 
 

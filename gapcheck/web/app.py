@@ -312,6 +312,7 @@ class Pages:
         """``gapcheck audit POLICY --edition … --previous … --out …`` (cli.audit_command)."""
         from gapcheck import Status, render_audit_text, run_audit, write_audit_reports
         from gapcheck.gaps.status import RowStatus
+        from gapcheck.render.audit_page import audit_page
 
         catalog = self.catalog()
         report = run_audit(
@@ -331,7 +332,7 @@ class Pages:
             "policy": name,
             "sheet": report.policy.sheet,
             "target": f"{report.target.label}（{report.target.id}）",
-            "follows": _follows(text),
+            "follows": audit_page(report, catalog).follows_line,
             "counts": [(s.value, s.title, report.counts[s.value]) for s in Status],
             "rows": [(r.value, r.title, report.row_counts[r.value]) for r in RowStatus],
             "clauses": len(report.clauses),
@@ -724,19 +725,6 @@ def _year(text: str) -> int | None:
     if not re.fullmatch(r"\d{4}", text) or not 1990 <= int(text) <= 2100:
         raise UploadError("調査の年は 4 桁の西暦で入力してください（例: 2026）。")
     return int(text)
-
-
-def _follows(summary_text: str) -> str:
-    """準拠している版 as the command's summary words it (pipeline.render_audit_text)."""
-    prefix = "準拠している版: "
-    return next(
-        (
-            line.removeprefix(prefix)
-            for line in summary_text.splitlines()
-            if line.startswith(prefix)
-        ),
-        "",
-    )
 
 
 def create_app(

@@ -172,19 +172,25 @@ class Job:
             self._status = JobStatus(self.id, "running", done, total)
 
     def _run(self) -> None:
+        # The uploads are removed before the status says done or failed: whoever sees the
+        # job end (the page, the next job, a test) finds them gone.
+        end: tuple[str, str | None, str] | None = None
         try:
-            result_id = self._work(self)
+            end = ("done", self._work(self), "")
         except Exception as exc:  # shown on the page; the thread must not die silently
-            message = self._describe(exc)
-            with self._lock:
-                s = self._status
-                self._status = JobStatus(self.id, "failed", s.done, s.total, None, message)
-        else:
-            with self._lock:
-                s = self._status
-                self._status = JobStatus(self.id, "done", s.total or s.done, s.total, result_id)
+            end = ("failed", None, self._describe(exc))
         finally:
-            self._cleanup()
+            try:
+                self._cleanup()
+            finally:
+                if end is not None:
+                    self._end(*end)
+
+    def _end(self, state: str, result_id: str | None, message: str) -> None:
+        with self._lock:
+            s = self._status
+            done = (s.total or s.done) if state == "done" else s.done
+            self._status = JobStatus(self.id, state, done, s.total, result_id, message)
 
     def stop(self) -> None:
         """End the child process (the server is stopping)."""

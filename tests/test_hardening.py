@@ -54,7 +54,7 @@ def test_every_corpus_kind_has_an_expectation():
     assert set(EXPECTED) == set(corpus.CORPUS)
 
 
-def _digest(path: Path) -> str | None:
+def digest_of(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
@@ -62,7 +62,7 @@ def _digest(path: Path) -> str | None:
 def test_corpus_at_the_reader(kind, tmp_path):
     """Every hostile kind, straight at :func:`read_policy`: its message or its rows."""
     path = corpus.CORPUS[kind](tmp_path)
-    before = _digest(path)
+    before = digest_of(path)
     expected = EXPECTED[kind]
     if isinstance(expected, str):
         with pytest.raises(GapcheckError) as caught:
@@ -71,7 +71,7 @@ def test_corpus_at_the_reader(kind, tmp_path):
         assert "\n" not in str(caught.value)
     else:
         assert len(read_policy(path).rows) == expected
-    assert _digest(path) == before  # the input is never modified
+    assert digest_of(path) == before  # the input is never modified
 
 
 # Through the whole command, for the kinds whose danger is in what gets written (live
@@ -89,7 +89,7 @@ THROUGH_THE_COMMAND = (
 @pytest.mark.parametrize("kind", THROUGH_THE_COMMAND)
 def test_corpus_through_the_command(kind, tmp_path):
     path = corpus.CORPUS[kind](tmp_path)
-    before = _digest(path)
+    before = digest_of(path)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["audit", str(path), "--out", str(out)])
     expected = EXPECTED[kind]
@@ -119,7 +119,7 @@ def test_corpus_through_the_command(kind, tmp_path):
             and value.startswith("=IFERROR(INDEX(")
             for title, column, value in formulas
         )
-    assert _digest(path) == before  # the input is never modified
+    assert digest_of(path) == before  # the input is never modified
 
 
 def test_long_cells_are_cut_at_excels_limit(tmp_path):

@@ -42,7 +42,7 @@ EXPECTED = [
 RUNAWAY_CPU = 5.0
 
 
-def _digest(path: Path) -> str:
+def digest_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -63,13 +63,13 @@ def _workbook(path: Path, stray: dict[str, Any], title: str = "基準") -> Path:
 
 
 def _read(path: Path, **options: Any) -> Any:
-    before = _digest(path)
+    before = digest_of(path)
     start = time.process_time()
     try:
         return read_policy(path, **options)
     finally:
         assert time.process_time() - start < RUNAWAY_CPU
-        assert _digest(path) == before  # the input is only ever read
+        assert digest_of(path) == before  # the input is only ever read
 
 
 # --- item 1: one far cell ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from gapcheck.errors import GapcheckError
 from gapcheck.gaps.audit import audit
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import SHEETS, write_survey
-from gapcheck.survey.archive import _connect, _trend
+from gapcheck.survey.archive import connect, trend_of
 from gapcheck.survey.inputs import walk
 from gapcheck.survey.national import survey
 from gapcheck.survey.results import BodyResult, SurveyResult, TrendPoint, share, share_text
@@ -243,14 +243,14 @@ def test_archive_of_layout_1_is_upgraded_and_reused(tmp_path, catalog):
 
 def test_archive_of_an_unknown_layout_is_refused(tmp_path):
     db = tmp_path / "survey.sqlite"
-    _connect(db).close()
+    connect(db).close()
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     conn.close()
     with pytest.raises(
         GapcheckError, match="調査の記録の形式（3）がこの gapcheck（2）と異なります"
     ):
-        _connect(db)
+        connect(db)
 
 
 def test_touched_file_is_hashed_not_audited(tmp_path, catalog):
@@ -527,7 +527,7 @@ def test_clause_tables(made):
 
 def test_trend_by_year(tmp_path):
     """Per year: bodies read, on the target, the median lag and the editions; failures apart."""
-    conn = _connect(tmp_path / "a.sqlite")
+    conn = connect(tmp_path / "a.sqlite")
     rows = [  # sha256, year, ok, follows, lag
         ("a", 2023, 0, None, None),
         ("b", 2024, 1, "2018-09", 6.5),
@@ -548,7 +548,7 @@ def test_trend_by_year(tmp_path):
                 " kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sha, year, "2025-03", "cat", sha, f"{sha}.xlsx", sha, "", ""),
             )
-    assert _trend(conn, "2025-03") == (
+    assert trend_of(conn, "2025-03") == (
         TrendPoint(2023, 0, 0, None, {}, 1),
         TrendPoint(2024, 2, 0, 6.5, {"2018-09": 1, "unknown": 1}, 1),
         TrendPoint(2025, 2, 1, 5.0, {"2015-03": 1, "2025-03": 1}, 0),

@@ -3,8 +3,8 @@
 An audit's outcome is kept under the input's SHA-256, the target edition and a fingerprint of
 the catalog (:func:`catalog_fingerprint`), so a re-run reuses every unchanged body; a stat
 cache keeps each file's hash, so a file whose size and mtime are unchanged is not even read
-(:func:`_hashes`). Which input each body had in each year's survey gives the year-over-year
-trend (:func:`_trend`). An archive of an earlier layout is brought up to this one when
+(:func:`file_hashes`). Which input each body had in each year's survey gives the year-over-year
+trend (:func:`trend_of`). An archive of an earlier layout is brought up to this one when
 opened (:func:`_upgrade`), its stored results kept and reused.
 """
 
@@ -21,9 +21,9 @@ from gapcheck import __version__
 from gapcheck.catalog.model import Catalog
 from gapcheck.errors import GapcheckError
 from gapcheck.gaps.audit import AUDIT_REVISION
-from gapcheck.survey.inputs import _File, _printable, _sha256_of, _stamp
-from gapcheck.survey.results import UNKNOWN_EDITION, TrendPoint, _lag
-from gapcheck.survey.workers import _Outcome
+from gapcheck.survey.inputs import InputFile, printable_name, sha256_of, stamp
+from gapcheck.survey.results import UNKNOWN_EDITION, TrendPoint, lag_between
+from gapcheck.survey.workers import Outcome
 
 # The archive's layout: 2 added results.ranged (an archive of layout 1 is upgraded on opening;
 # an older gapcheck refuses a layout-2 archive with a message rather than failing to write it).
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS results (
     sha256 TEXT NOT NULL, target TEXT NOT NULL, catalog TEXT NOT NULL,
     ok INTEGER NOT NULL, reason TEXT, follows TEXT, follows_label TEXT, lag_years REAL,
-    older INTEGER, rows INTEGER, statuses TEXT,  -- older: unused, always 0 (see _store)
+    older INTEGER, rows INTEGER, statuses TEXT,  -- older: unused, always 0 (see store_results)
     ranged INTEGER,  -- last, where layout 1's upgrade adds it (see _upgrade)
     PRIMARY KEY (sha256, target, catalog));
 -- which input each body had in each year's survey
@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS survey (
 """
 
 
-def _connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
+def connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
     if db is None:
         conn = sqlite3.connect(":memory:")
     else:
@@ -113,7 +113,7 @@ def _upgrade(conn: sqlite3.Connection, db: str | PathLike[str] | None) -> None:
 def _ranged_by_label(follows: str | None, label: str | None) -> bool:
     """Whether a result stored before the column ``ranged`` (layout 1) had a range: its label
     is the only trace left. Used by the upgrade alone, once per stored result; since layout 2
-    the audit's evidence decides (:class:`~gapcheck.survey.workers._Outcome`). A label
+    the audit's evidence decides (:class:`~gapcheck.survey.workers.Outcome`). A label
     without evidence is 「判定できません（…）」 (:meth:`gapcheck.gaps.evidence.EditionRange.label`);
     every other names an edition."""
     return follows is None and bool(label) and not str(label).startswith("判定できません")
@@ -139,11 +139,11 @@ def catalog_fingerprint(catalog: Catalog) -> str:
 
 def _db_path(path: str) -> str:
     """The stat cache's key for ``path`` (a non-UTF-8 name by its bytes, in hex)."""
-    return path if _printable(path) else "bytes:" + os.fsencode(path).hex()
+    return path if printable_name(path) else "bytes:" + os.fsencode(path).hex()
 
 
-def _hashes(
-    conn: sqlite3.Connection, files: list[_File]
+def file_hashes(
+    conn: sqlite3.Connection, files: list[InputFile]
 ) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     """SHA-256 of every file (from the stat cache when size and mtime match, else read),
     and the (size, mtime_ns) each hash belongs to. A file whose size or mtime changed while
@@ -164,13 +164,13 @@ def _hashes(
             out[f.path] = hit[2]
             stamps[f.path] = (f.size, f.mtime_ns)
             continue
-        before = _stamp(f.path)
+        before = stamp(f.path)
         try:
-            digest = _sha256_of(f.path)
+            digest = sha256_of(f.path)
         except OSError:
             out[f.path] = f"unreadable:{key}"  # read_policy reports it in words
             continue
-        after = _stamp(f.path)
+        after = stamp(f.path)
         if before is None or before != after:
             out[f.path] = f"changing:{key}"
             continue
@@ -186,14 +186,14 @@ def _hashes(
     return out, stamps
 
 
-def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, _Outcome]:
+def known_results(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str, Outcome]:
     rows = conn.execute(
         "SELECT sha256, ok, reason, follows, follows_label, lag_years, rows, statuses, ranged"
         " FROM results WHERE target = ? AND catalog = ?",
         (target, fingerprint),
     )
     return {
-        sha256: _Outcome(
+        sha256: Outcome(
             sha256=sha256,
             ok=bool(ok),
             reason=reason or "",
@@ -208,8 +208,8 @@ def _known(conn: sqlite3.Connection, target: str, fingerprint: str) -> dict[str,
     }
 
 
-def _store(
-    conn: sqlite3.Connection, target: str, fingerprint: str, outcomes: list[_Outcome]
+def store_results(
+    conn: sqlite3.Connection, target: str, fingerprint: str, outcomes: list[Outcome]
 ) -> None:
     """Keep ``outcomes`` (audits against ``target`` under catalog ``fingerprint``).
 
@@ -231,7 +231,7 @@ def _store(
         )  # fmt: skip
 
 
-def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
+def trend_of(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
     """Per year of the archive: the bodies surveyed that year against ``target``."""
     import pandas as pd
 
@@ -252,7 +252,7 @@ def _trend(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
                 year=int(cast("int", year)),
                 bodies=len(good),
                 newest=int(good["follows"].eq(target).sum()),
-                median_lag=_lag(good["lag_years"].median()),
+                median_lag=lag_between(good["lag_years"].median()),
                 by_version={str(e): int(n) for e, n in versions.items()},
                 failed=len(items) - len(good),
             )

@@ -3,7 +3,7 @@
 :func:`walk` lists the regular files under the folder; symbolic links are never followed, each
 is a :class:`~gapcheck.survey.results.Skipped` with the reason. File names are shown as a person
 can read them (:func:`display_name`: a name that is not UTF-8 is decoded as cp932, or
-escaped). An input's key is its SHA-256 (:func:`_digest`, several files of one body combined).
+escaped). An input's key is its SHA-256 (:func:`digest_of`, several files of one body combined).
 :func:`identify` tells whose file it is: the 全国地方公共団体コード at the start of its name,
 else the name of a body of the master (:mod:`gapcheck.survey.bodies`) in it.
 """
@@ -29,7 +29,7 @@ AUDIT_JSON = ".json"
 
 
 @dataclass(frozen=True)
-class _File:
+class InputFile:
     rel: str  # relative to the input folder, "/"-separated, always printable (see display_name)
     path: str  # absolute, as the OS gives it (may hold surrogate escapes of a non-UTF-8 name)
     size: int
@@ -42,7 +42,7 @@ class _File:
         return self.rel.lower().endswith(AUDIT_JSON)
 
 
-def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Skipped]]:
+def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[InputFile], list[Skipped]]:
     """Regular files under ``root``, recursively, in a stable order.
 
     Every file is an input, whatever its name: the policy readers tell its format from its
@@ -56,7 +56,7 @@ def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Sk
     """
     root = root.resolve()
     excluded = {p.resolve() for p in exclude}
-    files: list[_File] = []
+    files: list[InputFile] = []
     skipped: list[Skipped] = []
     stack = [root]
     while stack:
@@ -86,7 +86,9 @@ def walk(root: Path, exclude: Iterable[Path] = ()) -> tuple[list[_File], list[Sk
             elif entry.is_file(follow_symlinks=False):
                 st = entry.stat(follow_symlinks=False)
                 files.append(
-                    _File(rel, str(path), st.st_size, st.st_mtime_ns, not _printable(str(path)))
+                    InputFile(
+                        rel, str(path), st.st_size, st.st_mtime_ns, not printable_name(str(path))
+                    )
                 )
         stack.extend(reversed(subfolders))
     files.sort(key=lambda f: f.rel)
@@ -97,7 +99,7 @@ def _rel(root: Path, path: Path) -> str:
     return display_name(path.relative_to(root).as_posix())
 
 
-def _printable(text: str) -> bool:
+def printable_name(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -118,11 +120,11 @@ def display_name(text: str) -> str:
     >>> display_name(os.fsdecode(b"\xff\xfe.txt"))
     '\\xff\\xfe.txt'
     """
-    if _printable(text):
+    if printable_name(text):
         return text
     parts = []
     for part in text.split("/"):
-        if _printable(part):
+        if printable_name(part):
             parts.append(part)
             continue
         try:
@@ -151,7 +153,7 @@ def _link_reason(path: Path, root: Path) -> str:
 # --- an input's key ----------------------------------------------------------------------
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
+def stamp(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -159,7 +161,7 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _sha256_of(path: str) -> str:
+def sha256_of(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -167,14 +169,14 @@ def _sha256_of(path: str) -> str:
     return h.hexdigest()
 
 
-def _digest(paths: Sequence[str]) -> str:
+def digest_of(paths: Sequence[str]) -> str:
     """The input key of ``paths``: a file's SHA-256, or the combined key of several files."""
     if len(paths) == 1:
-        return _sha256_of(paths[0])
-    return _several_digest(_sha256_of(p) for p in paths)
+        return sha256_of(paths[0])
+    return several_digest(sha256_of(p) for p in paths)
 
 
-def _several_digest(hashes: Iterable[str]) -> str:
+def several_digest(hashes: Iterable[str]) -> str:
     joined = "\n".join(sorted(hashes))
     return hashlib.sha256(f"several\n{joined}".encode()).hexdigest()
 
@@ -185,7 +187,7 @@ _SEP = re.compile(r"[_\-\s　・.（(]+")
 
 
 @dataclass(frozen=True)
-class _Identity:
+class Identity:
     body: str
     code: str | None
     name: str
@@ -195,7 +197,7 @@ class _Identity:
     flags: tuple[str, ...]
 
 
-class _Names:
+class Names:
     """Finds a master body whose name appears in a file name (for files without a code)."""
 
     def __init__(self, master: dict[str, Body]):
@@ -215,7 +217,7 @@ class _Names:
         return found[0] if len(found) == 1 else None
 
 
-def identify(rel: str, master: dict[str, Body], names: _Names, strict: bool) -> _Identity:
+def identify(rel: str, master: dict[str, Body], names: Names, strict: bool) -> Identity:
     """Who a file belongs to: the code at the start of its name, else a master name in it.
 
     ``strict`` (a master was given) flags codes that the master does not list.
@@ -229,7 +231,7 @@ def identify(rel: str, master: dict[str, Body], names: _Names, strict: bool) -> 
         name = _name_from_stem(Path(rel).stem[len(code) :]) or code
         if name == code and code[2:5] == "000":
             name = prefecture
-        return _Identity(
+        return Identity(
             body=code,
             code=code,
             name=name,
@@ -241,7 +243,7 @@ def identify(rel: str, master: dict[str, Body], names: _Names, strict: bool) -> 
     body = names.find(rel)
     if body is not None:
         return _identity(body, ("name-matched",))
-    return _Identity(
+    return Identity(
         body=f"file:{rel}",
         code=None,
         name=Path(rel).name,
@@ -252,8 +254,8 @@ def identify(rel: str, master: dict[str, Body], names: _Names, strict: bool) -> 
     )
 
 
-def _identity(body: Body, flags: tuple[str, ...]) -> _Identity:
-    return _Identity(
+def _identity(body: Body, flags: tuple[str, ...]) -> Identity:
+    return Identity(
         body.code, body.code, body.name, body.prefecture, body.kind, body.population, flags
     )
 

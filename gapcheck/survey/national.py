@@ -35,15 +35,15 @@ from gapcheck.errors import GapcheckError
 from gapcheck.gaps.ranking import actionable
 from gapcheck.gaps.status import Status
 from gapcheck.survey.archive import (
-    _connect,
-    _hashes,
-    _known,
-    _store,
-    _trend,
     catalog_fingerprint,
+    connect,
+    file_hashes,
+    known_results,
+    store_results,
+    trend_of,
 )
 from gapcheck.survey.bodies import PREFECTURES, Body, load_master
-from gapcheck.survey.inputs import _File, _Identity, _Names, _several_digest, identify, walk
+from gapcheck.survey.inputs import Identity, InputFile, Names, identify, several_digest, walk
 from gapcheck.survey.results import (
     CHANGED_REASON,
     CODE_STATUS,
@@ -53,7 +53,7 @@ from gapcheck.survey.results import (
     SurveyResult,
     share,
 )
-from gapcheck.survey.workers import _Outcome, _run, _Task, available_cpus
+from gapcheck.survey.workers import Outcome, Task, available_cpus, run_audits
 
 __all__ = ["survey", "uptake_candidates", "wording_since"]
 
@@ -89,7 +89,7 @@ def survey(
         )
     edition = catalog.edition(target)
     bodies_master = load_master(master)
-    names = _Names(bodies_master)
+    names = Names(bodies_master)
     year = year or datetime.date.today().year
     # an explicit jobs=1 audits in this process; otherwise in worker processes, even on one
     # CPU, so that a file that kills its process is recorded and the survey goes on
@@ -102,7 +102,7 @@ def survey(
     if master is not None:
         extra.append(Path(master))
     files, skipped = walk(root, extra)
-    conn = _connect(db)
+    conn = connect(db)
     try:
         return _survey(
             conn, files, skipped, catalog, edition, fingerprint, bodies_master, names,
@@ -116,13 +116,13 @@ def survey(
 
 def _survey(
     conn: sqlite3.Connection,
-    files: list[_File],
+    files: list[InputFile],
     skipped: list[Skipped],
     catalog: Catalog,
     edition: Edition,
     fingerprint: str,
     master: dict[str, Body],
-    names: _Names,
+    names: Names,
     *,
     strict: bool,
     year: int,
@@ -154,8 +154,8 @@ _JSON_WITH_OTHERS = (
 class _Entry:
     """One body's input as the survey counts it."""
 
-    ident: _Identity
-    files: tuple[_File, ...]  # the files that count, in the walk's order
+    ident: Identity
+    files: tuple[InputFile, ...]  # the files that count, in the walk's order
     digest: str  # the input's key: the file's SHA-256, or that of several files combined
     json: bool  # a ``gapcheck audit --json`` result, taken as it is
 
@@ -170,8 +170,8 @@ class _Plan:
 
     entries: tuple[_Entry, ...]  # one per body with an input that counts, in the walk's order
     failures: tuple[Failure, ...]  # files left out before any audit, with the reason
-    known: Mapping[str, _Outcome]  # the archive's outcomes for these entries, by digest
-    tasks: tuple[_Task, ...]  # the audits to run: one per digest the archive does not hold
+    known: Mapping[str, Outcome]  # the archive's outcomes for these entries, by digest
+    tasks: tuple[Task, ...]  # the audits to run: one per digest the archive does not hold
 
     @property
     def reused(self) -> int:
@@ -181,17 +181,17 @@ class _Plan:
 
 def _plan(
     conn: sqlite3.Connection,
-    files: list[_File],
+    files: list[InputFile],
     master: dict[str, Body],
-    names: _Names,
+    names: Names,
     strict: bool,
     target: str,
     fingerprint: str,
 ) -> _Plan:
     """Group the files by body, choose each body's input, and look its digest up in the
     archive: what is known there is reused, the rest becomes a task."""
-    hashes, stamps = _hashes(conn, files)
-    groups: dict[str, tuple[_Identity, list[_File]]] = {}
+    hashes, stamps = file_hashes(conn, files)
+    groups: dict[str, tuple[Identity, list[InputFile]]] = {}
     for f in files:
         ident = identify(f.rel, master, names, strict)
         groups.setdefault(ident.body, (ident, []))[1].append(f)
@@ -202,14 +202,14 @@ def _plan(
         failures += left_out
         if entry is not None:
             entries.append(entry)
-    archived = _known(conn, target, fingerprint)
+    archived = known_results(conn, target, fingerprint)
     known = {e.digest: archived[e.digest] for e in entries if e.digest in archived}
     tasks = {e.digest: _task(e, stamps) for e in entries if e.digest not in known}
     return _Plan(tuple(entries), tuple(failures), known, tuple(tasks.values()))
 
 
 def _entry(
-    ident: _Identity, group: list[_File], hashes: dict[str, str]
+    ident: Identity, group: list[InputFile], hashes: dict[str, str]
 ) -> tuple[_Entry | None, list[Failure]]:
     """A body's input from its files (``None`` when none counts), and the files left out:
     an audit result beside other files, a file that changed while it was hashed."""
@@ -226,14 +226,14 @@ def _entry(
     if len(group) == 1:
         digest = hashes[group[0].path]
     else:
-        digest = _several_digest(hashes[f.path] for f in group)
+        digest = several_digest(hashes[f.path] for f in group)
     is_json = len(group) == 1 and group[0].audit_json
     return _Entry(ident, tuple(group), digest, is_json), failures
 
 
-def _task(entry: _Entry, stamps: dict[str, tuple[int, int]]) -> _Task:
+def _task(entry: _Entry, stamps: dict[str, tuple[int, int]]) -> Task:
     files = entry.files
-    return _Task(
+    return Task(
         entry.digest,
         tuple(f.path for f in files),
         tuple(f.rel for f in files),
@@ -249,7 +249,7 @@ def _task(entry: _Entry, stamps: dict[str, tuple[int, int]]) -> _Task:
 class _Audited:
     """What this run's audits gave."""
 
-    outcomes: Mapping[str, _Outcome]  # stored in the archive, by digest
+    outcomes: Mapping[str, Outcome]  # stored in the archive, by digest
     changed: frozenset[str]  # digests whose files changed while read: nothing stored
 
 
@@ -264,9 +264,9 @@ def _audit_tasks(
     in_process: bool,
     progress: Callable[[int, int], None] | None,
 ) -> _Audited:
-    """Audit the plan's tasks (:func:`~gapcheck.survey.workers._run`), storing each outcome
+    """Audit the plan's tasks (:func:`~gapcheck.survey.workers.run_audits`), storing each outcome
     in the archive as it comes; ``progress(done, total)`` counts bodies, reused ones first."""
-    outcomes: dict[str, _Outcome] = {}
+    outcomes: dict[str, Outcome] = {}
     changed: set[str] = set()
     per_digest = Counter(e.digest for e in plan.entries)
     total = len(plan.entries)
@@ -274,20 +274,20 @@ def _audit_tasks(
     if progress:
         progress(finished, total)
 
-    def store(batch: list[_Outcome]) -> None:
+    def store(batch: list[Outcome]) -> None:
         nonlocal finished
         # a result of bytes that changed while read is never kept (nor reused)
         newly_changed = {o.sha256 for o in batch if o.changed} - changed
         changed.update(newly_changed)
         kept = [o for o in batch if not o.changed]
-        _store(conn, target, fingerprint, kept)
+        store_results(conn, target, fingerprint, kept)
         outcomes.update((o.sha256, o) for o in kept)
         finished += sum(per_digest[o.sha256] for o in kept)
         finished += sum(per_digest[d] for d in newly_changed)
         if progress:
             progress(finished, total)
 
-    _run(list(plan.tasks), catalog, target, jobs, store, in_process=in_process)
+    run_audits(list(plan.tasks), catalog, target, jobs, store, in_process=in_process)
     return _Audited(outcomes, frozenset(changed))
 
 
@@ -344,7 +344,7 @@ def _collect(
         bodies=tuple(results),
         failed=tuple(failures),
         skipped=tuple(skipped),
-        trend=_trend(conn, edition.id),
+        trend=trend_of(conn, edition.id),
         audited=total - plan.reused,
         reused=plan.reused,
         db=db,
@@ -354,9 +354,7 @@ def _collect(
     )
 
 
-def _body_result(
-    entry: _Entry, o: _Outcome, ids: list[str], at: int, *, reused: bool
-) -> BodyResult:
+def _body_result(entry: _Entry, o: Outcome, ids: list[str], at: int, *, reused: bool) -> BodyResult:
     """A body's result from its outcome; ``ids`` are the catalog's editions, ``at`` the
     target's place among them."""
     ident = entry.ident
@@ -385,7 +383,7 @@ def _body_result(
     )
 
 
-def _flags(entry: _Entry, o: _Outcome) -> tuple[str, ...]:
+def _flags(entry: _Entry, o: Outcome) -> tuple[str, ...]:
     """What a reader of the body's row should know (:data:`~gapcheck.survey.results.FLAG_INFO`)."""
     flags = list(entry.ident.flags)
     if len(entry.files) > 1:

@@ -307,7 +307,7 @@ class SurveyResult:
 
     @functools.cached_property
     def median_lag(self) -> float | None:
-        return _lag(self._per_body["lag"].median())
+        return lag_between(self._per_body["lag"].median())
 
     @functools.cached_property
     def by_prefecture(self) -> tuple[GroupRow, ...]:
@@ -435,7 +435,7 @@ class SurveyResult:
         )
         table = table.reindex([k for k in order if k in table.index])
         return tuple(
-            GroupRow(str(k), int(g.bodies), int(g.newest), _lag(g.median_lag),
+            GroupRow(str(k), int(g.bodies), int(g.newest), lag_between(g.median_lag),
                      _float(g.mean_coverage), int(g.behind))
             for k, g in table.iterrows()
         )  # fmt: skip
@@ -498,7 +498,7 @@ def _float(value: object) -> float | None:
     return None if value is None or value != value else float(value)  # type: ignore[arg-type]
 
 
-def _lag(value: object) -> float | None:
+def lag_between(value: object) -> float | None:
     """A median lag in years, to a tenth as Python rounds (numpy takes 0.15 to 0.2, not 0.1)."""
     number = _float(value)
     return None if number is None else round(number, 1)

@@ -1,4 +1,4 @@
-"""Auditing the inputs, in worker processes: a :class:`_Task` in, an :class:`_Outcome` out.
+"""Auditing the inputs, in worker processes: a :class:`Task` in, an :class:`Outcome` out.
 
 A file that cannot be read is a failed outcome with the reason in Japanese, and the survey
 carries on. So is a file whose audit kills its worker process (a native abort, the OOM killer):
@@ -31,12 +31,12 @@ from gapcheck.gaps.status import Status
 from gapcheck.gaps.wording import wording_index
 from gapcheck.readers.formats import read_policy
 from gapcheck.readers.policy import Policy
-from gapcheck.survey.inputs import _digest, _stamp, display_name
+from gapcheck.survey.inputs import digest_of, display_name, stamp
 from gapcheck.survey.results import CHANGED_REASON, CRASHED, STATUS_CODE
 
 
 @dataclass(frozen=True)
-class _Task:
+class Task:
     sha256: str
     paths: tuple[str, ...]  # absolute
     rels: tuple[str, ...]
@@ -47,7 +47,7 @@ class _Task:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     sha256: str
     ok: bool
     reason: str = ""
@@ -136,7 +136,7 @@ def _note(text: str) -> None:
             fh.write(text)
 
 
-def _audit_chunk(tasks: list[_Task]) -> list[_Outcome]:
+def _audit_chunk(tasks: list[Task]) -> list[Outcome]:
     out = []
     for t in tasks:
         _note(t.sha256)
@@ -145,22 +145,22 @@ def _audit_chunk(tasks: list[_Task]) -> list[_Outcome]:
     return out
 
 
-def _unchanged(task: _Task) -> bool:
+def _unchanged(task: Task) -> bool:
     """Each file still has the size and mtime it had when it was hashed."""
     if not task.stamps:
         return True
-    return all(_stamp(p) == s for p, s in zip(task.paths, task.stamps, strict=True))
+    return all(stamp(p) == s for p, s in zip(task.paths, task.stamps, strict=True))
 
 
-def _audit_task(task: _Task) -> _Outcome:
+def _audit_task(task: Task) -> Outcome:
     catalog = _WORKER["catalog"]
     assert isinstance(catalog, Catalog)
     edition = catalog.edition(str(_WORKER["target"]))
-    changed = _Outcome(task.sha256, False, CHANGED_REASON, changed=True)
+    changed = Outcome(task.sha256, False, CHANGED_REASON, changed=True)
     try:
         # The bytes read must be the bytes hashed: same size and mtime as when hashed, and
         # the same SHA-256 now; and still the same size and mtime once audited.
-        if task.stamps and (not _unchanged(task) or _digest(task.paths) != task.sha256):
+        if task.stamps and (not _unchanged(task) or digest_of(task.paths) != task.sha256):
             return changed
         if task.json:
             outcome = _from_audit_json(task, edition, catalog)
@@ -171,11 +171,11 @@ def _audit_task(task: _Task) -> _Outcome:
     except GapcheckError as exc:
         if not _unchanged(task):
             return changed
-        return _Outcome(task.sha256, False, display_name(_strip_path(str(exc), task.paths)))
+        return Outcome(task.sha256, False, display_name(_strip_path(str(exc), task.paths)))
     except Exception as exc:  # a hostile file must not stop 1,788 others (recorded instead)
         if not _unchanged(task):
             return changed
-        return _Outcome(
+        return Outcome(
             task.sha256,
             False,
             display_name(
@@ -190,7 +190,7 @@ def _audit_task(task: _Task) -> _Outcome:
     # 「平成30年9月版以降」 keeps its label but is not counted as that edition or as behind
     pinned = report.lag_years is not None
     bounded = report.evidence is not None and report.evidence.judged
-    return _Outcome(
+    return Outcome(
         sha256=task.sha256,
         ok=True,
         follows=report.follows if pinned else None,
@@ -225,7 +225,7 @@ def _combine(policies: list[Policy], digest: str) -> Policy:
     )
 
 
-def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcome:
+def _from_audit_json(task: Task, edition: Edition, catalog: Catalog) -> Outcome:
     """A ``gapcheck audit --json`` result, taken as it is (statuses of the same edition)."""
     path = Path(task.paths[0])
     try:
@@ -261,7 +261,7 @@ def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcom
     lag = data.get("lag_years")
     bounds = data.get("follows_range")  # [at least, at most], as AuditReport.follows_range
     bounded = isinstance(bounds, list) and any(b is not None for b in bounds)
-    return _Outcome(
+    return Outcome(
         sha256=task.sha256,
         ok=True,
         follows=follows,
@@ -273,12 +273,12 @@ def _from_audit_json(task: _Task, edition: Edition, catalog: Catalog) -> _Outcom
     )
 
 
-def _run(
-    tasks: list[_Task],
+def run_audits(
+    tasks: list[Task],
     catalog: Catalog,
     target: str,
     jobs: int,
-    done: Callable[[list[_Outcome]], None],
+    done: Callable[[list[Outcome]], None],
     *,
     in_process: bool = False,
 ) -> None:
@@ -314,18 +314,18 @@ def _size(path: str) -> int:
 
 
 def _run_pool(
-    tasks: list[_Task],
+    tasks: list[Task],
     catalog: Catalog,
     target: str,
     jobs: int,
-    done: Callable[[list[_Outcome]], None],
+    done: Callable[[list[Outcome]], None],
     marks: str,
-) -> tuple[list[_Task], list[_Task]]:
+) -> tuple[list[Task], list[Task]]:
     """Audit ``tasks`` in a pool: ``([], [])`` when all are done; if a worker died, the
     tasks that were being audited then (to try alone) and the tasks not yet done."""
     chunks = _chunks(tasks, jobs)
     queue = collections.deque(chunks)  # a chunk leaves it only once submitted
-    inflight: dict[Future[list[_Outcome]], list[_Task]] = {}
+    inflight: dict[Future[list[Outcome]], list[Task]] = {}
     try:
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(chunks)),
@@ -363,7 +363,7 @@ def _run_pool(
     return suspects, rest
 
 
-def _isolated(task: _Task, catalog: Catalog, target: str) -> _Outcome:
+def _isolated(task: Task, catalog: Catalog, target: str) -> Outcome:
     """Audit ``task`` alone in a new process; if that process dies, say how (a failure)."""
     ctx = multiprocessing.get_context()
     receiver, sender = ctx.Pipe(duplex=False)
@@ -375,12 +375,12 @@ def _isolated(task: _Task, catalog: Catalog, target: str) -> _Outcome:
         outcome = receiver.recv()
     process.join()
     receiver.close()
-    if isinstance(outcome, _Outcome):
+    if isinstance(outcome, Outcome):
         return outcome
-    return _Outcome(task.sha256, False, crash_reason(process.exitcode))
+    return Outcome(task.sha256, False, crash_reason(process.exitcode))
 
 
-def _isolated_worker(catalog: Catalog, target: str, task: _Task, sender: object) -> None:
+def _isolated_worker(catalog: Catalog, target: str, task: Task, sender: object) -> None:
     _start_worker(catalog, target)
     outcome = _audit_task(task)
     sender.send(outcome)  # type: ignore[attr-defined]
@@ -410,7 +410,7 @@ def crash_reason(exitcode: int | None) -> str:
     )
 
 
-def _chunks(tasks: list[_Task], jobs: int, largest: int = 32) -> list[list[_Task]]:
+def _chunks(tasks: list[Task], jobs: int, largest: int = 32) -> list[list[Task]]:
     """Tasks in chunks that shrink as the work runs out (guided scheduling): large chunks
     while plenty is left (less pickling and fewer round trips), single bodies at the end,
     so that no worker sits idle while another finishes a long chunk."""

@@ -65,7 +65,7 @@ HINTS: dict[Hint, HintInfo] = {
     ),
     Hint.REPLACE: HintInfo(
         cli="置き換えるときは --replace を付けてください（確認ファイルを反映する再実行も --replace が必要です）。",
-        web="置き換えるときは「同じ版があれば置き換える」を選んでください。",
+        web="置き換えるときは「同じ id の版がすでにあれば置き換える」を選んでください。",
     ),
     Hint.GUIDELINES: HintInfo(
         cli="--guidelines には各版のフォルダ（YYYY-MM）を含むフォルダを指定してください。",

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from gapcheck import load_catalog, render_audit_text, run_audit
 from gapcheck.cli import cli
+from gapcheck.errors import Hint
 from gapcheck.render.report_diff import render_diff_html
 from gapcheck.render.report_survey import summary_lines
 from gapcheck.survey.national import survey
@@ -86,6 +87,15 @@ def cli_error(tmp: Path, *args: str) -> str:
     assert result.exit_code == 1, result.output
     line = result.output.strip().splitlines()[-1]
     return line.removeprefix("Error: ").replace(f"{tmp}/", "")
+
+
+def as_page(message: str) -> str:
+    """The command's message as the page says it: a hint names the page's form field, never a
+    flag (issue #22: errors are data)."""
+    for hint in Hint:
+        message = message.replace(hint.info.cli, hint.info.web)
+    assert "--" not in message, message
+    return message
 
 
 # --- the token, the origin and the CSRF token -------------------------------------------------
@@ -258,7 +268,7 @@ def test_bad_policy_shows_the_commands_message(shared, tmp_path, case):
         args += ["--edition", form["edition"]]
     if "encoding" in form:
         args += ["--encoding", form["encoding"]]
-    expected = cli_error(tmp_path, *args)
+    expected = as_page(cli_error(tmp_path, *args))
     r = shared.post(
         "/audit", data={"csrf": csrf(), **form}, files={"policy": (name, data)}, headers=OURS
     )
@@ -404,7 +414,7 @@ def test_import_review_and_reimport(client, guideline_pdf, tmp_path):
     )
     args = ["--guidelines", editions, "import-guideline", pdf, "--edition", "2026-03"]
     refused = CliRunner().invoke(cli, [str(a) for a in args])
-    expected = refused.output.strip().splitlines()[-1].removeprefix("Error: ")
+    expected = as_page(refused.output.strip().splitlines()[-1].removeprefix("Error: "))
     assert (refused.exit_code, r.status_code, message(r.text)) == (1, 400, expected)
 
 

@@ -112,9 +112,10 @@ def environment() -> Environment:
 
 def failure_message(exc: BaseException, folders: list[Path] | None = None) -> str:
     """What the page says when a library call could not continue: a :class:`GapcheckError`'s
-    own message (as the command prints it after ``Error:``), without our temporary folders."""
+    own message with its hint as this page's form field, never a command-line flag
+    (:meth:`GapcheckError.for_web`), without our temporary folders."""
     if isinstance(exc, GapcheckError):
-        return strip_folders(str(exc), folders or [])
+        return strip_folders(exc.for_web(), folders or [])
     log.error("unexpected error", exc_info=exc)
     return UNEXPECTED.format(kind=type(exc).__name__)
 

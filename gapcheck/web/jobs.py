@@ -331,7 +331,7 @@ def _survey_child(order: SurveyOrder, conn: Connection) -> None:
         }
         conn.send(("done", info))
     except GapcheckError as exc:
-        conn.send(("error", str(exc)))
+        conn.send(("error", exc.for_web()))
     except BaseException as exc:  # told to the server, and the traceback to its window
         traceback.print_exc()
         conn.send(("crash", type(exc).__name__))

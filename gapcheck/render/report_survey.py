@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gapcheck.gaps.status import Status
+from gapcheck.gaps.status import GAP_STATUSES, Status
 from gapcheck.io import csv_safe, write_atomic
 from gapcheck.render.html import bar_chart, render_html
 from gapcheck.render.xlsx import TITLE_FONT, a4, fit_height, put, save, table
@@ -288,17 +288,17 @@ def _clauses_sheet(ws: Worksheet, result: SurveyResult) -> None:
     _title(ws, "版に追いついた団体でも対応の少ない条項（上位20）", UPTAKE_NOTE)
     rows = [
         [n, g.clause.part.value, g.clause.number, " > ".join(g.clause.headings),
-         f"{result.labels[g.since]}以降", g.bodies, g.missing, g.outdated, g.partial, share(g.share),
+         f"{result.labels[g.since]}以降", g.bodies, *(n for _, n in g.gaps), share(g.share),
          g.clause.plain]
         for n, g in enumerate(top, 1)
     ]  # fmt: skip
     last = table(
-        ws, 3, ["順位", "編", "項番", "見出し", "この文言の版", "対象の団体", Status.MISSING.title,
-                Status.OUTDATED.title, Status.PARTIAL.title, "未対応・旧版の割合", "やさしい説明"],
-        rows, [6, 9, 10, 30, 14, 9, 8, 10, 10, 19, 60],
+        ws, 3, ["順位", "編", "項番", "見出し", "この文言の版", "対象の団体",
+                *(s.title for s in GAP_STATUSES), "未対応・旧版の割合", "やさしい説明"],
+        rows, [6, 9, 10, 30, 14, 9, *(9 for _ in GAP_STATUSES), 19, 60],
     )  # fmt: skip
     for row in range(4, last + 1):
-        ws.cell(row=row, column=10).number_format = "0.0%"
+        ws.cell(row=row, column=7 + len(GAP_STATUSES)).number_format = "0.0%"  # the share
     a4(ws, landscape=True)
 
 

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from gapcheck.catalog.model import Clause, Edition
-from gapcheck.gaps.status import Status
+from gapcheck.gaps.status import GAP_STATUSES, Status
 from gapcheck.survey.bodies import KINDS, PREFECTURES, SIZE_BANDS, UNKNOWN_SIZE, size_band
 
 if TYPE_CHECKING:
@@ -44,8 +44,6 @@ STATUS_CODE = {s: s.info.code for s in Status}
 CODE_STATUS = {v: k for k, v in STATUS_CODE.items()}
 if len(CODE_STATUS) != len(STATUS_CODE):  # pragma: no cover - a catalog-time mistake
     raise RuntimeError("two statuses share a letter in audit.STATUS_INFO")
-# the letters a clause's national counts are made of (ClauseGap's missing, outdated, partial)
-_GAP_LETTERS = tuple(STATUS_CODE[s] for s in (Status.MISSING, Status.OUTDATED, Status.PARTIAL))
 UNKNOWN = "不明"
 UNKNOWN_EDITION = "unknown"  # by_version key for a policy whose edition cannot be told
 BEHIND = 2  # editions behind that make a body "fallen behind"
@@ -207,14 +205,24 @@ class ClauseGap:
     """A clause of the target edition and how many bodies lack it or keep an old wording."""
 
     clause: Clause
-    missing: int
-    outdated: int
-    partial: int
+    gaps: tuple[tuple[Status, int], ...]  # per gap status (GAP_STATUSES), the bodies in it
     bodies: int  # the bodies counted: every body, or (uptake) those that could have it
     since: str = ""  # (uptake) the edition the clause's present wording dates from
 
+    def count(self, status: Status) -> int:
+        return dict(self.gaps).get(status, 0)
+
+    @property
+    def missing(self) -> int:
+        return self.count(Status.MISSING)
+
+    @property
+    def outdated(self) -> int:
+        return self.count(Status.OUTDATED)
+
     @property
     def share(self) -> float:
+        """Bodies without the clause or with an older rule (未対応・旧版), of those counted."""
         return (self.missing + self.outdated) / self.bodies if self.bodies else 0.0
 
     def to_dict(self) -> dict[str, object]:
@@ -224,9 +232,7 @@ class ClauseGap:
             "part": self.clause.part.value,
             "heading": self.clause.heading,
             "plain": self.clause.plain,
-            "missing": self.missing,
-            "outdated": self.outdated,
-            "partial": self.partial,
+            **{s.value: n for s, n in self.gaps},
             "bodies": self.bodies,
             "since": self.since or None,
             "share": share(self.share),
@@ -337,10 +343,9 @@ class SurveyResult:
     def clause_gaps(self) -> tuple[ClauseGap, ...]:
         """Every clause of the target with its national counts, in edition order."""
         letters = self._letters
-        missing, outdated, partial = _gap_counts(letters)
+        gaps = _gap_counts(letters)
         return tuple(
-            ClauseGap(c, m, o, p, len(letters))
-            for c, m, o, p in zip(self.target.clauses, missing, outdated, partial, strict=True)
+            ClauseGap(c, g, len(letters)) for c, g in zip(self.target.clauses, gaps, strict=True)
         )
 
     @functools.cached_property
@@ -359,13 +364,11 @@ class SurveyResult:
         reached = [pos.get(follows[body] or "", -1) for body in letters.index]
         since = [pos[self.since.get(c.key, self.target.id)] for c in self.target.clauses]
         eligible = letters.where(np.greater_equal.outer(reached, since))
-        missing, outdated, partial = _gap_counts(eligible)
+        gaps = _gap_counts(eligible)
         counted = eligible.count().tolist()
         return tuple(
-            ClauseGap(c, m, o, p, n, ids[at])
-            for c, m, o, p, n, at in zip(
-                self.target.clauses, missing, outdated, partial, counted, since, strict=True
-            )
+            ClauseGap(c, g, n, ids[at])
+            for c, g, n, at in zip(self.target.clauses, gaps, counted, since, strict=True)
             if c.key in self.candidates
         )
 
@@ -488,9 +491,12 @@ def share_text(value: float | None) -> str:
     return "—" if rounded is None else f"{rounded * 100:.1f}%"
 
 
-def _gap_counts(letters: pd.DataFrame) -> list[list[int]]:
-    """Per column of status letters (a clause): the missing, outdated and partial letters."""
-    return [letters.isin([ch]).sum().tolist() for ch in _GAP_LETTERS]
+def _gap_counts(letters: pd.DataFrame) -> list[tuple[tuple[Status, int], ...]]:
+    """Per column of status letters (a clause): the bodies in each gap status."""
+    per_status = [letters.isin([STATUS_CODE[s]]).sum().tolist() for s in GAP_STATUSES]
+    return [
+        tuple(zip(GAP_STATUSES, counts, strict=True)) for counts in zip(*per_status, strict=True)
+    ]
 
 
 def _float(value: object) -> float | None:

@@ -773,3 +773,20 @@ def _trie_pattern(words: Sequence[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return build(trie)
+
+
+__all__ = [
+    "TERM_RE",
+    "Alignment",
+    "Index",
+    "Matching",
+    "Method",
+    "Pair",
+    "Settings",
+    "SourceInfo",
+    "TargetInfo",
+    "bigrams",
+    "containment",
+    "ranked",
+    "shared_terms",
+]

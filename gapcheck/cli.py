@@ -447,3 +447,17 @@ def serve(settings: Settings, port: int, open_browser: bool, serve_guidelines: P
 # the commands that write fictional policies live with their options in cli_synth.py
 cli.add_command(sample)
 cli.add_command(sample_nation)
+
+
+__all__ = [
+    "audit_command",
+    "clauses",
+    "cli",
+    "demo",
+    "diff_command",
+    "glossary",
+    "import_guideline_command",
+    "serve",
+    "survey_command",
+    "versions",
+]

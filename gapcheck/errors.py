@@ -192,3 +192,21 @@ def quote(text: object, limit: int = 80) -> str:
     """
     s = " ".join(str(text).split())
     return s if len(s) <= limit else s[:limit] + "…"
+
+
+__all__ = [
+    "HINTS",
+    "CatalogError",
+    "GapcheckError",
+    "GuidelineImportError",
+    "GuidelineParseError",
+    "Hint",
+    "HintInfo",
+    "InputFileError",
+    "OutputError",
+    "PolicyFormatError",
+    "RequestError",
+    "ServerError",
+    "UnknownVersionError",
+    "quote",
+]

@@ -295,3 +295,22 @@ def os_errors_as_messages() -> Iterator[None]:
             f"{where} を読み書きできません（{os_cause(exc)}）。"
             "書き込みの権限と空き容量を確かめるか、別のフォルダを指定してください。"
         ) from exc
+
+
+__all__ = [
+    "CSV_FORMULA_START",
+    "TEXT_ENCODINGS",
+    "OutputSet",
+    "csv_safe",
+    "csv_text",
+    "decode_text",
+    "ensure_writable_dir",
+    "os_cause",
+    "os_errors_as_messages",
+    "output_set",
+    "read_bytes_capped",
+    "refuse_overwrite",
+    "same_file",
+    "write_atomic",
+    "write_csv_atomic",
+]

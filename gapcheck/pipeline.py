@@ -209,3 +209,21 @@ def render_audit_text(report: AuditReport, catalog: Catalog) -> str:
     from gapcheck.render.audit_text import audit_text
 
     return audit_text(audit_page(report, catalog))
+
+
+__all__ = [
+    "AUDIT_OUTPUTS",
+    "DEMO_EDITION",
+    "DEMO_SEED",
+    "DIFF_OUTPUTS",
+    "Demo",
+    "SurveyRun",
+    "make_sample",
+    "refuse_to_overwrite_inputs",
+    "render_audit_text",
+    "run_audit",
+    "run_demo",
+    "run_survey",
+    "write_audit_reports",
+    "write_diff_reports",
+]

@@ -89,3 +89,9 @@ class Lineage:
             if hit:
                 editions.append(ed.id)
         return History(tuple(editions), " / ".join(dict.fromkeys(n for n in notes if n)), estimate)
+
+
+__all__ = [
+    "History",
+    "Lineage",
+]

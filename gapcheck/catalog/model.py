@@ -461,3 +461,28 @@ class Catalog:
         ids = self.ids
         lo, hi = ids.index(self.edition(old).id), ids.index(self.edition(new).id)
         return self.editions[lo + 1 : hi + 1]
+
+
+__all__ = [
+    "CLAUSE_CHANGE_KINDS",
+    "ESTIMATE",
+    "NEW_KEY_KINDS",
+    "Basis",
+    "Catalog",
+    "Change",
+    "ChangeKind",
+    "Clause",
+    "ClauseElements",
+    "Depth",
+    "Edition",
+    "Element",
+    "ElementChange",
+    "Layout",
+    "Level",
+    "Part",
+    "Removal",
+    "SourceKind",
+    "Term",
+    "Topic",
+    "parent_key",
+]

@@ -281,3 +281,15 @@ def edition_range(
     clues = [replace(c, label=catalog.edition(c.edition).label) for c in clues]
     clues.sort(key=lambda c: (order[c.bound], -pos[c.edition]))
     return EditionRange(lower, upper, tuple(clues), len(matches), mixed, reason)
+
+
+__all__ = [
+    "STRONG",
+    "TOO_FEW",
+    "Clue",
+    "EditionRange",
+    "MatchedClause",
+    "edition_range",
+    "layout_clues",
+    "topic_clues",
+]

@@ -165,3 +165,20 @@ def spread(ranked: Sequence[RankedGap], n: int, per_section: int = 2) -> tuple[R
 def missing_definitions(report: AuditReport) -> tuple[ClauseFinding, ...]:
     """Definitions the guideline has and the policy lacks (one line for the committee)."""
     return tuple(f for f in report.clauses if f.status in GAP_STATUSES and is_definition(f.clause))
+
+
+__all__ = [
+    "CONDITIONAL",
+    "PRIORITIES",
+    "RECENT",
+    "RISK",
+    "RISK_WORDS",
+    "RankedGap",
+    "actionable",
+    "announces_list",
+    "missing_definitions",
+    "rank_gap",
+    "rank_gaps",
+    "section_of",
+    "spread",
+]

@@ -484,3 +484,26 @@ def amendment_documents(
     return tuple(
         (d, tuple(es)) for d, es in sorted(docs.items(), key=lambda kv: order.get(kv[0], 2))
     )
+
+
+__all__ = [
+    "FRONT",
+    "NAMED",
+    "TOP",
+    "Action",
+    "AmendmentEntry",
+    "ExecutiveSummary",
+    "HistoryEntry",
+    "ProcedureItem",
+    "amendment",
+    "amendment_documents",
+    "body_name",
+    "clause_title",
+    "clue_line",
+    "definitions_line",
+    "evidence_lines",
+    "is_thin",
+    "localize",
+    "read_sentence",
+    "summarize",
+]

@@ -700,3 +700,23 @@ def number_token(raw: str) -> tuple[str, int, int, re.Match[str]] | None:
     if m:
         return "subitem", CIRCLED_VALUE[m.group(1)], 0, m
     return None
+
+
+__all__ = [
+    "GARBLED_SHARE",
+    "GUIDELINE_FORMATS",
+    "LEADER_CHARS",
+    "MIN_JUDGED",
+    "Document",
+    "GuidelineFormat",
+    "GuidelinePdf",
+    "GuidelineText",
+    "GuidelineWord",
+    "Line",
+    "Progress",
+    "clean_line",
+    "number_token",
+    "open_pdf",
+    "page_verdict",
+    "read_document",
+]

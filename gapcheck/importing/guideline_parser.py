@@ -494,3 +494,16 @@ def _pages(pages: Iterable[int]) -> str:
     """「3、7、12」: at most ten page numbers, then 「…」."""
     got = sorted(set(pages))
     return "、".join(str(n) for n in got[:10]) + ("…" if len(got) > 10 else "")
+
+
+__all__ = [
+    "UNREADABLE_EXAMPLES_SHARE",
+    "Cover",
+    "ImportedClause",
+    "ParsedGuideline",
+    "clean_label",
+    "level_of",
+    "needs_procedure_of",
+    "parse_cover",
+    "parse_guideline",
+]

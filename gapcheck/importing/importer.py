@@ -456,3 +456,14 @@ def render_import(result: ImportResult, default_folder: bool = False) -> str:
             f"環境変数 GAPCHECK_GUIDELINES={result.path.parent} を設定してください。"
         )
     return "\n".join(out) + "\n"
+
+
+__all__ = [
+    "COMMENTARY_FILE",
+    "REVIEW_FILE",
+    "ImportResult",
+    "default_catalog_dir",
+    "import_guideline",
+    "load_review",
+    "render_import",
+]

@@ -460,3 +460,16 @@ def _clause(
         plain=plain,
         change=None if change is None else Change(change[0], change[1], change[2], change[3]),
     )
+
+
+__all__ = [
+    "ADDED",
+    "DRAFT",
+    "SHOWN",
+    "SHOWN_FLOOR",
+    "Candidate",
+    "Linked",
+    "Uncertain",
+    "link_to_base",
+    "new_key",
+]

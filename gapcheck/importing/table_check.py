@@ -175,3 +175,12 @@ def check_table(path: str | os.PathLike[str], diff: EditionDiff | None) -> Table
                 )
             )
     return TableCheck(len(rows), matched, tuple(findings))
+
+
+__all__ = [
+    "TableCheck",
+    "TableFinding",
+    "TableRow",
+    "check_table",
+    "read_table",
+]

@@ -38,3 +38,12 @@ def value_text(value: Any) -> str:
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     return cell_text(value)
+
+
+__all__ = [
+    "DENSE_CELLS",
+    "MAX_COLUMNS",
+    "cell_text",
+    "dense_ok",
+    "value_text",
+]

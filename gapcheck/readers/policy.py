@@ -58,3 +58,9 @@ class Policy:
     # what the reader found damaged in a 例規 text (a lost article line, numbers without
     # 「第」「条」), in Japanese, each naming the place and asking to check the 例規集 page
     warnings: tuple[str, ...] = ()
+
+
+__all__ = [
+    "Policy",
+    "PolicyRow",
+]

@@ -123,3 +123,9 @@ class Registry(Generic[F]):
     def suggested(self) -> str:
         """The extensions a message asks the user to save as: ``.xlsx、.csv、…``."""
         return "、".join(ext for f in self._formats for ext in f.named())
+
+
+__all__ = [
+    "FileFormat",
+    "Registry",
+]

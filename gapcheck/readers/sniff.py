@@ -127,3 +127,12 @@ def decode(path: Path, data: bytes, encoding: str | None) -> str:
         path=path,
         hint=Hint.ENCODING,
     ) from last
+
+
+__all__ = [
+    "OLE_MAGIC",
+    "ZIP_MAGIC",
+    "container_kind",
+    "decode",
+    "not_excel",
+]

@@ -168,3 +168,14 @@ def reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -
         toc=parsed.toc,
         warnings=parsed.warnings,
     )
+
+
+__all__ = [
+    "MAX_PDF_PAGES",
+    "docx_lines",
+    "html_lines",
+    "is_html",
+    "not_docx",
+    "pdf_lines",
+    "reiki_policy",
+]

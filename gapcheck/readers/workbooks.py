@@ -179,3 +179,9 @@ def _trim(grid: list[list[str]]) -> list[list[str]]:
     while grid and not any(grid[-1]):
         grid.pop()
     return grid
+
+
+__all__ = [
+    "MAX_SHEETS",
+    "read_workbook",
+]

@@ -142,3 +142,9 @@ def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
             mini_stream[m * mini_size : (m + 1) * mini_size] for m in chain(start, mini_fat)
         )[:size]
     return None
+
+
+__all__ = [
+    "XLS_DENSE_CELLS",
+    "check_xls_extent",
+]

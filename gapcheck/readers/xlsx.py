@@ -253,3 +253,12 @@ def _xml_cell_text(node: Any, strings: list[str], dates: list[str]) -> str:
             return _serial_text(number)
         return value_text(number)
     return cell_text(value)
+
+
+__all__ = [
+    "date_styles",
+    "shared_strings",
+    "sheet_parts",
+    "xml_fits",
+    "xml_grid",
+]

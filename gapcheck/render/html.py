@@ -142,3 +142,14 @@ def annotate_terms(
         pieces.append(escape(text[pos:]))
         out.append(Markup("").join(pieces))
     return out, notes
+
+
+__all__ = [
+    "annotate_terms",
+    "bar_chart",
+    "css_string",
+    "environment",
+    "nl2br",
+    "render_html",
+    "spans_html",
+]

@@ -182,3 +182,27 @@ def save(wb: Workbook, path: str | Path) -> Path:
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomic(path, buffer.getvalue())
+
+
+__all__ = [
+    "BODY_FONT",
+    "BORDER",
+    "FONT_NAME",
+    "FONT_SIZE",
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "LINE_HEIGHT",
+    "MAX_CELL",
+    "THIN",
+    "TITLE_FONT",
+    "WRAP",
+    "a4",
+    "clean",
+    "fit_height",
+    "print_header",
+    "put",
+    "save",
+    "sheet_title",
+    "table",
+    "underline_changes",
+]

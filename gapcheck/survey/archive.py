@@ -258,3 +258,14 @@ def trend_of(conn: sqlite3.Connection, target: str) -> tuple[TrendPoint, ...]:
             )
         )
     return tuple(out)
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "catalog_fingerprint",
+    "connect",
+    "file_hashes",
+    "known_results",
+    "store_results",
+    "trend_of",
+]

@@ -266,3 +266,19 @@ def _name_from_stem(rest: str) -> str:
         if word and kind_from_name(word):
             return word
     return ""
+
+
+__all__ = [
+    "AUDIT_JSON",
+    "Identity",
+    "InputFile",
+    "Names",
+    "digest_of",
+    "display_name",
+    "identify",
+    "printable_name",
+    "several_digest",
+    "sha256_of",
+    "stamp",
+    "walk",
+]

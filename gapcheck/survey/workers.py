@@ -421,3 +421,12 @@ def _chunks(tasks: list[Task], jobs: int, largest: int = 32) -> list[list[Task]]
         out.append(tasks[i : i + size])
         i += size
     return out
+
+
+__all__ = [
+    "Outcome",
+    "Task",
+    "available_cpus",
+    "crash_reason",
+    "run_audits",
+]

@@ -126,3 +126,8 @@ def render_reiki(
         ]
     text = "\n".join([*head, *body_lines, *tail]).replace("、", habits.comma) + "\n"
     return text, rows
+
+
+__all__ = [
+    "render_reiki",
+]

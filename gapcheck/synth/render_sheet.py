@@ -193,3 +193,9 @@ def _extra(habits: Habits, unit: Unit, gnums: list[str], rng: random.Random) -> 
         note = "独自規定"
     out.append(note)
     return out
+
+
+__all__ = [
+    "column_letter",
+    "render_sheets",
+]

@@ -138,3 +138,9 @@ def reword(text: str, heavy: bool, rng: random.Random) -> str:
     for op in rng.sample(_HEAVY_OPS, rng.randint(2, 3)):
         text = op(text, rng)
     return text
+
+
+__all__ = [
+    "reword",
+    "split_sentences",
+]

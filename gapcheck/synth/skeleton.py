@@ -127,3 +127,13 @@ def sibling_lists(chapters: list[Chapter]) -> Iterable[list[Unit]]:
         for unit in article.units:
             if unit.items:
                 yield unit.items
+
+
+__all__ = [
+    "Article",
+    "Chapter",
+    "Unit",
+    "build_skeleton",
+    "sibling_lists",
+    "walk_articles",
+]

@@ -189,3 +189,14 @@ def branch_added(chapters: list[Chapter], edition: Edition, rng: random.Random) 
         clauses = [edition.get(k) for k in keys]
         if keys and all(c and c.change and c.change.kind is ChangeKind.ADDED for c in clauses):
             article.branch = rng.random() < 0.7
+
+
+__all__ = [
+    "CLOSING",
+    "add_locals",
+    "branch_added",
+    "merge",
+    "move_chapter",
+    "reword_units",
+    "split_units",
+]

@@ -127,3 +127,10 @@ def kanji_to_int(text: str) -> int:
         else:
             raise ValueError(f"not a numeral: {text!r}")
     return total + current
+
+
+__all__ = [
+    "kanji_to_int",
+    "normalize",
+    "split_number",
+]

@@ -81,3 +81,11 @@ class ClauseNumber:
 def is_valid(text: str) -> bool:
     """Whether ``text`` is a well-formed catalog number."""
     return bool(_NUMBER_RE.match(text))
+
+
+__all__ = [
+    "CIRCLED_VALUE",
+    "ClauseNumber",
+    "circled",
+    "is_valid",
+]

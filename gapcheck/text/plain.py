@@ -48,3 +48,11 @@ def problems(texts: Iterable[str]) -> list[str]:
                 continue
             out.append(f"単位のない数: {m.group(0)}（{text[:30]}…）")
     return out
+
+
+__all__ = [
+    "MAX_AVERAGE_SENTENCE",
+    "average_sentence_length",
+    "problems",
+    "sentences",
+]

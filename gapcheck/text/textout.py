@@ -34,3 +34,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         parts = [pad(v, widths[i]) for i, v in enumerate(row[:-1])] + [row[-1]]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
+
+
+__all__ = [
+    "display_width",
+    "pad",
+    "table",
+]

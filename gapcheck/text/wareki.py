@@ -164,3 +164,13 @@ def find_wareki(text: str) -> Iterator[tuple[str, Wareki]]:
             yield m.group(0), _build(m["era"], m["year"], m["month"], m["day"], m.group(0))
         except WarekiError:
             continue
+
+
+__all__ = [
+    "ERAS",
+    "Era",
+    "Wareki",
+    "WarekiError",
+    "find_wareki",
+    "parse_wareki",
+]

@@ -235,3 +235,30 @@ def _with_headers(send: Send, path: str) -> Send:
         await send(message)
 
     return wrapped
+
+
+__all__ = [
+    "ALLOWED_HOSTS",
+    "APP_CSP",
+    "BAD_CSRF",
+    "BAD_HOST",
+    "CROSS_ORIGIN",
+    "CSRF_FIELD",
+    "NO_TOKEN",
+    "PUBLIC_PREFIX",
+    "REPORT_CSP",
+    "SAFE_METHODS",
+    "SECURITY_HEADERS",
+    "TOKEN_PARAM",
+    "ASGIApp",
+    "Guard",
+    "Keys",
+    "Message",
+    "Receive",
+    "RefusalPage",
+    "Refused",
+    "Scope",
+    "Send",
+    "check_csrf",
+    "new_token",
+]

@@ -337,3 +337,19 @@ def _survey_child(order: SurveyOrder, conn: Connection) -> None:
         conn.send(("crash", type(exc).__name__))
     finally:
         conn.close()
+
+
+__all__ = [
+    "CHILD_ENDED",
+    "CHILD_FAILED",
+    "KEEP_RESULTS",
+    "KEEP_SECONDS",
+    "Job",
+    "JobStatus",
+    "Jobs",
+    "Result",
+    "Store",
+    "SurveyOrder",
+    "new_id",
+    "survey_in_child",
+]

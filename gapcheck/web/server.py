@@ -90,3 +90,11 @@ def _open_when_started(server: uvicorn.Server, url: str, timeout: float = 30.0) 
         time.sleep(0.05)
     if server.started:
         webbrowser.open(url)
+
+
+__all__ = [
+    "HOST",
+    "address",
+    "bind",
+    "serve",
+]

@@ -314,3 +314,26 @@ def _too_many(shown: str, count: int, max_files: int) -> str:
         f"{shown}: ZIP の中のファイルが多すぎます（{count:,} 件、上限 {max_files:,} 件）。"
         "何回かに分けて調査してください。"
     )
+
+
+__all__ = [
+    "CHUNK",
+    "MAX_NAME",
+    "MAX_SURVEY_FILES",
+    "MAX_SURVEY_MB",
+    "MB",
+    "ZIP_RATIO",
+    "ZIP_RATIO_MIN_BYTES",
+    "Message",
+    "UploadError",
+    "extract_zip",
+    "limited_receive",
+    "private_dir",
+    "safe_name",
+    "safe_part",
+    "safe_relpath",
+    "save_upload",
+    "strip_folders",
+    "too_large_file",
+    "too_large_request",
+]

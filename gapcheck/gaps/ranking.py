@@ -30,7 +30,20 @@ from gapcheck.gaps.report import AuditReport, ClauseFinding
 from gapcheck.gaps.status import GAP_STATUSES, Status
 from gapcheck.gaps.wording import is_definition
 
-PRIORITIES = ("高", "中", "低")
+PRIORITIES = ("高", "中", "低")  # most urgent first: a priority's place is its order
+# each priority's background in the workbook and the HTML pages, defined once (issue #22)
+PRIORITY_FILL = {"高": "F4B084", "中": "FFE699", "低": "DDEBF7"}
+
+
+def priority_order(priority: str) -> int:
+    """Where ``priority`` sorts (高 first); a clause without one after every priority."""
+    return PRIORITIES.index(priority) if priority in PRIORITIES else len(PRIORITIES)
+
+
+def priority_css() -> str:
+    """The ``.prio-<priority>`` background classes of the HTML reports."""
+    return " ".join(f".prio-{p} {{ background: #{PRIORITY_FILL[p].lower()}; }}" for p in PRIORITIES)
+
 
 # What a gap in the clause exposes the body to, when it is left open.
 RISK_WORDS = re.compile(
@@ -170,6 +183,7 @@ def missing_definitions(report: AuditReport) -> tuple[ClauseFinding, ...]:
 __all__ = [
     "CONDITIONAL",
     "PRIORITIES",
+    "PRIORITY_FILL",
     "RECENT",
     "RISK",
     "RISK_WORDS",
@@ -177,6 +191,8 @@ __all__ = [
     "actionable",
     "announces_list",
     "missing_definitions",
+    "priority_css",
+    "priority_order",
     "rank_gap",
     "rank_gaps",
     "section_of",

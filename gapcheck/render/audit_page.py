@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gapcheck import __version__
 from gapcheck.catalog.model import Catalog, Edition, Term
-from gapcheck.gaps.ranking import RankedGap, rank_gaps, spread
+from gapcheck.gaps.ranking import RankedGap, priority_order, rank_gaps, spread
 from gapcheck.gaps.report import AuditReport, ClauseFinding, RowFinding
 from gapcheck.gaps.status import OPEN_STATUSES, RowStatus, Status
 from gapcheck.gaps.summary import (
@@ -45,7 +45,6 @@ HANDLING = "取扱注意"  # every printed page of a body's gaps carries it
 SIMILARITY_HEADER = "最も近い版の文言との類似度"
 DIGEST_NOTE = "条項の文章はガイドラインの要旨を独自にまとめたものです。原文は総務省の公表資料で確認してください。"
 TERMINAL_TOP = 10  # gaps the terminal lists, spread across sections
-_PRIORITY_ORDER = {"高": 0, "中": 1, "低": 2}
 # the parts of a top action the summary page prints, in order
 ACTION_PARTS = ("title", "what", "why", "affects_us", "if_nothing")
 
@@ -152,7 +151,7 @@ def audit_page(report: AuditReport, catalog: Catalog, *, today: dt.date | None =
         by_key[f.key]
         for f in sorted(
             (f for f in report.clauses if f.status in OPEN_STATUSES),
-            key=lambda f: _PRIORITY_ORDER.get(s.priorities.get(f.key, ""), 3),
+            key=lambda f: priority_order(s.priorities.get(f.key, "")),
         )
     )
     counts = report.counts

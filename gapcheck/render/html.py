@@ -32,9 +32,11 @@ def environment() -> Environment:
     env.filters["css_string"] = css_string
     env.filters["pct"] = lambda v: "" if v in ("", None) else f"{round(float(v) * 100)}%"
     env.globals["bar_chart"] = bar_chart
+    from gapcheck.gaps.ranking import priority_css  # the priority colours, defined once
     from gapcheck.gaps.status import status_css  # the status colours, defined once
 
     env.globals["status_css"] = status_css()
+    env.globals["priority_css"] = priority_css()
     return env
 
 

@@ -32,6 +32,7 @@ from gapcheck.gaps.decisions import (
     LIST_SHEET,
     REVIEW_HEADERS,
 )
+from gapcheck.gaps.ranking import PRIORITY_FILL as PRIORITY_FILLS
 from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.summary import (
     AmendmentEntry,
@@ -55,11 +56,7 @@ from gapcheck.render.xlsx import (
 )
 
 STATUS_FILL = {s: PatternFill("solid", fgColor=s.info.fill) for s in Status}
-PRIORITY_FILL = {
-    "高": PatternFill("solid", fgColor="F4B084"),
-    "中": PatternFill("solid", fgColor="FFE699"),
-    "低": PatternFill("solid", fgColor="DDEBF7"),
-}
+PRIORITY_FILL = {p: PatternFill("solid", fgColor=fill) for p, fill in PRIORITY_FILLS.items()}
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
 
 

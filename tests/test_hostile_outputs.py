@@ -21,7 +21,8 @@ from click.testing import CliRunner
 import gapcheck.cli
 import gapcheck.io
 import gapcheck.pipeline
-from gapcheck.catalog.loader import bundled_dir, read_yaml
+from gapcheck.catalog.loader import bundled_dir
+from gapcheck.catalog.yamlfile import read_yaml
 from gapcheck.cli import cli
 from gapcheck.errors import quote
 from gapcheck.io import csv_safe, csv_text, write_csv_atomic

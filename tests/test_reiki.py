@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gapcheck.readers.formats import read_policy
-from gapcheck.readers.reiki import amendment_years, parse_reiki
+from gapcheck.readers.reiki import parse_reiki
+from gapcheck.readers.reiki_lines import amendment_years
 
 
 def table(text: str) -> list[tuple[str, str, str, str]]:

@@ -696,7 +696,7 @@ def test_user_text_is_escaped(shared, demo):
 def test_one_survey_at_a_time(client):
     import threading
 
-    from gapcheck.web.app import BUSY
+    from gapcheck.web.survey_pages import BUSY
 
     release = threading.Event()
     running = jobs.Job(lambda job: str(release.wait(30)), cleanup=lambda: None, describe=str)

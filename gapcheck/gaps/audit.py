@@ -26,7 +26,7 @@ from gapcheck.gaps.report import AuditReport, ClauseFinding, RowFinding
 from gapcheck.gaps.status import RowStatus, Status
 from gapcheck.gaps.wording import WordingIndex, cached_successors, wording_index
 from gapcheck.readers.policy import Policy, PolicyRow
-from gapcheck.readers.reiki import definition_term, document_part
+from gapcheck.readers.reiki_terms import definition_term, document_part
 from gapcheck.text.normalize import normalize, split_number
 
 __all__ = ["AUDIT_REVISION", "audit"]

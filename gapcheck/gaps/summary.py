@@ -20,7 +20,7 @@ from gapcheck.gaps.report import AuditReport, ClauseFinding, thin_below
 from gapcheck.gaps.status import GAP_STATUSES, RowStatus, Status
 from gapcheck.gaps.wording import is_definition
 from gapcheck.readers.policy import PolicyRow
-from gapcheck.readers.reiki import document_part
+from gapcheck.readers.reiki_terms import document_part
 from gapcheck.text.numbering import ClauseNumber
 
 TOP = 5  # actions on the one-page summary

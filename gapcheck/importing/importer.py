@@ -30,8 +30,9 @@ from typing import Any
 import yaml
 from platformdirs import user_data_dir
 
-from gapcheck.catalog.loader import EDITION_ID_RE, KEY_RE, bundled_dir, load_catalog_from, read_yaml
+from gapcheck.catalog.loader import bundled_dir, load_catalog_from
 from gapcheck.catalog.model import Catalog, Clause, Edition, Part, SourceKind
+from gapcheck.catalog.yamlfile import EDITION_ID_RE, KEY_RE, read_yaml
 from gapcheck.diff import diff_editions
 from gapcheck.errors import CatalogError, GuidelineImportError, Hint
 from gapcheck.importing.document import Progress, read_document

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gapcheck.align import Index, Matching, Settings, ranked
-from gapcheck.catalog.loader import KEY_RE
 from gapcheck.catalog.model import ChangeKind, Clause, Edition, Level, Part
+from gapcheck.catalog.yamlfile import KEY_RE
 from gapcheck.diff import mark_changes
 from gapcheck.errors import GuidelineParseError
 from gapcheck.importing.guideline_parser import ImportedClause

@@ -26,132 +26,63 @@ definition, its term.
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from gapcheck.readers.policy import PolicyRow
+from gapcheck.readers.reiki_lines import (
+    AMEND_LINE_RE,
+    AMEND_RE,
+    ARTICLE_RE,
+    BARE_ARTICLE_RE,
+    BARE_DATE_RE,
+    BARE_NUMBER_RE,
+    BODY_TITLE_RE,
+    BOILERPLATE_RE,
+    CAPTION_RE,
+    CHAPTER_RE,
+    CIRCLED_RE,
+    DAI_RE,
+    DATE_LINE_RE,
+    DEFINITION_CONTEXT,
+    DEFINITION_LEAD,
+    DOTTED_RE,
+    HEADS,
+    HISTORY_RE,
+    INSTRUMENT_RE,
+    INSTRUMENT_TITLE_RE,
+    ITEM_RE,
+    JO_RE,
+    LEAD_IN_RE,
+    LEADER_RE,
+    NUMBER_LINE_RE,
+    NUMBER_RE,
+    PARAGRAPH_RE,
+    PAREN_RE,
+    RUN_IN_RE,
+    SP,
+    SUBITEM_RE,
+    SUPPLEMENT_RE,
+    TOC_ENTRY_MAX,
+    TOC_ENTRY_RE,
+    TOC_MARK_RE,
+    amendment_years,
+    branch,
+    is_title,
+    nfkc,
+    unrun,
+)
+from gapcheck.readers.reiki_terms import defined_term, looks_defined, unique_refs
 from gapcheck.text.normalize import kanji_to_int
 from gapcheck.text.wareki import find_wareki
 
-__all__ = ["ReikiText", "document_part", "parse_reiki"]
-
-_SP = r"[ \t\u3000]"
-_N = r"[0-9０-９]+|[〇一二三四五六七八九十百]+"
-_CHAPTER_RE = re.compile(rf"^第({_N})(編|章|節|款)((?:の(?:{_N}))*)(?:{_SP}*(.*))?$")
-_ARTICLE_RE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SP}*(.*)$")
-_CAPTION_RE = re.compile(r"^[（(]([^（）()]{2,40})[）)]$")
-_PARAGRAPH_RE = re.compile(rf"^([0-9０-９]+){_SP}+(.*)$")
-# a line that opens by citing an item (「①の規定にかかわらず」) continues the text: not a label
-_CITING = r"(?!の|に|及び|又は|から|まで|を|により|による|で定め)"
-_ITEM_RE = re.compile(
-    rf"^(?:[（(]([0-9０-９]+)[）)]{_CITING}|([一二三四五六七八九十]+){_SP}){_SP}*(.*)$"
-)
-_SUBITEM_RE = re.compile(rf"^(?:[（(][ア-ンｱ-ﾝ][）)]|[ア-ンｱ-ﾝ](?:{_SP}|$))")
-# 番号型 labels (the guideline's numbering without 条)
-_DAI_RE = re.compile(
-    rf"^第([0-9０-９]+|[一二三四五六七八九十]+)(?![0-9０-９条章節款編項号])(?:{_SP}+|$)(.*)$"
-)
-_DOTTED_RE = re.compile(rf"^([0-9０-９]+(?:[.．―\-－][0-9０-９]+)+)[.．]?(?:{_SP}+|$)(.*)$")
-_NUMBER_RE = re.compile(rf"^([0-9０-９]+)(?:[.．](?![0-9０-９]){_SP}*|{_SP}+|$)(.*)$")
-_PAREN_RE = re.compile(rf"^[（(]([0-9０-９]+)[）)]{_CITING}{_SP}*(.*)$")
-_CIRCLED_RE = re.compile(rf"^([①-⑳㉑-㉟㊱-㊿]){_CITING}{_SP}*(.*)$")
-_JO_RE = re.compile(rf"^(序|前文)(?:{_SP}+(.*))?$")
-_AMEND_RE = re.compile(
-    r"[（(](?:明治|大正|昭和|平成|令和|[明大昭平令])[0-9０-９元一二三四五六七八九十]"
-    r"[^（）()]*?(?:改正|追加|削除|全改|繰上|繰下|旧|一部)[^（）()]*[）)]"
-)
-# 「(改正(平27訓令第7号・教委訓令第6号))」: a whole line recording amendments
-_AMEND_LINE_RE = re.compile(r"^[（(]\s*(?:改正|一部改正|全部改正|追加|削除)")
-_ERA_YEAR_RE = re.compile(
-    r"(明治|大正|昭和|平成|令和|(?<![訓政省府法])[明大昭平令])\s*([0-9０-９]{1,2}|元)"
-)
-_ERA_START = {"明": 1867, "大": 1911, "昭": 1925, "平": 1988, "令": 2018}
-_SUPPLEMENT_RE = re.compile(rf"^[附付]{_SP}*則(?:{_SP}|[（(]|$)")
-_HISTORY_RE = re.compile(
-    r"^[・•●○◯\-\s]*(?:(?:明治|大正|昭和|平成|令和)[^。]{1,16}日)"
-    r"[\s　]*(?:制定|改正|一部改正|全部改正|全面改正|施行|策定|改定)?[\s　]*$"
-)
-_DATE_LINE_RE = re.compile(
-    r"^[（(]?(?:明治|大正|昭和|平成|令和)[^。、]{1,14}日[^。、]{0,24}[）)]?$"
-)
-_NUMBER_LINE_RE = re.compile(
-    r"^[/／]?(?:[^\s。、]{0,12}(?:訓令|告示|規則|規程|条例|要綱)(?:甲|乙)?第[0-9０-９一二三四五六七八九十百]+号[/／・]?)+$"
-)
-# an article line whose 「第」「条」 a 例規集 export lost: 「1 この規程は…」 under 「(目的)」
-_BARE_ARTICLE_RE = re.compile(rf"^([0-9０-９]{{1,3}}){_SP}*([^0-9０-９.．、。,）)\s].*)$")
-# a date whose 「年」「月」「日」 were lost with it: 「平成18321」
-_BARE_DATE_RE = re.compile(r"(?:明治|大正|昭和|平成|令和)[0-9０-９]{4,6}(?![0-9０-９年])")
-_DEFINITION_CONTEXT = ("定義", "用語")
-# words by which a 項 announces the 号 below it (「次の各号に掲げる」「次のとおり」「以下の」)
-_LEAD_IN_RE = re.compile(r"次の|次に|以下の|下記|各号|用語|とおり|掲げる|[:：]$")
-_DEFINITION_LEAD = re.compile(r"用語の(?:意義|定義|意味)|用語は|次の各号に掲げる用語")
-_TERM_SPLIT = re.compile(
-    r"^[「『]?([^\s　。、,:：「」『』（）()]{1,24}?(?:[（(][^（）()]{1,30}[）)])?)[」』]?"
-    r"(?:[\s　]+|[:：]|とは、?)(.+)$"
-)
-# several terms defined in one provision, only in the explicit 「…とは」 form
-_TERMS_SPLIT = re.compile(
-    r"^([^\s　。,:：「」『』（）()]{2,16}?(?:、[^\s　。,:：「」『』（）()]{2,16}?)+)とは、?(.+)$"
-)
-_TITLE_MAX = 30
-_HEADS = ("jo", "dai", "dotted", "number")  # 番号型 labels at the top of the outline
-_RUN_IN_RE = re.compile(r"^([^\s　。、,（）()]{2,15})(?:　|\s{2,})(.+)$")
-_BOILERPLATE_RE = re.compile(
-    r"^(?:更新日|掲載日|ページID|ページの先頭|ここから|本文へ|メニュー|ホーム|トップ|改正$|印刷)"
-)
-_INSTRUMENT_RE = re.compile(r"方針|基準|規程|規則|要綱|要領|ポリシー|訓令")
-# an instrument's own title (「南川市情報セキュリティ対策基準」), not a heading inside one
-_INSTRUMENT_TITLE_RE = re.compile(
-    r"情報セキュリティ.{0,12}(?:方針|基準|規程|規則|要綱|要領|ポリシー)$"
-)
-# an instrument's title that names its body (「霧ヶ丘町情報セキュリティ基本方針」), not a heading such as
-# 「情報セキュリティの取組の方針」 inside a page
-_BODY_TITLE_RE = re.compile(r"^\S{1,8}?[都道府県市区町村]\S{0,8}?情報セキュリティ")
-_LEADER_RE = re.compile(
-    r"(?:[…‥]{2,}|[・･]{3,}|[.．]{4,}|[-－—―]{4,})[\s　]*[0-9０-９ⅰ-ⅿ\-－]*[\s　]*$"
-)
-# 「目次」 as 例規集 pages print it: alone, spaced, or in brackets (<目次>, 【目次】)
-_TOC_MARK_RE = re.compile(r"^[<＜〈【\[［(（]?目[ 　]?次[>＞〉】\]］)）]?$")
-# a numbered 目次 entry in the guideline's numbering: 「1 目的」「1目的」「(1)ネットワーク」「第3 適用範囲」「序 …」
-_TOC_ENTRY_RE = re.compile(
-    r"^(?:第?[0-9０-９]+(?:[.．][0-9０-９]+)*[.．]?|[（(][0-9０-９]+[）)]|[①-⑳]|序)[ 　]*[^\s0-9０-９.．]"
-)
-_TOC_ENTRY_MAX = 40
-_BARE_NUMBER_RE = re.compile(
-    r"^(?:[0-9０-９]{1,2}[.．]?|[（(][0-9０-９]{1,2}[）)]|第[0-9０-９]{1,2})$"
-)
+__all__ = ["ReikiText", "parse_reiki"]
 
 
 def _first_few(items: list[str], limit: int, form: str) -> str:
     """「「a」、「b」など」: the first ``limit`` items for a warning, each in ``form``."""
     return "、".join(form.format(i) for i in items[:limit]) + ("など" if len(items) > limit else "")
-
-
-def _branch(suffix: str) -> str:
-    """``の二`` / ``の２`` → ``の2`` (枝番, possibly several)."""
-    return "".join(f"の{kanji_to_int(n)}" for n in re.findall(_N, suffix))
-
-
-def _is_title(text: str) -> bool:
-    """A heading or a defined term rather than a sentence: short, no 。 and no 、."""
-    t = text.strip()
-    return bool(t) and len(t) <= _TITLE_MAX and not re.search(r"[。、,]", t)
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "")
-
-
-def amendment_years(note: str) -> list[str]:
-    """Years named in an amendment note: 「(平18訓令5・一部改正)」 → ``["2006"]``."""
-    out = []
-    for era, year in _ERA_YEAR_RE.findall(note):
-        n = 1 if year == "元" else int(unicodedata.normalize("NFKC", year))
-        out.append(str(_ERA_START[era[0]] + n))
-    return out
 
 
 @dataclass
@@ -246,42 +177,42 @@ class _Reader:
             if line == "]":
                 self.link_block = False
             return
-        self._bare_dates.extend(_BARE_DATE_RE.findall(line))
+        self._bare_dates.extend(BARE_DATE_RE.findall(line))
         if self.mode == "supplement":
             if self._next_instrument(line, marked):
                 return
             self._dates(line)
             return
-        if _AMEND_LINE_RE.match(line):
+        if AMEND_LINE_RE.match(line):
             self._dates(line)
             self._notes([line])
             return
-        notes = _AMEND_RE.findall(line)
+        notes = AMEND_RE.findall(line)
         for note in notes:
             self._dates(note)
-        line = _AMEND_RE.sub("", line).strip()
+        line = AMEND_RE.sub("", line).strip()
         if not line:
             self._notes(notes)
             return
-        if _LEADER_RE.search(line):  # a 目次 line with dot leaders and a page number
-            self.toc.append(_LEADER_RE.sub("", line).strip())
+        if LEADER_RE.search(line):  # a 目次 line with dot leaders and a page number
+            self.toc.append(LEADER_RE.sub("", line).strip())
             return
         if self.mode == "toc" and self._toc(line):
             return
-        if _TOC_MARK_RE.match(line):
+        if TOC_MARK_RE.match(line):
             self.mode = "toc"
             return
-        if _SUPPLEMENT_RE.match(line) and (len(self.rows) > self._since or self.unit is not None):
+        if SUPPLEMENT_RE.match(line) and (len(self.rows) > self._since or self.unit is not None):
             self._flush()
             self._dates(line)
             self.mode = "supplement"
             return
-        if _HISTORY_RE.match(line) or (self.mode == "pre" and _DATE_LINE_RE.match(line)):
+        if HISTORY_RE.match(line) or (self.mode == "pre" and DATE_LINE_RE.match(line)):
             self._dates(line, enact=self.mode == "pre" and not self.rows and "改正" not in line)
             return
-        if self.mode == "pre" and _NUMBER_LINE_RE.match(line):
+        if self.mode == "pre" and NUMBER_LINE_RE.match(line):
             return
-        if m := _CHAPTER_RE.match(line):
+        if m := CHAPTER_RE.match(line):
             self._flush()
             self.mode = "body"
             rank = {"編": 0, "章": 1, "節": 2, "款": 3}[m.group(2)]
@@ -291,13 +222,13 @@ class _Reader:
             self.caption, self.article, self.outline = "", None, []
             self.pending_notes.clear()  # a chapter's own amendment note concerns no row
             return
-        if m := _ARTICLE_RE.match(line):
+        if m := ARTICLE_RE.match(line):
             self._article(m, notes)
             return
         if m := self._bare_article(line):
             self._article(m, notes)
             return
-        if (m := _CAPTION_RE.match(line)) and not _ITEM_RE.match(line):
+        if (m := CAPTION_RE.match(line)) and not ITEM_RE.match(line):
             self._flush()
             self.mode = "body"
             if self._bare_caption:
@@ -325,7 +256,7 @@ class _Reader:
             # a web page's introduction above an instrument in articles is not a provision
             rows = [r for r in rows if r.row != "前文"]
         return ReikiText(
-            rows=tuple(_unique_refs(rows, self.title)),
+            rows=tuple(unique_refs(rows, self.title)),
             title=self.title,
             toc=tuple(self.toc),
             enacted=self.enacted,
@@ -366,13 +297,13 @@ class _Reader:
         """After a 附則, the title of the next instrument a 例規集 page shows (基本方針, then
         対策基準): read it as a new instrument rather than as more 附則 (issue #21)."""
         title = (
-            _is_title(line)
+            is_title(line)
             and len(line) >= 6
-            and bool(_INSTRUMENT_RE.search(line))
-            and not _SUPPLEMENT_RE.match(line)
+            and bool(INSTRUMENT_RE.search(line))
+            and not SUPPLEMENT_RE.match(line)
             and not line.startswith(("この", "附", "付", "改正"))
         )
-        if not (title and (marked or _INSTRUMENT_TITLE_RE.search(line))):
+        if not (title and (marked or INSTRUMENT_TITLE_RE.search(line))):
             return False
         self._flush()
         self.mode = "pre"
@@ -395,16 +326,16 @@ class _Reader:
         at the first line that is not an entry, or at an entry seen already (the text
         itself begins with the first chapter or item again)."""
         entry = re.sub(r"[（(]第[^（）()]*[）)]$", "", line).strip()
-        if _SUPPLEMENT_RE.match(line) or line in {"附則", "付則"}:
+        if SUPPLEMENT_RE.match(line) or line in {"附則", "付則"}:
             self.mode = "body"
             return True
         key = re.sub(r"[\s　]", "", entry)
-        if _CHAPTER_RE.match(line):
+        if CHAPTER_RE.match(line):
             if key not in self._toc_seen:
                 self._toc_seen.add(key)
                 self.toc.append(entry)
                 return True
-        elif _TOC_ENTRY_RE.match(line) and len(line) <= _TOC_ENTRY_MAX and "。" not in line:
+        elif TOC_ENTRY_RE.match(line) and len(line) <= TOC_ENTRY_MAX and "。" not in line:
             # numbered entries repeat under each chapter ((1) in 2 and in 4): only the first
             # one seen again means the text has begun
             if key != self._toc_first:
@@ -420,29 +351,29 @@ class _Reader:
         self._flush()
         self.mode = "body"
         self._article_no = kanji_to_int(m.group(1))
-        self.article = f"第{self._article_no}条{_branch(m.group(2))}"
+        self.article = f"第{self._article_no}条{branch(m.group(2))}"
         self.paragraph, self.item, self.outline = 1, 0, []
         self.lost, self._item_style, self._bare_caption = "", "", ""
         rest = m.group(3).strip()
         # 「第1条 対象範囲」: the caption on the article's own line, the text below it
         own = ""
-        if rest and _is_title(rest) and not rest.endswith(("する", "とする", "ない")):
+        if rest and is_title(rest) and not rest.endswith(("する", "とする", "ない")):
             self.caption, rest, own = rest, "", rest
-        self.definition_article = any(w in self.caption for w in _DEFINITION_CONTEXT) or bool(
-            _DEFINITION_LEAD.search(rest)
+        self.definition_article = any(w in self.caption for w in DEFINITION_CONTEXT) or bool(
+            DEFINITION_LEAD.search(rest)
         )
         self._start(f"{self.article}第1項", self.caption, rest, notes)
         if self.unit is not None:
             self.unit.fallback = own
 
     def _in_article(self, line: str, notes: list[str]) -> bool:
-        m = _PARAGRAPH_RE.match(line)
+        m = PARAGRAPH_RE.match(line)
         if m and kanji_to_int(m.group(1)) == self.paragraph + 1:
             self._flush()
             self.paragraph, self.item = self.paragraph + 1, 0
             self._start(self._article_ref(), self.caption, m.group(2), notes)
             return True
-        m = _ITEM_RE.match(line)
+        m = ITEM_RE.match(line)
         if m is None:
             return False
         n = kanji_to_int(m.group(1) or m.group(2))
@@ -462,11 +393,11 @@ class _Reader:
         the article line of an export that lost 「第」「条」 (read as 「第1条 この規程は…」)."""
         if not self._bare_caption or self.outline:
             return None
-        m = _BARE_ARTICLE_RE.match(line)
+        m = BARE_ARTICLE_RE.match(line)
         if m is None or kanji_to_int(m.group(1)) != self._article_no + 1:
             return None
         self._bare_articles.append(f"（{self._bare_caption}）{m.group(1)}")
-        return _ARTICLE_RE.match(f"第{m.group(1)}条 {m.group(2)}")
+        return ARTICLE_RE.match(f"第{m.group(1)}条 {m.group(2)}")
 
     def _article_ref(self) -> str:
         """``第2条第1項第5号``; after a lost article ``第1条の後の第1号`` (its 第1項 is the lost
@@ -485,7 +416,7 @@ class _Reader:
         if unit is None or unit.title or not unit.ref.endswith("項"):
             return False
         text = "".join(unit.parts).strip()
-        return text.endswith("。") and not _LEAD_IN_RE.search(text)
+        return text.endswith("。") and not LEAD_IN_RE.search(text)
 
     def _lose_article(self, line: str) -> None:
         """Read the 号 from ``line`` on as the items of an article that is not in the text,
@@ -508,12 +439,12 @@ class _Reader:
     def _numbered(self, line: str, notes: list[str]) -> bool:
         """A line opening with the guideline's own numbering: 1 / 第1 / 5.1 / (1) / ①."""
         for kind, pattern in (
-            ("jo", _JO_RE),
-            ("dai", _DAI_RE),
-            ("dotted", _DOTTED_RE),
-            ("number", _NUMBER_RE),
-            ("paren", _PAREN_RE),
-            ("circled", _CIRCLED_RE),
+            ("jo", JO_RE),
+            ("dai", DAI_RE),
+            ("dotted", DOTTED_RE),
+            ("number", NUMBER_RE),
+            ("paren", PAREN_RE),
+            ("circled", CIRCLED_RE),
         ):
             m = pattern.match(line)
             if m is None:
@@ -521,7 +452,7 @@ class _Reader:
             label = m.group(1)
             rest = (m.group(2) or "").strip()
             if kind == "number" and (
-                len(_nfkc(label)) > 2 or not (rest or _BARE_NUMBER_RE.match(line))
+                len(nfkc(label)) > 2 or not (rest or BARE_NUMBER_RE.match(line))
             ):
                 return False  # 「2025年…」 or a bare figure is text, not a number
             if kind in ("number", "paren") and not rest and kanji_to_int(label) != self._next(kind):
@@ -531,7 +462,7 @@ class _Reader:
             self._flush()
             self.mode = "body"
             if kind == "dotted":
-                label = re.sub(r"[―\-－]", "-", _nfkc(label))
+                label = re.sub(r"[―\-－]", "-", nfkc(label))
             elif kind == "paren":
                 label = f"({kanji_to_int(label)})"
             elif kind in ("dai",):
@@ -540,19 +471,19 @@ class _Reader:
                 label = str(kanji_to_int(label))
             self._push_outline(kind, label)
             self._bare = not rest
-            title = rest if _is_title(rest) else ""
+            title = rest if is_title(rest) else ""
             self.outline[-1] = (kind, label, title)
             if title or not rest:
-                if any(w in title for w in _DEFINITION_CONTEXT):
+                if any(w in title for w in DEFINITION_CONTEXT):
                     self.definition_article = True
                 elif len(self.outline) == 1:
                     self.definition_article = False
                 self._notes(notes)
                 return True
             if len(self.outline) == 1:
-                self.definition_article = bool(_DEFINITION_LEAD.search(rest))
+                self.definition_article = bool(DEFINITION_LEAD.search(rest))
             heading = self._outline_heading()
-            if kind in ("dai", "dotted", "number") and (m := _RUN_IN_RE.match(rest)):
+            if kind in ("dai", "dotted", "number") and (m := RUN_IN_RE.match(rest)):
                 # 「2 定義　この基準で使用する…」: a heading run into its text
                 heading, rest = m.group(1), m.group(2)
                 self.outline[-1] = (kind, label, heading)
@@ -574,8 +505,8 @@ class _Reader:
         kinds = [k for k, _, _ in self.outline]
         if kind in kinds:
             cut = kinds.index(kind)
-        elif kind in _HEADS and not (kind == "number" and "dai" in kinds):
-            cut = next((n for n, k in enumerate(kinds) if k in _HEADS), len(kinds))
+        elif kind in HEADS and not (kind == "number" and "dai" in kinds):
+            cut = next((n for n, k in enumerate(kinds) if k in HEADS), len(kinds))
         else:
             cut = len(kinds)
         del self.outline[cut:]
@@ -598,7 +529,7 @@ class _Reader:
         if self._page_intro_ends(line):
             return
         if self.unit is not None:
-            if _SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
+            if SUBITEM_RE.match(line):  # ア items stay in their 号, each on its own line
                 self.unit.parts.append("\n")
             elif self.unit.title and len(self.unit.parts) == 1:
                 self.unit.parts.append("\u3000")  # 「(1) ネットワーク」 / its explanation
@@ -608,9 +539,9 @@ class _Reader:
         if self.outline and self.article is None:
             # the text under 「1 目的」 or 「(1) ネットワーク」
             kind, label, title = self.outline[-1]
-            if not title and _is_title(line) and kind != "jo" and self._bare:
+            if not title and is_title(line) and kind != "jo" and self._bare:
                 self.outline[-1] = (kind, label, line)  # 「1」 alone, then 「目的」
-                if any(w in line for w in _DEFINITION_CONTEXT):
+                if any(w in line for w in DEFINITION_CONTEXT):
                     self.definition_article = True
                 self._bare = False
                 return
@@ -622,10 +553,10 @@ class _Reader:
                 unit.parts.insert(0, title + "\u3000")
             return
         if self.mode == "pre" and len(self.rows) == self._intro:
-            if _is_title(line) and not _BOILERPLATE_RE.match(line):
+            if is_title(line) and not BOILERPLATE_RE.match(line):
                 # the first short line, or a later one that names the instrument
                 if not self.title or (
-                    _INSTRUMENT_RE.search(line) and not _INSTRUMENT_RE.search(self.title)
+                    INSTRUMENT_RE.search(line) and not INSTRUMENT_RE.search(self.title)
                 ):
                     self.title = line
                 return
@@ -649,9 +580,9 @@ class _Reader:
             self.mode == "pre"
             and unit is not None
             and unit.ref == "前文"
-            and _is_title(line)
-            and _INSTRUMENT_TITLE_RE.search(line)
-            and _BODY_TITLE_RE.match(line)
+            and is_title(line)
+            and INSTRUMENT_TITLE_RE.search(line)
+            and BODY_TITLE_RE.match(line)
         ):
             return False
         self._flush()
@@ -668,7 +599,7 @@ class _Reader:
             return ""
         unit = self.unit
         if self.outline == [("jo", "前文", "")] and unit is not None and unit.ref == "前文":
-            if len(unit.parts) > 1 and _is_title(unit.parts[-1]):
+            if len(unit.parts) > 1 and is_title(unit.parts[-1]):
                 return unit.parts.pop().strip()
             return ""
         if not self.outline and self.caption:
@@ -687,7 +618,7 @@ class _Reader:
         if self.outline and self.article is None:
             context += tuple(f"{lab} {t}".strip() for _, lab, t in self.outline[:-1])
         text = text.strip()
-        title = text if item and _is_title(text) and not re.search(_SP, text) else ""
+        title = text if item and is_title(text) and not re.search(SP, text) else ""
         self.unit = _Unit(
             ref,
             heading,
@@ -711,9 +642,9 @@ class _Reader:
             # 「第5条」 alone before its 号, or a bare heading: its notes go to the next row
             self.pending_notes.extend(unit.notes)
             return
-        if unit.ref.endswith("第1項") and _DEFINITION_LEAD.search(text):
+        if unit.ref.endswith("第1項") and DEFINITION_LEAD.search(text):
             self.definition_article = True
-        term = _term(text, unit.title) if (unit.definition or _looks_defined(text)) else ""
+        term = defined_term(text, unit.title) if (unit.definition or looks_defined(text)) else ""
         self.rows.append(
             PolicyRow(
                 sheet="",
@@ -728,85 +659,6 @@ class _Reader:
         )
 
 
-def document_part(*names: str) -> str:
-    """基本方針 or 対策基準 when a title or chapter heading says which, else ``""``.
-
-    >>> document_part("第2章　情報セキュリティ対策基準")
-    '対策基準'
-    """
-    for name in names:
-        basic, standards = "基本方針" in name, "対策基準" in name or "実施基準" in name
-        if basic != standards:
-            return "基本方針" if basic else "対策基準"
-    return ""
-
-
-def _unique_refs(rows: list[PolicyRow], title: str) -> list[PolicyRow]:
-    """Every row a locator a person can find (issue #21): where a document holds two parts
-    or instruments numbered alike (基本方針 2(3) and 対策基準 2(3)), each reference starts
-    with its part — or its chapter where the parts do not tell."""
-
-    def unique(candidate: list[PolicyRow]) -> bool:
-        return len({str(r.row) for r in candidate}) == len(candidate)
-
-    if unique(rows):
-        return rows
-
-    def prefixed(r: PolicyRow, label: str) -> PolicyRow:
-        ref = f"{label} {r.row}" if label else str(r.row)
-        return replace(r, row=ref, number=ref)
-
-    parts = [prefixed(r, document_part(*r.context, title)) for r in rows]
-    if unique(parts):
-        return parts
-    return [prefixed(r, r.context[0].split()[0] if r.context else "") for r in rows]
-
-
-@functools.lru_cache(maxsize=1 << 14)  # a survey meets the same definitions in many bodies
-def definition_term(text: str, heading: str = "") -> str:
-    """The term a provision defines, when it reads as a definition (「機密性　…をいう。」, or
-    a heading 「機密性」 over 「…をいう。」); ``""`` otherwise."""
-    if _looks_defined(text):
-        return _term(text, "")
-    if not re.search(r"をいう[。）)]?$", text.strip()):
-        return ""
-    if m := _TERMS_SPLIT.match(text):
-        return m.group(1)  # several terms defined at once: 「機密性、完全性及び可用性とは」
-    if heading and _is_title(heading):
-        return heading
-    return ""
-
-
-def _looks_defined(text: str) -> bool:
-    """「情報システム　…をいう。」: a definition even where the article line was lost."""
-    return bool(
-        re.search(r"(?:をいう|を指す|のことをいう|のこと)[。）)]?$", text.strip())
-    ) and bool(_TERM_SPLIT.match(text))
-
-
-def _term(text: str, title: str) -> str:
-    if title:
-        return title
-    m = _TERM_SPLIT.match(text)
-    return m.group(1) if m else ""
-
-
-_RUN_SPLIT_RE = re.compile(
-    rf"(?<=[。）)]){_SP}*(?=第[0-9０-９一二三四五六七八九十]+条|[（(][0-9０-９]+[）)]|[0-9０-９]{{1,2}}{_SP})"
-    rf"|{_SP}+(?=[（(][0-9０-９]+[）)]{_SP}?\S|第[0-9０-９]+条{_SP})"
-)
-
-
-def _unrun(lines: Iterable[str]) -> Iterable[str]:
-    """Lines as provisions: a very long line (a PDF's whole text on one line) is cut before
-    each 第N条, (N) or N that follows a full stop."""
-    for line in lines:
-        if len(line) > 400:
-            yield from _RUN_SPLIT_RE.split(line)
-        else:
-            yield line
-
-
 def parse_reiki(lines: Iterable[str], max_rows: int | None = None) -> ReikiText:
     """Read 例規 text line by line.
 
@@ -815,7 +667,7 @@ def parse_reiki(lines: Iterable[str], max_rows: int | None = None) -> ReikiText:
     [('第2条第1項', '定義', ''), ('第2条第1項第1号', '定義', '機密性')]
     """
     reader = _Reader()
-    for line in _unrun(lines):
+    for line in unrun(lines):
         reader.feed(line)
         if max_rows is not None and len(reader.rows) > max_rows:
             break

@@ -18,9 +18,10 @@ from gapcheck.catalog.loader import load_catalog
 from gapcheck.catalog.model import Part
 from gapcheck.cli import cli
 from gapcheck.errors import GuidelineParseError
-from gapcheck.importing.document import page_verdict, read_document
+from gapcheck.importing.document import read_document
 from gapcheck.importing.guideline_parser import parse_guideline
 from gapcheck.importing.linking import link_to_base
+from gapcheck.importing.page_quality import page_verdict
 from tests.guideline_pdf import LAYOUT_CASES, make_guideline_pdf, score, small_clauses
 
 CATALOG = load_catalog(None)

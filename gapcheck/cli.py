@@ -63,18 +63,11 @@ def versions(settings: Settings, as_json: bool) -> None:
         echo_json([e.to_dict() for e in catalog.editions])
         return
     rows = [
-        [
-            e.id,
-            e.cited_label,
-            e.published or e.date,
-            f"{len(e)}" + ("（概要のみ）" if e.depth.value == "outline" else ""),
-            e.estimated_clauses(),
-            len(e.changed()),
-            len(e.removed),
-            e.estimated_changes(),
-        ]
+        [e.id, e.cited_label, e.published or e.date,
+         f"{len(e)}" + ("（概要のみ）" if e.depth.value == "outline" else ""),
+         e.estimated_clauses(), len(e.changed()), len(e.removed), e.estimated_changes()]
         for e in catalog.editions
-    ]
+    ]  # fmt: skip
     headers = ["版", "名称", "公表", "条項数", "うち推定", "追加・変更", "削除", "変更のうち推定"]
     click.echo(table(headers, rows))
     click.echo(f"\n最新版: {catalog.latest.label}（{catalog.latest.id}）")
@@ -444,9 +437,8 @@ def serve(settings: Settings, port: int, open_browser: bool, serve_guidelines: P
     )
 
 
-# the commands that write fictional policies live with their options in cli_synth.py
-cli.add_command(sample)
-cli.add_command(sample_nation)
+for synthetic in (sample, sample_nation):  # with their options in cli_synth.py
+    cli.add_command(synthetic)
 
 
 __all__ = ["cli"]  # the commands are reached through the group

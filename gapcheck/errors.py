@@ -36,6 +36,7 @@ class Hint(enum.Enum):
     SHEET = "sheet"
     REPLACE = "replace"
     GUIDELINES = "guidelines"
+    DB = "db"
 
     @property
     def info(self) -> HintInfo:
@@ -66,6 +67,10 @@ HINTS: dict[Hint, HintInfo] = {
     Hint.REPLACE: HintInfo(
         cli="置き換えるときは --replace を付けてください（確認ファイルを反映する再実行も --replace が必要です）。",
         web="置き換えるときは「同じ id の版がすでにあれば置き換える」を選んでください。",
+    ),
+    Hint.DB: HintInfo(
+        cli="別のファイルを --db に指定するか、壊れたファイルを削除してください。",
+        web="画面の調査の記録を使えません。作業用フォルダの survey.sqlite を削除してから調査し直してください。",
     ),
     Hint.GUIDELINES: HintInfo(
         cli="--guidelines には各版のフォルダ（YYYY-MM）を含むフォルダを指定してください。",
@@ -178,6 +183,31 @@ class ServerError(GapcheckError, OSError):
     """The local web page cannot be started (the port is taken or refused)."""
 
 
+class ArchiveError(GapcheckError, ValueError):
+    """A survey archive (SQLite) cannot be opened or is of another layout."""
+
+
+class MasterError(GapcheckError, ValueError):
+    """The survey master CSV cannot be used."""
+
+
+class UploadError(GapcheckError):
+    """An upload refused before any policy is read; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+class JobError(GapcheckError):
+    """A survey run by the web page in its own process ended without a result."""
+
+
+class WarekiError(ValueError):
+    """Text that is not a 和暦 date, or names a date that never existed (caught by the readers:
+    an internal error, never shown as such)."""
+
+
 class OutputError(GapcheckError, OSError):
     """An output folder or file cannot be written (permissions, full disk, a file in the way)."""
 
@@ -196,6 +226,7 @@ def quote(text: object, limit: int = 80) -> str:
 
 __all__ = [
     "HINTS",
+    "ArchiveError",
     "CatalogError",
     "GapcheckError",
     "GuidelineImportError",
@@ -203,10 +234,14 @@ __all__ = [
     "Hint",
     "HintInfo",
     "InputFileError",
+    "JobError",
+    "MasterError",
     "OutputError",
     "PolicyFormatError",
     "RequestError",
     "ServerError",
     "UnknownVersionError",
+    "UploadError",
+    "WarekiError",
     "quote",
 ]

@@ -19,9 +19,10 @@ import gapcheck.survey.national as survey_module
 import gapcheck.survey.workers as workers_module
 from gapcheck.catalog.loader import load_catalog
 from gapcheck.cli import cli
+from gapcheck.errors import MasterError
 from gapcheck.readers.formats import read_policy
 from gapcheck.render.report_survey import summary_lines, write_survey
-from gapcheck.survey.bodies import MasterError, load_master
+from gapcheck.survey.bodies import load_master
 from gapcheck.survey.inputs import display_name
 from gapcheck.survey.national import survey
 from gapcheck.survey.results import CHANGED_REASON, UNKNOWN

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.text.wareki import WarekiError, find_wareki, parse_wareki
+from gapcheck.errors import WarekiError
+from gapcheck.text.wareki import find_wareki, parse_wareki
 
 
 @pytest.mark.parametrize(

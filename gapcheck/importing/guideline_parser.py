@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gapcheck.catalog.model import Level, Part
-from gapcheck.errors import GuidelineParseError
+from gapcheck.errors import GuidelineParseError, WarekiError
 from gapcheck.importing.document import Document, Line, number_token
 from gapcheck.importing.page_quality import LEADER_CHARS
 from gapcheck.text.normalize import kanji_to_int, normalize
 from gapcheck.text.numbering import ClauseNumber
-from gapcheck.text.wareki import Wareki, WarekiError, find_wareki, parse_wareki
+from gapcheck.text.wareki import Wareki, find_wareki, parse_wareki
 
 
 @dataclass(frozen=True)

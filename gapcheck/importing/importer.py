@@ -34,14 +34,14 @@ from gapcheck.catalog.loader import bundled_dir, load_catalog_from
 from gapcheck.catalog.model import Catalog, Clause, Edition, Part, SourceKind
 from gapcheck.catalog.yamlfile import EDITION_ID_RE, KEY_RE, read_yaml
 from gapcheck.diff import diff_editions
-from gapcheck.errors import CatalogError, GuidelineImportError, Hint
+from gapcheck.errors import CatalogError, GuidelineImportError, Hint, WarekiError
 from gapcheck.importing.document import Progress, read_document
 from gapcheck.importing.guideline_parser import Cover, clean_label, parse_guideline
 from gapcheck.importing.linking import ADDED, DRAFT, Uncertain, link_to_base
 from gapcheck.importing.table_check import TableCheck, check_table
 from gapcheck.io import write_atomic
 from gapcheck.text.normalize import normalize
-from gapcheck.text.wareki import WarekiError, parse_wareki
+from gapcheck.text.wareki import parse_wareki
 
 REVIEW_FILE = "review.yaml"
 COMMENTARY_FILE = "commentary.yaml"

@@ -19,7 +19,7 @@ from typing import cast
 
 from gapcheck import __version__
 from gapcheck.catalog.model import Catalog
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import ArchiveError, Hint
 from gapcheck.gaps.audit import AUDIT_REVISION
 from gapcheck.survey.inputs import InputFile, printable_name, sha256_of, stamp
 from gapcheck.survey.results import UNKNOWN_EDITION, TrendPoint, lag_between
@@ -68,9 +68,8 @@ def connect(db: str | PathLike[str] | None) -> sqlite3.Connection:
             conn = sqlite3.connect(path)
             conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise GapcheckError(
-                f"{path}: 調査の記録（SQLite）として開けません（{exc}）。"
-                "別のファイルを --db に指定するか、壊れたファイルを削除してください。"
+            raise ArchiveError(
+                f"{path}: 調査の記録（SQLite）として開けません（{exc}）。", path=path, hint=Hint.DB
             ) from exc
     conn.executescript(_SCHEMA)
     if _layout(conn) != str(SCHEMA_VERSION):
@@ -88,9 +87,10 @@ def _upgrade(conn: sqlite3.Connection, db: str | PathLike[str] | None) -> None:
     stamped; one of layout 1 gets the column ``ranged``, filled in for its stored results
     from their labels (:func:`_ranged_by_label`); any other layout is refused."""
     if _layout(conn) not in _UPGRADABLE:
-        raise GapcheckError(
+        raise ArchiveError(
             f"{db}: 調査の記録の形式（{_layout(conn)}）がこの gapcheck（{SCHEMA_VERSION}）と"
-            "異なります。別のファイルを --db に指定してください。"
+            "異なります。",
+            hint=Hint.DB,
         )
     with conn:
         conn.execute("BEGIN IMMEDIATE")  # another process upgrading at once waits, then sees 2

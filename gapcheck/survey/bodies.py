@@ -24,7 +24,7 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import MasterError
 from gapcheck.io import decode_text
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "PREFECTURES",
     "SIZE_BANDS",
     "Body",
-    "MasterError",
     "check_digit",
     "code_from_filename",
     "kind_from_name",
@@ -76,10 +75,6 @@ SIZE_BANDS: tuple[tuple[str, int | None], ...] = (
     ("100万人以上", None),
 )
 UNKNOWN_SIZE = "人口不明"
-
-
-class MasterError(GapcheckError, ValueError):
-    """The survey master CSV cannot be used."""
 
 
 @dataclass(frozen=True)

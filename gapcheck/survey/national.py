@@ -31,7 +31,7 @@ from os import PathLike
 from pathlib import Path
 
 from gapcheck.catalog.model import Catalog, Edition, Level
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import InputFileError
 from gapcheck.gaps.ranking import actionable
 from gapcheck.gaps.status import Status
 from gapcheck.survey.archive import (
@@ -84,8 +84,9 @@ def survey(
     """
     root = Path(input_dir)
     if not root.is_dir():
-        raise GapcheckError(
-            f"{root}: フォルダが見つかりません。ポリシーのファイルを集めたフォルダを指定してください。"
+        raise InputFileError(
+            f"{root}: フォルダが見つかりません。ポリシーのファイルを集めたフォルダを指定してください。",
+            path=root,
         )
     edition = catalog.edition(target)
     bodies_master = load_master(master)

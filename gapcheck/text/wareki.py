@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gapcheck.errors import WarekiError
 from gapcheck.text.normalize import kanji_to_int
 
 
@@ -45,10 +46,6 @@ _LETTER_RE = re.compile(
     r"(?<![A-Za-z])(?P<era>[MTSHR])\s*(?P<year>[0-9]{1,2})"
     r"(?:[./](?P<month>[0-9]{1,2})(?:[./](?P<day>[0-9]{1,2}))?)?(?![0-9A-Za-z])"
 )
-
-
-class WarekiError(ValueError):
-    """Text that is not a 和暦 date, or names a date that never existed."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +138,7 @@ def parse_wareki(text: str) -> Wareki:
     >>> parse_wareki("令和元年4月")
     Traceback (most recent call last):
     ...
-    gapcheck.text.wareki.WarekiError: 「令和元年4月」は令和の期間（2019-05-01〜）にない日付です。
+    gapcheck.errors.WarekiError: 「令和元年4月」は令和の期間（2019-05-01〜）にない日付です。
     """
     raw = text.strip()
     prepared = _prepare(raw)
@@ -170,7 +167,6 @@ __all__ = [
     "ERAS",
     "Era",
     "Wareki",
-    "WarekiError",
     "find_wareki",
     "parse_wareki",
 ]

@@ -29,13 +29,12 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import GapcheckError, UploadError
 from gapcheck.web.audit_pages import AuditPages
 from gapcheck.web.edition_pages import EditionPages
 from gapcheck.web.guard import Guard, Keys, Refused, new_token
 from gapcheck.web.pages import DATA_ENV, NOT_FOUND, failure_message
 from gapcheck.web.survey_pages import SurveyPages
-from gapcheck.web.uploads import UploadError
 
 __all__ = ["Pages", "create_app"]
 

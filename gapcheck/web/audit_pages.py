@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import GapcheckError, UploadError
 from gapcheck.readers.kinds import POLICY_FORMATS
 from gapcheck.web.jobs import Result
 from gapcheck.web.pages import (
@@ -24,7 +24,7 @@ from gapcheck.web.pages import (
     has_file,
     newest_full,
 )
-from gapcheck.web.uploads import MB, UploadError, safe_name, save_upload
+from gapcheck.web.uploads import MB, safe_name, save_upload
 
 __all__ = ["AuditPages"]
 

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import GapcheckError, UploadError
 from gapcheck.importing.document import GUIDELINE_FORMATS
 from gapcheck.io import os_errors_as_messages
 from gapcheck.web.jobs import Result
@@ -26,7 +26,7 @@ from gapcheck.web.pages import (
     form_text,
     has_file,
 )
-from gapcheck.web.uploads import MB, UploadError, safe_name, save_upload
+from gapcheck.web.uploads import MB, safe_name, save_upload
 
 # the heavy library (pandas, SciPy) is imported in the handlers, so that importing this
 # module stays quick

@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gapcheck.errors import GapcheckError
+from gapcheck.errors import GapcheckError, JobError
 from gapcheck.web.uploads import private_dir
 
 if TYPE_CHECKING:
@@ -295,11 +295,11 @@ def survey_in_child(order: SurveyOrder, job: Job) -> dict[str, Any]:
             elif message[0] == "done":
                 return dict(message[1])
             elif message[0] == "error":
-                raise GapcheckError(message[1])
+                raise JobError(message[1])
             else:
-                raise GapcheckError(CHILD_FAILED.format(kind=message[1]))
+                raise JobError(CHILD_FAILED.format(kind=message[1]))
         process.join()
-        raise GapcheckError(CHILD_ENDED.format(code=process.exitcode))
+        raise JobError(CHILD_ENDED.format(code=process.exitcode))
     finally:
         receiver.close()
         process.join(30)

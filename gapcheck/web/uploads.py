@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 
-from gapcheck.errors import GapcheckError, quote
+from gapcheck.errors import UploadError, quote
 from gapcheck.readers.formats import MAX_FILE_MB, MAX_INFLATED_MB
 
 MB = 1_000_000
@@ -32,14 +32,6 @@ MAX_SURVEY_MB = 4 * MAX_INFLATED_MB  # the whole folder or zip, inflated
 ZIP_RATIO = 200  # a policy compresses ≈ 5–20×; text of one repeated byte ≈ 1000×
 ZIP_RATIO_MIN_BYTES = 10 * MB  # small entries may compress as they like
 MAX_NAME = 120  # characters kept of a sent file name
-
-
-class UploadError(GapcheckError):
-    """An upload refused before any policy is read; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 def private_dir(prefix: str, parent: str | os.PathLike[str] | None = None) -> Path:
@@ -325,7 +317,6 @@ __all__ = [
     "ZIP_RATIO",
     "ZIP_RATIO_MIN_BYTES",
     "Message",
-    "UploadError",
     "extract_zip",
     "limited_receive",
     "private_dir",

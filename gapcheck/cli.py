@@ -180,12 +180,9 @@ def audit_command(
 
     例: gapcheck audit 対策基準.xlsx --edition 2025-03 --out reports/2026
     """
-    from gapcheck.pipeline import (
-        refuse_to_overwrite_inputs,
-        render_audit_text,
-        run_audit,
-        write_audit_reports,
-    )
+    from gapcheck.pipeline import refuse_to_overwrite_inputs, run_audit, write_audit_reports
+    from gapcheck.render.audit_page import audit_page
+    from gapcheck.render.audit_text import audit_text
 
     limits = {"max_rows": max_rows, "max_file_mb": max_file_mb, "max_inflated_mb": max_inflated_mb}
     if out is not None:
@@ -201,11 +198,13 @@ def audit_command(
         previous=previous,
         limits=limits,
     )
-    written = write_audit_reports(report, settings.catalog(), out) if out is not None else []
+    # the page is built once, for the reports and the terminal alike
+    page = audit_page(report, settings.catalog()) if out is not None or not as_json else None
+    written = write_audit_reports(report, settings.catalog(), out, page=page) if out else []
     if as_json:
         echo_json(report.to_dict())
-    else:
-        click.echo(render_audit_text(report, settings.catalog()), nl=False)
+    elif page is not None:
+        click.echo(audit_text(page), nl=False)
         echo_written(written)
     if fail_on_gaps and any(report.counts[s.value] for s in GAP_STATUSES):
         raise SystemExit(3)

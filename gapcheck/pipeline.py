@@ -35,6 +35,7 @@ from gapcheck.io import ensure_writable_dir, output_set, refuse_overwrite, write
 from gapcheck.readers.formats import read_policy
 
 if TYPE_CHECKING:  # the survey and the synthetic policies load only when used
+    from gapcheck.render.audit_page import AuditPage
     from gapcheck.survey.results import SurveyResult
     from gapcheck.synth.sample import SamplePolicy
 
@@ -73,17 +74,22 @@ def run_audit(
 
 
 def write_audit_reports(
-    report: AuditReport, catalog: Catalog, out: str | os.PathLike[str]
+    report: AuditReport,
+    catalog: Catalog,
+    out: str | os.PathLike[str],
+    *,
+    page: AuditPage | None = None,
 ) -> list[Path]:
     """audit.json, the workbook and the HTML page as one set: written into a staging folder
     and moved into ``out`` only when all three are complete (a full disk or a read-only
-    folder leaves last run's set as it was). Returns the final paths."""
+    folder leaves last run's set as it was). Returns the final paths. ``page``: the report's
+    page when the caller built it already (it shows the terminal text too)."""
     # the writers (openpyxl, jinja2) load only when a report is written
     from gapcheck.render.audit_page import audit_page
     from gapcheck.render.report_html import write_html
     from gapcheck.render.report_xlsx import write_workbook
 
-    page = audit_page(report, catalog)  # built once; each writer only lays it out
+    page = page or audit_page(report, catalog)  # built once; each writer only lays it out
     with output_set(Path(out)) as stage:
         staged = [
             write_atomic(

@@ -136,7 +136,7 @@ def clause_finding(
         held_bigrams = frozenset().union(*(context.bigrams[i] for i in rows))
         coverage = containment(windex.index.bigrams_of(current), held_bigrams)
     held = "".join(context.texts[i] for i in rows)
-    old, absent = _named(clause, windex, edition, context, rows, held, best_j, s_best)
+    old, absent = _named(clause, windex, edition, context, rows, held, current, best_j, s_best)
     if not absent and not old and s_current >= NEAR_COPY_WORDING and coverage < PARTIAL_CONTAINMENT:
         absent = wording_gaps(clause.text, held)
     evidence = ClauseEvidence(
@@ -200,6 +200,7 @@ def _named(
     context: Context,
     rows: tuple[int, ...],
     held: str,
+    current: int,
     best_j: int,
     s_best: float,
 ) -> tuple[tuple[ElementFinding, ...], tuple[ElementFinding, ...]]:
@@ -217,7 +218,6 @@ def _named(
         old = (softer,)
     absent = tuple(f for f in found if f.kind == "absent")
     w = windex.wordings[best_j]
-    current = windex.current(clause.key, edition.id)
     if not old and best_j != current and w.key == clause.key and s_best >= NEAR_COPY_WORDING:
         after = windex.catalog.ids[windex.catalog.ids.index(w.last) + 1]
         old = wording_changes(w.text, clause.text, held, after, windex.catalog.edition(after).label)

@@ -201,10 +201,7 @@ def second_matches(
         best = int(np.argmax(column))
         score = float(column[best])
         near = score >= ALSO_REVIEW and _rank_of(windex, sim[best], c.key) <= ALSO_RANK
-        if near and score >= ALSO_ACCEPT:
-            clause_rows[c.key] = [(best, current)]
-            out[c.key] = ALSO
-            continue
+        taken = near and score >= ALSO_ACCEPT
         if not near and piece_sim is not None:
             # a sentence of a long article: only ever a suggestion (short texts score high)
             k = int(np.argmax(piece_sim[:, current]))
@@ -228,13 +225,10 @@ def second_matches(
             ):
                 continue
             best = sibling
-            if named and float(sim[sibling, current]) >= NAMED_TAKEN:
-                # every named element stands in the provision, and its words are near
-                clause_rows[c.key] = [(best, current)]
-                out[c.key] = ALSO
-                continue
+            # every named element stands in the provision, and its words are near
+            taken = named and float(sim[sibling, current]) >= NAMED_TAKEN
         clause_rows[c.key] = [(best, current)]
-        out[c.key] = SUGGESTED
+        out[c.key] = ALSO if taken else SUGGESTED
     return out
 
 

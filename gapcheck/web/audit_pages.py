@@ -92,9 +92,10 @@ class AuditPages(PagesBase):
         self, policy_path: Path, name: str, previous: Path | None, chosen: dict[str, str]
     ) -> Result:
         """``gapcheck audit POLICY --edition … --previous … --out …`` (cli.audit_command)."""
-        from gapcheck import Status, render_audit_text, run_audit, write_audit_reports
+        from gapcheck import run_audit, write_audit_reports
         from gapcheck.gaps.status import RowStatus
         from gapcheck.render.audit_page import audit_page
+        from gapcheck.render.audit_text import audit_text
 
         catalog = self.catalog()
         report = run_audit(
@@ -108,17 +109,17 @@ class AuditPages(PagesBase):
         # the reports name the file as the person chose it, not our temporary copy
         report = replace(report, policy=replace(report.policy, path=name))
         folder = self.store.folder("audit-")
-        write_audit_reports(report, catalog, folder)
-        text = render_audit_text(report, catalog)
+        page = audit_page(report, catalog)  # once: the reports, the text and this page
+        write_audit_reports(report, catalog, folder, page=page)
         info = {
             "policy": name,
             "sheet": report.policy.sheet,
             "target": f"{report.target.label}（{report.target.id}）",
-            "follows": audit_page(report, catalog).follows_line,
-            "counts": [(s.value, s.title, report.counts[s.value]) for s in Status],
+            "follows": page.follows_line,
+            "counts": [(s.value, s.title, n) for s, n in page.counts],
             "rows": [(r.value, r.title, report.row_counts[r.value]) for r in RowStatus],
             "clauses": len(report.clauses),
-            "text": text,
+            "text": audit_text(page),
         }
         return self.store.add("audit", folder, AUDIT_FILES, info)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from gapcheck.align import Pair, SourceInfo, bigrams
 from gapcheck.catalog.model import Catalog, Edition
-from gapcheck.gaps.classify import ALSO, SUGGESTED, Context, article_of, clause_finding
+from gapcheck.gaps.classify import ALSO, BEYOND, SUGGESTED, Context, article_of, clause_finding
 from gapcheck.gaps.decisions import Decision, carry_decisions
 from gapcheck.gaps.evidence import MatchedClause, edition_range
 from gapcheck.gaps.holding import asked, newer_unasked, second_matches, unread
@@ -151,7 +151,7 @@ def _matched_clauses(
     for f in findings:
         if not f.status.info.held:
             continue
-        if f.method in (ALSO, SUGGESTED):
+        if f.method in (ALSO, BEYOND, SUGGESTED):
             continue  # found in a provision matched to another clause: no evidence of age
         added = windex.added_in.get(f.key)
         last = f.wording_last or (f.follows if f.status is Status.OUTDATED else None)

@@ -43,6 +43,11 @@ ALSO = "also"  # the method of a clause taken as held by a provision matched to 
 SUGGESTED = "sibling"  # … and of one only suggested (要確認)
 
 
+# … and of one taken because the provision says it beyond its own clause (gaps/holding.py):
+# evidence of holding, not of age, and only for a clause the body's edition already had
+BEYOND = "beyond"
+
+
 # A row follows an older wording only when it is clearly closer to it than to the target's.
 OUTDATED_MARGIN = 0.02
 
@@ -150,6 +155,8 @@ def clause_finding(
     said = tuple(dict.fromkeys(t for p in methods for t in p.evidence))[:5]
     if second == SUGGESTED:
         said = ("同じ節の条項に対応する規定に、この条項の内容も含まれている可能性があります",)
+    elif second == BEYOND:
+        said = ("別の条項に対応する規定が、その条項を超えてこの条項の内容も定めています",)
     w = windex.wordings[best_j]
     return ClauseFinding(
         clause,

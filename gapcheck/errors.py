@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ class GapcheckError(Exception):
         self.hint = hint
         super().__init__(self.for_cli())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (a parse in a child process raises it in the parent, gapcheck.isolate):
+        the default would rebuild it from its message alone and lose path, sheet, row, hint."""
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
     def for_cli(self) -> str:
         """The message with its hint as the command line's flag."""
         return self.message + (self.hint.info.cli if self.hint else "")
@@ -113,6 +119,13 @@ class GapcheckError(Exception):
     def for_web(self) -> str:
         """The message with its hint as the web page's form field (never a flag)."""
         return self.message + (self.hint.info.web if self.hint else "")
+
+
+def _rebuilt(cls: type[GapcheckError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class CatalogError(GapcheckError, ValueError):

@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gapcheck.catalog.model import Catalog, Depth, Edition
 from gapcheck.diff import EditionDiff
@@ -32,6 +32,7 @@ from gapcheck.gaps.audit import audit
 from gapcheck.gaps.decisions import Decision, read_decisions
 from gapcheck.gaps.report import AuditReport
 from gapcheck.io import ensure_writable_dir, output_set, refuse_overwrite, write_atomic
+from gapcheck.isolate import isolated
 from gapcheck.readers.formats import read_policy
 
 if TYPE_CHECKING:  # the survey and the synthetic policies load only when used
@@ -68,8 +69,9 @@ def run_audit(
     edition = catalog.edition(target)  # resolved once, passed on
     decisions: tuple[Decision, ...] = ()
     if previous is not None:
-        decisions = read_decisions(previous)
-    policy = read_policy(policy_path, sheet=sheet, encoding=encoding, **(limits or {}))
+        decisions = isolated(read_decisions, previous, path=previous)
+    options: dict[str, Any] = {"sheet": sheet, "encoding": encoding, **(limits or {})}
+    policy = isolated(read_policy, policy_path, path=policy_path, **options)
     return audit(policy, catalog, target=edition, decisions=decisions)
 
 

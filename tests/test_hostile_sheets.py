@@ -273,3 +273,65 @@ def test_many_sheets_messages(
     with pytest.raises(PolicyFormatError) as caught:
         _read(path, **options)
     assert str(caught.value) == f"{path}: {message}"
+
+
+# --- issue 26: every spelling of a far cell is seen; the check parses the XML -----------------
+
+
+def _rewritten(path: Path, edits: dict[str, Callable[[bytes], bytes]]) -> Path:
+    """``path`` with some of its parts rewritten (part name → edit), as a hand-made or
+    crafted workbook would have them."""
+    import zipfile
+
+    out = path.with_name(f"crafted-{path.name}")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, edits.get(info.filename, lambda b: b)(data))
+    return out
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+FAR = b'r="XFD1048576"'
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {SHEET: lambda b: b.replace(FAR, b'r="xfd1048576"')},  # lower case
+        {SHEET: lambda b: b.replace(FAR, b'r="XFD0001048576"')},  # leading zeros
+        {SHEET: lambda b: b.replace(FAR, b'r=" XFD1048576 "')},  # spaces in the value
+        # rows closed with a space (legal XML): a lazy regex once scanned to the end per row
+        {SHEET: lambda b: b.replace(b"</row>", b"</row >")},
+        # the relationships without their namespace: the sheet is still found and checked
+        {
+            "xl/_rels/workbook.xml.rels": lambda b: b.replace(
+                b' xmlns="http://schemas.openxmlformats.org/package/2006/relationships"', b""
+            )
+        },
+        # only the declared dimension is far
+        {SHEET: lambda b: b.replace(b"<c " + FAR, b'<c r="Z1"')},
+    ],
+    ids=["lower-case", "leading-zeros", "spaces", "row-end-space", "rels-no-namespace", "dim"],
+)
+def test_no_spelling_of_a_far_cell_escapes_the_check(
+    tmp_path: Path, edits: dict[str, Callable[[bytes], bytes]]
+) -> None:
+    path = _rewritten(_workbook(tmp_path / "far.xlsx", {"XFD1048576": "x"}), edits)
+    assert _rows(_read(path)) == EXPECTED
+
+
+def test_a_workbook_whose_sheets_cannot_be_told_apart_is_checked_whole(tmp_path: Path) -> None:
+    """An entity declared in workbook.xml hides which part holds which sheet: every part is
+    checked, and one that cannot be (that one, or a far cell) stops the read with a message,
+    never a dense read. Excel never writes a DOCTYPE: the file was made by hand or crafted."""
+    doctype = {"xl/workbook.xml": lambda b: b'<!DOCTYPE workbook [<!ENTITY e "x">]>' + b}
+    for stray in ({"XFD1048576": "x"}, {}):
+        path = _rewritten(_workbook(tmp_path / f"far{len(stray)}.xlsx", stray), doctype)
+        with pytest.raises(PolicyFormatError) as caught:
+            _read(path)
+        assert str(caught.value) == (
+            f"{path}: ブックの内部の構成（シートと内部ファイルの対応）を読み取れず、範囲外のセルが"
+            "ないことを確かめられないため、読むのをやめました。Excel などで開き、別名で保存し"
+            "直してからもう一度お試しください。"
+        )

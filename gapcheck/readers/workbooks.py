@@ -28,6 +28,7 @@ from gapcheck.readers.sheets import (
 from gapcheck.readers.sniff import OLE_MAGIC, ZIP_MAGIC, not_excel
 from gapcheck.readers.xls import check_xls_extent
 from gapcheck.readers.xlsx import (
+    archive_fits,
     date_styles,
     shared_strings,
     sheet_parts,
@@ -59,6 +60,15 @@ def read_workbook(path: Path, data: bytes, digest: str, sheet: str | None, max_r
         wanted = [sheet] if sheet is not None else names[:MAX_SHEETS]
         archive = zipfile.ZipFile(io.BytesIO(data)) if data.startswith(ZIP_MAGIC) else None
         parts = sheet_parts(archive) if archive is not None else {}
+        if archive is not None and any(n not in parts for n in wanted):
+            # which part holds which sheet is not known: every part is checked, or none read
+            if not archive_fits(archive, max_rows):
+                raise PolicyFormatError(
+                    f"{path}: ブックの内部の構成（シートと内部ファイルの対応）を読み取れず、"
+                    "範囲外のセルがないことを確かめられないため、読むのをやめました。"
+                    "Excel などで開き、別名で保存し直してからもう一度お試しください。",
+                    path=path,
+                )
         strings: list[list[str]] = []  # the shared strings, once read
         grids: dict[str, list[list[str]]] = {}
         for name in wanted:

@@ -17,21 +17,7 @@ from gapcheck.readers.cells import MAX_COLUMNS, cell_text, dense_ok, value_text
 from gapcheck.readers.sheets import too_many
 
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CELL_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
-_ROW_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?row>)", re.S
-)
-_ROW_NUMBER_RE = re.compile(rb".*?\br\s*=\s*[\"']([0-9]{1,7})[\"']")
-_CELL_TAG_OR_REF_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])(?:[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"'])?"
-)
 _BAD_CHAR_REF_RE = re.compile(rb"&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});")
-_CELL_REF_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
-)
-_REF_RE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-_SCAN_SLICE = 4_000_000
 
 
 def _column_index(letters: str) -> int:
@@ -55,7 +41,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     except Exception:
         return {}
     targets = {}
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+    for rel in rels.iter():  # by local name: a rels part without its namespace is read too
+        if _local(rel.tag) != "Relationship":
+            continue
         target = rel.get("Target", "")
         targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     parts = {}
@@ -68,38 +56,95 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def xml_fits(xml: bytes, max_rows: int) -> bool:
-    """Whether every cell element of a worksheet's XML lies within a safe dense rectangle."""
-    height = width = cells = refs = 0
-    start = 0
-    while start < len(xml):  # in slices cut before a tag, so that memory stays small
-        end = xml.find(b"<", start + _SCAN_SLICE)
-        end = len(xml) if end < 0 else end
-        piece = xml[start:end]
-        start = end
-        cells += len(_CELL_TAG_RE.findall(piece))
-        found = _CELL_REF_RE.findall(piece)
-        if found:
-            refs += len(found)
-            height = max(height, max(int(row) for _, row in found))
-            width = max(width, max(_column_index(c.decode()) for c in {c for c, _ in found}) + 1)
-        if refs < cells:
-            break  # some cells have no reference: their place needs the rows
-    if refs == cells:
-        return dense_ok(height, width, max_rows)
-    # Cells without a reference sit after the previous cell of their row (calamine does the same)
-    height = width = 0
-    for row in _ROW_RE.finditer(xml):
-        given = _ROW_NUMBER_RE.match(row.group(1))
-        height = int(given.group(1)) if given else height + 1
-        col = 0
-        for cell in _CELL_TAG_OR_REF_RE.finditer(row.group(2) or b""):
-            col = _column_index(cell.group(1).decode()) + 1 if cell.group(1) else col + 1
-            height = max(height, int(cell.group(2))) if cell.group(2) else height
-            width = max(width, col)
-        if not dense_ok(height, width, max_rows):
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column), 0-based, of a cell reference as spreadsheet programs read it: letters
+    in either case, leading zeros ignored (「xfd01048576」 is XFD1048576); None if it is no
+    reference.
+
+    >>> cell_position("B3"), cell_position("xfd001048576"), cell_position("3B")
+    ((2, 1), (1048575, 16383), None)
+    """
+    m = _ANY_REF_RE.match(ref)
+    if m is None or m.group(2) == "0":
+        return None
+    return int(m.group(2)) - 1, _column_index(m.group(1).upper())
+
+
+# on an attribute's value, not on markup; at most 12 digits (a row number beyond any sheet,
+# and an int() that cannot be made slow)
+_ANY_REF_RE = re.compile(r"\s*([A-Za-z]{1,3})0*([0-9]{1,12})\s*\Z")
+
+
+class _Beyond(Exception):
+    """A cell (or the sheet's declared dimension) lies outside the dense rectangle."""
+
+
+def archive_fits(archive: zipfile.ZipFile, max_rows: int) -> bool:
+    """Whether every XML part of the workbook fits a dense rectangle: the check when the sheets
+    cannot be told from the workbook's own parts (a DOCTYPE in workbook.xml, a missing
+    relationship), so that no worksheet escapes it."""
+    for info in archive.infolist():
+        if info.filename.lower().endswith(".xml") and not xml_fits(archive.read(info), max_rows):
             return False
     return True
+
+
+def xml_fits(xml: bytes, max_rows: int) -> bool:
+    """Whether every cell of a worksheet's XML, and the dimension it declares, lies within a
+    safe dense rectangle. The XML is parsed (expat, no tree kept; a DOCTYPE is refused), so
+    no spelling of a reference (lower case, leading zeros, a closing tag with a space)
+    escapes the check; a sheet that is not well-formed does not fit either, and the cell
+    by cell reader then reports it."""
+    import xml.parsers.expat as expat
+
+    at = [0, 0]  # the current row (1-based) and the previous cell's column (1-based)
+    extent = [0, 0]  # the farthest row and column seen
+    limit_rows = max_rows + 1
+
+    def far(height: int, width: int) -> None:
+        if not dense_ok(height, width, max_rows):
+            raise _Beyond
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        # most elements are c, v and row; a prefixed name is compared by its local part
+        local = name if ":" not in name else name.rpartition(":")[2]
+        if local == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                at[1] += 1
+            else:
+                place = cell_position(ref)
+                if place is None:
+                    raise _Beyond  # a cell no one can place: read cell by cell
+                at[0], at[1] = place[0] + 1, place[1] + 1
+            if at[0] > limit_rows or at[1] > MAX_COLUMNS:
+                far(at[0], at[1])
+            extent[0] = max(extent[0], at[0])
+            extent[1] = max(extent[1], at[1])
+        elif local == "row":
+            given = attrs.get("r", "").strip()
+            at[0] = int(given) if given.isdigit() and len(given) <= 12 else at[0] + 1
+            at[1] = 0
+            if at[0] > limit_rows:
+                far(at[0], 1)
+        elif local == "dimension":
+            corner = cell_position(attrs.get("ref", "A1").rpartition(":")[2])
+            if corner is None:
+                raise _Beyond
+            far(corner[0] + 1, corner[1] + 1)
+
+    def refuse(*_: object) -> None:
+        raise _Beyond  # no DOCTYPE, no entity: the cell by cell reader refuses it
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(xml, True)
+    except (_Beyond, expat.ExpatError):
+        return False
+    return dense_ok(extent[0], extent[1], max_rows)
 
 
 def shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -191,10 +236,9 @@ def xml_grid(
         col = -1
         row_has_text = False
         for cell in node:
-            ref = _REF_RE.match(cell.get("r") or "")
-            if ref:
-                col = _column_index(ref.group(1))
-                row_index = int(ref.group(2)) - 1
+            place = cell_position(cell.get("r") or "")
+            if place is not None:
+                row_index, col = place
             else:
                 col += 1
             text = _xml_cell_text(cell, strings, dates)
@@ -256,6 +300,8 @@ def _xml_cell_text(node: Any, strings: list[str], dates: list[str]) -> str:
 
 
 __all__ = [
+    "archive_fits",
+    "cell_position",
     "date_styles",
     "shared_strings",
     "sheet_parts",

@@ -235,26 +235,28 @@ def _read_text(path: Path) -> list[Line]:
 
 
 def _read_docx(path: Path) -> list[Line]:
+    """The document's lines with every tracked change accepted (see readers.wordxml); a table
+    row is one line of its cells; a heading style marks a heading."""
     import docx
-    from docx.table import Table
+
+    from gapcheck.readers.wordxml import WordTable, cell_text, word_text
 
     try:
-        document = docx.Document(str(path))
+        text = word_text(docx.Document(str(path)))
     except Exception as exc:  # python-docx raises zip, XML and key errors alike
         raise GuidelineParseError(
             f"{path}: Word 文書として開けません（壊れているか .docx ではありません）。"
             "Word で開いて .docx として保存し直してください。"
         ) from exc
     out: list[Line] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
+    for block in text.blocks:
+        if isinstance(block, WordTable):
             for row in block.rows:
-                cells = dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip())
+                cells = dict.fromkeys(t for t in map(cell_text, row) if t)
                 if cells:
                     out.append(Line(clean_line(" ".join(cells)), str(path)))
             continue
-        style = (block.style.name if block.style is not None else "") or ""
-        is_heading = style.startswith(("Heading", "見出し", "Title", "表題"))
+        is_heading = block.style.startswith(("Heading", "見出し", "Title", "表題"))
         for part in block.text.split("\n"):
             cleaned = clean_line(part)
             if cleaned:

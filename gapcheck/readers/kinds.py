@@ -249,8 +249,8 @@ class WordDocument(PolicyFormat):
         return None
 
     def read(self, probe: Probe) -> Policy:
-        lines = docx_lines(probe.path, probe.data)
-        return reiki_policy(probe.path, probe.digest, lines, probe.max_rows)
+        lines, warnings = docx_lines(probe.path, probe.data)
+        return reiki_policy(probe.path, probe.digest, lines, probe.max_rows, warnings)
 
 
 class PdfDocument(PolicyFormat):

@@ -10,15 +10,15 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 from gapcheck.errors import PolicyFormatError
 from gapcheck.readers.policy import Policy
 from gapcheck.readers.reiki import parse_reiki
 from gapcheck.readers.sheets import too_many
+from gapcheck.readers.wordxml import block_lines, word_text
 
 
 def is_html(text: str) -> bool:
@@ -75,16 +75,23 @@ def html_lines(text: str) -> list[str]:
     return "".join(parser.parts).splitlines()
 
 
-def docx_lines(path: Path, data: bytes) -> list[str]:
+def docx_lines(path: Path, data: bytes) -> tuple[list[str], list[str]]:
+    """The lines of a Word document with every tracked change accepted (text in content
+    controls, fields and text boxes included), and warnings for what cannot be read as text."""
     import docx  # python-docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
-        return list(_docx_block_lines(document.iter_inner_content()))
-    except PolicyFormatError:
-        raise
+        text = word_text(docx.Document(io.BytesIO(data)))
     except Exception as exc:
         raise not_docx(path) from exc
+    warnings = []
+    if text.objects:
+        warnings.append(
+            f"{path}: 文書に埋め込まれたオブジェクト（表計算の表や数式など {text.objects} 個）は"
+            "文字として読めないため、照合に含めていません。その中に規定があれば、"
+            "Word の本文に文字として貼り付けてから指定してください。"
+        )
+    return list(block_lines(text.blocks)), warnings
 
 
 def not_docx(path: Path) -> PolicyFormatError:
@@ -92,23 +99,6 @@ def not_docx(path: Path) -> PolicyFormatError:
         f"{path}: このファイルは Word 文書（.docx）として読めません。"
         "Word で開いて .docx 形式で保存し直してください。"
     )
-
-
-def _docx_block_lines(blocks: Iterable[Any]) -> Iterator[str]:
-    """Paragraph and table-cell text in document order (a merged cell once)."""
-    from docx.table import Table
-
-    for block in blocks:
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    yield from _docx_block_lines(cell.iter_inner_content())
-        else:
-            yield from block.text.split("\n")
 
 
 # A policy PDF is a few dozen pages; past this many it is not a policy (or a hostile file).
@@ -147,7 +137,13 @@ def pdf_lines(path: Path, data: bytes) -> list[str]:
     return out
 
 
-def reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -> Policy:
+def reiki_policy(
+    path: Path,
+    digest: str,
+    lines: Iterable[str],
+    max_rows: int,
+    warnings: Iterable[str] = (),
+) -> Policy:
     parsed = parse_reiki(lines, max_rows=max_rows)
     if len(parsed.rows) > max_rows:
         raise too_many(path, "条文の項・号の数", max_rows)
@@ -166,7 +162,7 @@ def reiki_policy(path: Path, digest: str, lines: Iterable[str], max_rows: int) -
         enacted=parsed.enacted,
         revised=parsed.revised,
         toc=parsed.toc,
-        warnings=parsed.warnings,
+        warnings=(*warnings, *parsed.warnings),
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import errno
 import io
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -38,16 +40,68 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 
 # Japanese files come as UTF-8 (with or without BOM) or CP932; shift_jis fails on ①, ㈱, 髙
-# and charset guessers fail on short samples (docs/domain.md §7).
+# and charset guessers fail on short samples (docs/domain.md §7). Older 例規集 pages and mail
+# archives also come as EUC-JP or ISO-2022-JP, which the first two would read as garbage
+# without an error: :func:`text_encodings` recognises them first.
 TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
+
+# ISO-2022-JP's escapes into JIS X 0208 / 0212 / 0201 (7-bit: UTF-8 accepts it as ASCII)
+_JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(D", b"\x1b(J", b"\x1b(I")
+_CHARSET_RE = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
+)
+
+
+def text_encodings(data: bytes, encodings: tuple[str, ...] = TEXT_ENCODINGS) -> tuple[str, ...]:
+    """The encodings to try on ``data``, most likely first: UTF-16 with a BOM; ISO-2022-JP when
+    its escapes appear in 7-bit text; an HTML page's declared ``<meta charset>`` (a known name)
+    before the defaults; EUC-JP before CP932 when the text is valid EUC-JP and not UTF-8 (an
+    EUC-JP page decoded as CP932 turns into half-width katakana without an error)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("utf-16",)
+    head = data[:65536]
+    if any(escape in head for escape in _JIS_ESCAPES) and max(head, default=0) < 0x80:
+        return ("iso2022_jp_2004", "iso2022_jp_ext", *encodings)
+    declared = _CHARSET_RE.search(data[:4096])
+    first: tuple[str, ...] = ()
+    if declared:
+        try:
+            name = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            name = ""
+        if name == "shift_jis":
+            name = "cp932"  # what Windows means by Shift_JIS (①, ㈱, 髙)
+        elif name == "euc_jp":
+            name = "euc_jis_2004"
+        first = (name,) if name else ()
+    if _looks_euc(head):
+        first = (*first, "euc_jis_2004")
+    return tuple(dict.fromkeys((*first, *encodings)))
+
+
+def _looks_euc(head: bytes) -> bool:
+    if max(head, default=0) < 0x80:
+        return False
+    try:
+        head.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut at the sample's end
+            return False
+    try:
+        text = head.decode("euc_jis_2004", errors="strict")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 2:
+            return False
+        text = head[: exc.start].decode("euc_jis_2004")
+    wide = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff")
+    return wide >= 2
 
 
 def decode_text(data: bytes, encodings: tuple[str, ...] = TEXT_ENCODINGS) -> str | None:
-    """``data`` decoded by the first encoding that fits (UTF-16 when it has a BOM), or
+    """``data`` decoded by the first encoding that fits (see :func:`text_encodings`), or
     ``None`` when none does; the caller says what to do in its own words."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    for name in encodings:
+    for name in text_encodings(data, encodings):
         try:
             return data.decode(name).lstrip("\ufeff")
         except UnicodeDecodeError:

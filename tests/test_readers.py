@@ -499,8 +499,28 @@ def _write(path: Path, data: str | bytes) -> Path:
         lambda p: _write(p / "規程.html", _html(REIKI)),
         lambda p: _write(p / "規程.htm", _html(REIKI).encode("cp932")),
         lambda p: _docx(p / "規程.docx", REIKI),
+        lambda p: _write(p / "規程.txt", REIKI.encode("euc_jp")),
+        lambda p: _write(p / "規程.txt", REIKI.encode("iso2022_jp")),
+        lambda p: _write(
+            p / "規程.html",
+            _html(REIKI).replace("charset='utf-8'", "charset='EUC-JP'").encode("euc_jp"),
+        ),
+        lambda p: _write(
+            p / "規程.html",
+            _html(REIKI).replace("<meta charset='utf-8'>", "").encode("euc_jp"),
+        ),
     ],
-    ids=["txt-utf8", "txt-cp932-crlf", "html", "htm-cp932", "docx"],
+    ids=[
+        "txt-utf8",
+        "txt-cp932-crlf",
+        "html",
+        "htm-cp932",
+        "docx",
+        "txt-euc-jp",
+        "txt-iso-2022-jp",
+        "html-meta-euc-jp",
+        "html-undeclared-euc-jp",
+    ],
 )
 def test_reiki(tmp_path: Path, make: Callable[[Path], Path]) -> None:
     policy = read_policy(make(tmp_path))
@@ -658,6 +678,13 @@ ERRORS: list[tuple[str, str, Any, dict[str, Any], str]] = [
         "No,本文\n".encode(),
         {"encoding": "ascii"},
         "{p}: 指定された文字コード ascii では読めません（4バイト目）。正しい文字コードを指定してください。文字コードは --encoding で指定できます（例: --encoding cp932）。",
+    ),
+    (
+        "unclosed-quote-csv",
+        "q.csv",
+        '番号,本文\n1,"端末を施錠する。\n2,媒体を暗号化する。\n3,鍵を保管する。\n'.encode(),
+        {},
+        '{p}: 2行目の2列目で始まる「"」が閉じられていないため、それ以降の 3 行が一つのセルとして読まれてしまいます。その行の「"」を消すか「""」と二つ重ねてから、もう一度指定してください（Excel で開いて CSV として保存し直すと、正しく囲まれます）。',
     ),
     (
         "unknown-encoding",

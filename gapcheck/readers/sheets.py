@@ -282,16 +282,40 @@ def sniff_delimiter(text: str) -> str:
 
 
 def delimited_sheet(path: Path, text: str, max_rows: int) -> Sheet:
-    """A CSV or tab-separated table, as a sheet named like Excel names a CSV's tab."""
+    """A CSV or tab-separated table, as a sheet named like Excel names a CSV's tab.
+
+    A quote that is never closed makes the csv module read the rest of the file into one cell
+    without an error; a cell whose later lines themselves look like rows (two or more with the
+    delimiter) is refused, naming the line where the quote opened."""
     grid: list[list[str]] = []
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1  # the physical line where the next record begins
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)):
+        for record in reader:
             if len(grid) >= max_rows:
                 raise too_many(path, "行数", max_rows)
+            for column, value in enumerate(record, start=1):
+                _unclosed_quote(path, value, delimiter, start, column)
             grid.append([value.strip() for value in record])
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise PolicyFormatError(
             f"{path}: {len(grid) + 1}行目を CSV として読めません（{exc}）。"
             "Excel で開いて CSV として保存し直してください。"
         ) from exc
     return parse_sheet(path.stem, grid)
+
+
+def _unclosed_quote(path: Path, value: str, delimiter: str, line: int, column: int) -> None:
+    lines = value.split("\n")[1:]
+    if sum(1 for part in lines if delimiter in part) < 2:
+        return
+    raise PolicyFormatError(
+        f'{path}: {line}行目の{column}列目で始まる「"」が閉じられていないため、'
+        f"それ以降の {len(lines)} 行が一つのセルとして読まれてしまいます。"
+        'その行の「"」を消すか「""」と二つ重ねてから、もう一度指定してください'
+        "（Excel で開いて CSV として保存し直すと、正しく囲まれます）。",
+        path=path,
+        row=line,
+    )

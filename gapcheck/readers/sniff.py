@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from gapcheck.errors import Hint, PolicyFormatError
-from gapcheck.io import TEXT_ENCODINGS
+from gapcheck.io import text_encodings
 
 # A zip member expanding more than this ratio, and to more than _BOMB_MIN_BYTES, is treated as
 # a zip bomb (one of 1028:1 has been seen); real workbooks compress about 5-20:1. Independently,
@@ -107,7 +107,7 @@ def decode(path: Path, data: bytes, encoding: str | None) -> str:
             ) from exc
         candidates = (encoding,)
     else:
-        candidates = TEXT_ENCODINGS
+        candidates = text_encodings(data)
     last: UnicodeDecodeError | None = None
     for name in candidates:
         try:

@@ -4,9 +4,12 @@ options several commands share, and small output helpers."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import errno
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -86,9 +89,16 @@ class ListsFormats(Command):
 
 
 class Group(JapaneseHelp, click.Group):
-    """Turns library errors into one ``Error:`` line and exit code 1."""
+    """Turns library errors into one ``Error:`` line and exit code 1; Japanese output survives
+    a terminal whose encoding cannot show it, and a full disk under standard output is one
+    message, not a traceback."""
 
     command_class = Command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        for stream in (sys.stdout, sys.stderr):
+            _speak_japanese(stream)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -99,6 +109,46 @@ class Group(JapaneseHelp, click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except OSError as exc:
+            # a write to a stream has no file name; a file the command opened has one
+            if exc.filename is not None or exc.errno not in _STREAM_FULL:
+                raise
+            _silence_stdout()
+            why = "ディスクがいっぱいです" if exc.errno == errno.ENOSPC else "書き込めない装置です"
+            click.echo(
+                f"Error: 結果を標準出力に書き込めません（書き込み先の{why}）。"
+                "出力先を変えてやり直してください。",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+_STREAM_FULL = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
+
+def _speak_japanese(stream: Any) -> None:
+    """A stream whose encoding cannot write Japanese (a latin-1 or ASCII locale) writes UTF-8,
+    which most such terminals show anyway; any other character the encoding lacks (cp932 has no
+    「〜」 U+301C) becomes 「?」 instead of a UnicodeEncodeError."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    if reconfigure is None or codecs.lookup(encoding).name == "utf-8":
+        return
+    try:
+        "版の照合".encode(encoding)
+    except UnicodeEncodeError:
+        reconfigure(encoding="utf-8", errors="replace")
+    else:
+        reconfigure(errors="replace")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that the interpreter's last flush does not fail
+    a second time with a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -160,6 +160,10 @@ def test_json_round_trip_of_decisions(catalog, tmp_path):
             "前回の結果として読めません。`gapcheck audit --json` で出力した JSON を指定してください。",
         ),
         (
+            '{"target": "2021-01", "clauses": [], "n": ' + "9" * 5000 + "}",
+            "前回の結果として読めません。`gapcheck audit --json` で出力した JSON を指定してください。",
+        ),
+        (
             "{}",
             "前回の結果に clauses がありません。`gapcheck audit --json` の出力を指定してください。",
         ),

@@ -258,6 +258,17 @@ def _id_mismatch(meta, clauses, glossary):
     meta["2021-01"]["id"] = "2021-02"
 
 
+def _meta(edition: str, **fields):
+    def mutate(meta, clauses, glossary):
+        meta[edition].update(fields)
+
+    return mutate
+
+
+def _from_number(meta, clauses, glossary):
+    clauses["2021-01"][2]["change"]["from"] = 5  # a shape no field check names
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -329,6 +340,28 @@ def _id_mismatch(meta, clauses, glossary):
             _id_mismatch,
             "2021-01/edition.yaml:1: id '2021-02' がフォルダ名 '2021-01' と一致しません。",
         ),
+        (
+            _meta("2021-01", drivers=5),
+            "2021-01/edition.yaml:1: drivers は「- 」で始まる行の並び（文の一覧）にしてください。",
+        ),
+        (
+            _meta("2020-01", notes={"注": "値"}),
+            "2020-01/edition.yaml:1: notes は「- 」で始まる行の並び（文の一覧）にしてください。",
+        ),
+        (
+            _meta("2021-01", removed=3),
+            "2021-01/edition.yaml:1: removed は「- key: …」で始まる項目の並びにしてください。",
+        ),
+        (
+            _set("2020-01", 1, text=["一", "二"]),
+            "2020-01/clauses.yaml:11: 条項 'pw.share' の text は一つの文にしてください"
+            "（「- 」の並びや「名前: 値」の形にはできません）。",
+        ),
+        (
+            _from_number,
+            "2021-01: 想定と違う形の値があります（文の所に数や一覧、一覧の所に文など）。"
+            "直前に書き換えた項目を、同じファイルのほかの項目と同じ形に直してください。",
+        ),
     ],
 )
 def test_broken_catalog_is_reported_with_file_and_line(make_catalog, mutate, message):
@@ -345,6 +378,18 @@ def test_yaml_syntax_error_names_the_line(make_catalog):
     with pytest.raises(CatalogError) as info:
         load_catalog_from([root])
     assert str(info.value).startswith(f"{path}:32: YAML の書式が正しくありません")
+
+
+def test_date_the_calendar_lacks_names_the_line(make_catalog):
+    root = make_catalog()
+    path = root / "2021-01" / "edition.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "published: 2021-02-30\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog_from([root])
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert str(info.value) == (
+        f"{path}:{lines}: YAML の書式が正しくありません（日付 2021-02-30 は暦にありません）。"
+    )
 
 
 def test_user_folder_adds_and_replaces_editions(tmp_path, monkeypatch):

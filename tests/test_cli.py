@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -290,3 +293,41 @@ def test_old_spelling_still_accepted(run, tmp_path):
     new = run("sample", "--edition", "2020-12", "--out", str(tmp_path / "b.xlsx"))
     assert (old.exit_code, new.exit_code) == (0, 0)
     assert old.output.replace("a.xlsx", "b.xlsx") == new.output
+
+
+def _gapcheck(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_stdout_on_a_full_disk_is_one_error_line():
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "gapcheck", "versions"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    assert (done.returncode, done.stderr.decode()) == (
+        1,
+        "Error: 結果を標準出力に書き込めません（書き込み先のディスクがいっぱいです）。"
+        "出力先を変えてやり直してください。\n",
+    )
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_terminal_that_cannot_show_japanese_gets_utf8(encoding):
+    done = _gapcheck("versions", PYTHONIOENCODING=encoding)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode("utf-8").splitlines()[0].startswith("版 ")
+    failed = _gapcheck("audit", "無い.xlsx", PYTHONIOENCODING=encoding)
+    assert (failed.returncode, failed.stderr.decode("utf-8")) == (
+        1,
+        "Error: 無い.xlsx: ファイルが見つかりません。パスとファイル名を確認してください。\n",
+    )

@@ -28,6 +28,7 @@ from gapcheck.catalog.yamlfile import (
     read_basis,
     read_yaml,
     text_field,
+    text_list,
 )
 from gapcheck.errors import CatalogError
 from gapcheck.text.numbering import ClauseNumber, is_valid
@@ -55,7 +56,12 @@ def load_edition(folder: Path) -> Edition:
             f"previous '{previous}' は YYYY-MM 形式の版 id にしてください。", meta_path, line
         )
     removed = []
-    for entry in meta.get("removed") or []:
+    entries = meta.get("removed") or []
+    if not isinstance(entries, list):
+        raise CatalogError(
+            "removed は「- key: …」で始まる項目の並びにしてください。", meta_path, line
+        )
+    for entry in entries:
         if not isinstance(entry, dict) or not entry.get("key") or not entry.get("note"):
             raise CatalogError(
                 "removed の各項目には key と note（削除の理由）が必要です。",
@@ -104,11 +110,11 @@ def load_edition(folder: Path) -> Edition:
         summary=text_field(meta, "summary", meta_path, required=True),
         clauses=tuple(clauses),
         removed=tuple(removed),
-        notes=tuple(str(n).strip() for n in meta.get("notes") or []),
+        notes=text_list(meta, "notes", meta_path),
         path=str(folder),
         published=published,
         ordinal=ordinal,
-        drivers=tuple(str(d).strip() for d in meta.get("drivers") or []),
+        drivers=text_list(meta, "drivers", meta_path),
         public_comment=text_field(meta, "public_comment", meta_path) or None,
         depth=depth,
         **_dating(meta.get("dating"), meta_path, line),

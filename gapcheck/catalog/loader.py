@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from gapcheck.catalog.cache import cached_catalog
 from gapcheck.catalog.editions import check_lineage, load_edition
@@ -98,14 +99,37 @@ def load_catalog_from(roots: Iterable[Path]) -> Catalog:
             element_files.append(root / "elements.yaml")
     if not edition_dirs:
         raise CatalogError("版が一つもありません（YYYY-MM という名前のフォルダが必要です）。")
-    editions = [load_edition(edition_dirs[i]) for i in sorted(edition_dirs)]
+    editions = [_guarded(load_edition, edition_dirs[i]) for i in sorted(edition_dirs)]
     check_lineage(editions)
-    glossary = load_glossary(glossary_files)
+    glossary = _guarded(load_glossary, glossary_files)
     check_glossary_used(glossary, editions)
     return Catalog(
         editions=tuple(editions),
         glossary=tuple(t for t, _ in glossary.values()),
-        vocabulary=load_vocabulary(vocabulary_files, editions),
-        conditions=load_conditions(condition_files),
-        elements=load_elements(element_files, editions),
+        vocabulary=_guarded(load_vocabulary, vocabulary_files, editions),
+        conditions=_guarded(load_conditions, condition_files),
+        elements=_guarded(load_elements, element_files, editions),
     )
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(load: Callable[..., _T], where: Path | list[Path], *args: Any) -> _T:
+    """``load(where, *args)`` with a value of an unexpected shape that the field checks did
+    not anticipate (a number where a list belongs, a list where a text belongs) reported as a
+    CatalogError naming the file, never a traceback: a user's folder given through
+    ``GAPCHECK_GUIDELINES`` or ``--guidelines`` must not break every command."""
+    try:
+        return load(where, *args)
+    except CatalogError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        files = [where] if isinstance(where, Path) else where
+        one = files[0] if len(files) == 1 else None
+        names = "" if one else "、".join(str(f) for f in files) + " に"
+        raise CatalogError(
+            f"{names}想定と違う形の値があります（文の所に数や一覧、一覧の所に文など）。"
+            "直前に書き換えた項目を、同じファイルのほかの項目と同じ形に直してください。",
+            path=one,
+        ) from exc

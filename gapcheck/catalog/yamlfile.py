@@ -26,6 +26,7 @@ __all__ = [
     "read_basis",
     "read_yaml",
     "text_field",
+    "text_list",
 ]
 
 EDITION_ID_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
@@ -45,6 +46,18 @@ class _LineLoader(_BaseLoader):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
         return mapping
+
+    def construct_checked_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date the calendar lacks (``2025-02-30``) as a marked error, not a ValueError."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"日付 {node.value} は暦にありません", node.start_mark
+            ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_checked_timestamp)
 
 
 MAX_YAML_BYTES = 20_000_000  # the whole bundled catalog is under 2 MB
@@ -148,6 +161,24 @@ def read_basis(item: dict[str, Any], who: str, path: Path, line: int | None) -> 
     return Basis(tuple(dict.fromkeys(parsed)))
 
 
+def text_list(mapping: dict[str, Any], name: str, path: Path) -> tuple[str, ...]:
+    """A list of short texts (``notes``, ``drivers``); one text alone is a list of one."""
+    value = mapping.get(name)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        key = mapping.get("key")
+        who = f"条項 '{key}' の " if key else ""
+        raise CatalogError(
+            f"{who}{name} は「- 」で始まる行の並び（文の一覧）にしてください。",
+            path,
+            mapping.get(LINE),
+        )
+    return tuple(text for text in (str(v).strip() for v in value) if text)
+
+
 def text_field(mapping: dict[str, Any], name: str, path: Path, required: bool = False) -> str:
     value = mapping.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -156,4 +187,12 @@ def text_field(mapping: dict[str, Any], name: str, path: Path, required: bool = 
             who = f"条項 '{key}' の " if key else ""
             raise CatalogError(f"{who}{name} が空です。", path, mapping.get(LINE))
         return ""
+    if isinstance(value, list | dict):
+        key = mapping.get("key")
+        who = f"条項 '{key}' の " if key else ""
+        raise CatalogError(
+            f"{who}{name} は一つの文にしてください（「- 」の並びや「名前: 値」の形にはできません）。",
+            path,
+            mapping.get(LINE),
+        )
     return str(value).strip()

@@ -89,7 +89,7 @@ def _from_json(path: Path) -> tuple[Decision, ...]:
         raise PolicyFormatError(str(exc)) from exc
     try:
         data = json.loads(raw_bytes.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # also a number of more than 4,300 digits (int's limit)
         raise PolicyFormatError(f"{path}: 前回の結果として読めません。{hint}") from exc
     except RecursionError as exc:
         raise PolicyFormatError(
